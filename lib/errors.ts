@@ -1,0 +1,98 @@
+/**
+ * Every error reply rivulet sends comes from this module.
+ *
+ * A ReplyError is data, not a fault: it carries the full Redis error line
+ * (code prefix included, e.g. `WRONGTYPE Operation against ...`), captures no
+ * stack, is thrown by parsers and handlers, and is caught once by the
+ * dispatcher, which turns it into a `-...\r\n` reply.
+ */
+export class ReplyError {
+  /** The whole line after `-`, e.g. `ERR syntax error`. */
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+  /** The code used by INFO errorstats: the first word (`ERR`, `NOGROUP`, ...). */
+  get code(): string {
+    const sp = this.message.indexOf(' ');
+    return sp === -1 ? this.message : this.message.slice(0, sp);
+  }
+  toString(): string {
+    return this.message;
+  }
+}
+
+const e = (msg: string): ReplyError => new ReplyError(msg);
+
+// ---- fixed errors -----------------------------------------------------------
+export const SYNTAX = e('ERR syntax error');
+export const WRONGTYPE = e('WRONGTYPE Operation against a key holding the wrong kind of value');
+export const NOT_INTEGER = e('ERR value is not an integer or out of range');
+export const NOT_FLOAT = e('ERR value is not a valid float');
+export const NO_SUCH_KEY = e('ERR no such key');
+export const OUT_OF_RANGE_DB = e('ERR DB index is out of range');
+export const INVALID_DB = NOT_INTEGER;
+export const SAME_OBJECT = e('ERR source and destination objects are the same');
+export const INVALID_EXPIRE = (cmd: string): ReplyError => e(`ERR invalid expire time in '${cmd}' command`);
+export const OVERFLOW = e('ERR increment or decrement would overflow');
+export const INCR_NAN = e('ERR increment would produce NaN or Infinity');
+export const STRING_TOO_LONG = e('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+export const NOAUTH = e('NOAUTH Authentication required.');
+export const WRONGPASS = e('WRONGPASS invalid username-password pair or user is disabled.');
+export const AUTH_NOT_CONFIGURED = e(
+  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+);
+export const NOPROTO = e('NOPROTO unsupported protocol version');
+export const MULTI_NESTED = e('ERR MULTI calls can not be nested');
+export const EXEC_WITHOUT_MULTI = e('ERR EXEC without MULTI');
+export const DISCARD_WITHOUT_MULTI = e('ERR DISCARD without MULTI');
+export const WATCH_IN_MULTI = e('ERR WATCH inside MULTI is not allowed');
+export const EXECABORT = e('EXECABORT Transaction discarded because of previous errors.');
+export const MAX_CLIENTS = e('ERR max number of clients reached');
+export const TIMEOUT_NOT_INTEGER = e('ERR timeout is not an integer or out of range');
+export const TIMEOUT_NEGATIVE = e('ERR timeout is negative');
+export const OOM = e("OOM command not allowed when used memory > 'maxmemory'.");
+export const MISCONF = e(
+  'MISCONF Errors writing to the AOF file: ' /* completed by the persistence layer */,
+);
+
+// ---- stream errors ----------------------------------------------------------
+export const INVALID_STREAM_ID = e('ERR Invalid stream ID specified as stream command argument');
+export const XADD_ID_TOO_SMALL = e('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+export const XADD_ID_ZERO = e('ERR The ID specified in XADD must be greater than 0-0');
+export const STREAM_EXHAUSTED = e('ERR The stream has exhausted the last possible ID, unable to add more items');
+export const XSETID_TOO_SMALL = e('ERR The ID specified in XSETID is smaller than the target stream top item');
+export const XSETID_ENTRIES_ADDED_SMALL = e(
+  'ERR The entries_added specified in XSETID is smaller than the target stream length',
+);
+export const XSETID_MAX_DELETED_SMALL = e(
+  'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+);
+export const BUSYGROUP = e('BUSYGROUP Consumer Group name already exists');
+export const XGROUP_NEED_STREAM = e(
+  'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+);
+
+export const noGroup = (key: string, group: string): ReplyError =>
+  e(`NOGROUP No such key '${key}' or consumer group '${group}'`);
+
+// ---- parametrised -----------------------------------------------------------
+export const unknownCommand = (name: string, args: string[]): ReplyError => {
+  let list = '';
+  for (const a of args) {
+    if (list.length >= 128) break;
+    list += `'${truncate(a, 128 - list.length)}' `;
+  }
+  return e(`ERR unknown command '${truncate(name, 128)}', with args beginning with: ${list}`);
+};
+export const unknownSubcommand = (sub: string, cmd: string): ReplyError =>
+  e(`ERR unknown subcommand '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+export const wrongArity = (name: string): ReplyError => e(`ERR wrong number of arguments for '${name}' command`);
+export const protocolError = (detail: string): ReplyError => e(`ERR Protocol error: ${detail}`);
+export const outOfRange = (what: string, min: number | string, max: number | string): ReplyError =>
+  e(`ERR ${what} must be between ${min} and ${max}`);
+export const custom = (msg: string): ReplyError => e(msg);
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
