@@ -1,0 +1,94 @@
+/**
+ * rivulet-server's command line, redis-server style:
+ *   rivulet-server [/path/to/rivulet.conf] [--port 6379] [--dir .] ...
+ * Options on the command line override the file, exactly like redis-server
+ * (they are appended to the file's text as extra directives).
+ */
+import fs from 'node:fs';
+import { buildServer } from '../lib/index.js';
+import { argvToConfigText, FatalConfigError } from '../lib/config.js';
+import { ListenError } from '../lib/server.js';
+import { VERSION, REDIS_VERSION } from '../lib/version.js';
+
+const USAGE = `Usage: ./rivulet-server [/path/to/rivulet.conf] [options] [-]
+       ./rivulet-server - (read config from stdin)
+       ./rivulet-server -v or --version
+       ./rivulet-server -h or --help
+
+Examples:
+       ./rivulet-server (run the server with default conf)
+       ./rivulet-server /etc/rivulet/6379.conf
+       ./rivulet-server --port 7777
+       ./rivulet-server --port 0 --appendonly no (ephemeral port, in memory)
+       ./rivulet-server /etc/myrivulet.conf --loglevel verbose
+       ./rivulet-server --bind 127.0.0.1 -::1 --dir ./data --requirepass secret
+
+Any redis.conf directive rivulet knows can be given as --name value.
+`;
+
+function fail(msg: string): never {
+  process.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+  process.exit(1);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '-v' || argv[0] === '--version') {
+    process.stdout.write(`rivulet server v=${VERSION} redis=${REDIS_VERSION} node=${process.version} bits=64\n`);
+    return;
+  }
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let stdinConfig = '';
+  if (argv[argv.length - 1] === '-') {
+    stdinConfig = fs.readFileSync(0, 'utf8');
+    argv = argv.slice(0, -1);
+  }
+  const { file, options } = argvToConfigText(argv);
+  let text = '';
+  if (file !== undefined) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      fail(`Fatal error, can't open config file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
+    }
+  }
+  const combined = [text, stdinConfig, options].filter((t) => t !== '').join('\n');
+
+  let server;
+  try {
+    server = buildServer(combined, {}, { embedded: false, configFile: file });
+  } catch (err) {
+    if (err instanceof FatalConfigError) fail(err.format(REDIS_VERSION));
+    throw err;
+  }
+
+  try {
+    await server.start();
+  } catch (err) {
+    if (err instanceof ListenError) {
+      server.log('warning', `Warning: ${err.message}`);
+      fail(`Failed listening on port ${err.listenPort} (tcp), aborting.`);
+    }
+    fail(`Fatal error: ${(err as Error).message}`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.log('warning', `Received ${signal} scheduling shutdown...`);
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        server.log('warning', `Error during shutdown: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  // SHUTDOWN (the command) ends the process through the same path.
+  server.onShutdown = () => process.exit(0);
+}

@@ -1,0 +1,4 @@
+/** The keyspace command family, registered in commands/index.ts. */
+import type { CommandSpec } from '../../lib/command.js';
+
+export const keyspaceCommands: CommandSpec[] = [];

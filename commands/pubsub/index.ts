@@ -1,0 +1,4 @@
+/** The pubsub command family, registered in commands/index.ts. */
+import type { CommandSpec } from '../../lib/command.js';
+
+export const pubsubCommands: CommandSpec[] = [];

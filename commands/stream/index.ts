@@ -1,0 +1,4 @@
+/** The stream command family, registered in commands/index.ts. */
+import type { CommandSpec } from '../../lib/command.js';
+
+export const streamCommands: CommandSpec[] = [];

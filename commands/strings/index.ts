@@ -1,0 +1,4 @@
+/** The strings command family, registered in commands/index.ts. */
+import type { CommandSpec } from '../../lib/command.js';
+
+export const stringCommands: CommandSpec[] = [];

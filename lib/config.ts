@@ -1,0 +1,393 @@
+/**
+ * The configuration table: every directive rivulet understands, with its type,
+ * default, bounds and whether CONFIG SET may change it at run time. The
+ * config-file reader, the command line, CONFIG GET/SET/REWRITE and INFO all
+ * read this one table.
+ */
+import { globMatch } from './glob.js';
+
+type Kind =
+  | { type: 'bool' }
+  | { type: 'int'; min: number; max: number }
+  | { type: 'memory'; min: number; max: number }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'string' }
+  /** A value Redis stores as one space-separated string (bind, save, client-output-buffer-limit). */
+  | { type: 'list'; validate?: (args: string[]) => string | null };
+
+export interface ParamDef {
+  name: string;
+  kind: Kind;
+  default: string;
+  /** false: only from the config file / command line ("can't set immutable config"). */
+  mutable: boolean;
+  /** Hide from CONFIG GET patterns? Never for now; kept for parity with Redis's HIDDEN_CONFIG. */
+  alias?: string;
+}
+
+const bool = (name: string, def: 'yes' | 'no', mutable = true): ParamDef => ({ name, kind: { type: 'bool' }, default: def, mutable });
+const int = (name: string, def: number, min: number, max: number, mutable = true): ParamDef => ({
+  name,
+  kind: { type: 'int', min, max },
+  default: String(def),
+  mutable,
+});
+const mem = (name: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER, mutable = true): ParamDef => ({
+  name,
+  kind: { type: 'memory', min, max },
+  default: String(def),
+  mutable,
+});
+const enm = (name: string, def: string, values: string[], mutable = true): ParamDef => ({
+  name,
+  kind: { type: 'enum', values },
+  default: def,
+  mutable,
+});
+const str = (name: string, def: string, mutable = true): ParamDef => ({ name, kind: { type: 'string' }, default: def, mutable });
+const list = (name: string, def: string, mutable = true, validate?: (args: string[]) => string | null): ParamDef => ({
+  name,
+  kind: { type: 'list', validate },
+  default: def,
+  mutable,
+});
+
+const INT_MAX = 2147483647;
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
+
+export const PARAMS: readonly ParamDef[] = [
+  // network
+  int('port', 6379, 0, 65535),
+  list('bind', '127.0.0.1 -::1'),
+  bool('protected-mode', 'yes'),
+  int('tcp-backlog', 511, 0, INT_MAX, false),
+  int('timeout', 0, 0, INT_MAX),
+  int('tcp-keepalive', 300, 0, INT_MAX),
+  int('maxclients', 10000, 1, INT_MAX),
+  str('unixsocket', '', false),
+  // general
+  bool('daemonize', 'no', false),
+  str('pidfile', '', false),
+  enm('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),
+  str('logfile', '', false),
+  int('databases', 16, 1, INT_MAX, false),
+  int('hz', 10, 0, INT_MAX),
+  str('dir', '', true),
+  str('dbfilename', 'dump.rdb'),
+  list('save', '3600 1 300 100 60 10000'),
+  // security
+  str('requirepass', ''),
+  // limits
+  mem('maxmemory', 0),
+  enm('maxmemory-policy', 'noeviction', [
+    'volatile-lru',
+    'volatile-lfu',
+    'volatile-random',
+    'volatile-ttl',
+    'allkeys-lru',
+    'allkeys-lfu',
+    'allkeys-random',
+    'noeviction',
+  ]),
+  int('maxmemory-samples', 5, 1, 64),
+  mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024 * 1024, LONG_MAX),
+  mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024 * 1024, LONG_MAX),
+  list('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', true, validateObl),
+  // append only file
+  bool('appendonly', 'no'),
+  str('appendfilename', 'appendonly.aof', false),
+  str('appenddirname', 'appendonlydir', false),
+  enm('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  bool('no-appendfsync-on-rewrite', 'no'),
+  int('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
+  mem('auto-aof-rewrite-min-size', 64 * 1024 * 1024),
+  bool('aof-load-truncated', 'yes'),
+  bool('aof-use-rdb-preamble', 'no'),
+  bool('aof-timestamp-enabled', 'no'),
+  // streams
+  mem('stream-node-max-bytes', 4096),
+  int('stream-node-max-entries', 100, 0, LONG_MAX),
+  // notifications
+  str('notify-keyspace-events', ''),
+  // latency and slowlog (accepted so client libraries and configs that set them load)
+  int('slowlog-log-slower-than', 10000, -1, LONG_MAX),
+  int('slowlog-max-len', 128, 0, LONG_MAX),
+  int('latency-monitor-threshold', 0, 0, LONG_MAX),
+  bool('lazyfree-lazy-user-del', 'no'),
+  bool('lazyfree-lazy-user-flush', 'no'),
+  int('lua-time-limit', 5000, 0, LONG_MAX),
+  int('busy-reply-threshold', 5000, 0, LONG_MAX),
+];
+
+const BY_NAME = new Map<string, ParamDef>();
+for (const p of PARAMS) BY_NAME.set(p.name, p);
+/** Old names Redis still accepts. */
+BY_NAME.set('lua-time-limit', BY_NAME.get('lua-time-limit')!);
+
+export function paramDef(name: string): ParamDef | undefined {
+  return BY_NAME.get(name.toLowerCase());
+}
+
+function validateObl(args: string[]): string | null {
+  if (args.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+  for (let i = 0; i < args.length; i += 4) {
+    const cls = args[i].toLowerCase();
+    if (!['normal', 'slave', 'replica', 'pubsub'].includes(cls)) return 'Invalid client class specified in buffer limit configuration.';
+    for (let j = 1; j < 4; j++) {
+      if (parseMemory(args[i + j]) === null) return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+    }
+  }
+  return null;
+}
+
+/** Parses Redis memory units: 1k=1000, 1kb=1024, m/mb, g/gb; plain integers. Returns null if invalid. */
+export function parseMemory(s: string): number | null {
+  const m = /^(-?\d+)(k|kb|m|mb|g|gb)?$/i.exec(s);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? '').toLowerCase();
+  const mul =
+    unit === 'k' ? 1000 : unit === 'kb' ? 1024 : unit === 'm' ? 1e6 : unit === 'mb' ? 1024 * 1024 : unit === 'g' ? 1e9 : unit === 'gb' ? 1024 ** 3 : 1;
+  const v = n * mul;
+  return Number.isSafeInteger(v) ? v : null;
+}
+
+export class ConfigError extends Error {}
+
+export type ChangeListener = (name: string, value: string) => void;
+
+/** Current values, by canonical name. Values are stored as Redis shows them in CONFIG GET. */
+export class Config {
+  private readonly values = new Map<string, string>();
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor() {
+    for (const p of PARAMS) this.values.set(p.name, p.default);
+  }
+
+  /** Sets a value after validation; throws ConfigError with Redis's reason text. Does not check mutability. */
+  apply(name: string, args: string[]): void {
+    const def = paramDef(name);
+    if (!def) throw new ConfigError('Bad directive or wrong number of arguments');
+    const value = normalise(def, args);
+    this.values.set(def.name, value);
+    for (const l of this.listeners) l(def.name, value);
+  }
+
+  onChange(l: ChangeListener): void {
+    this.listeners.push(l);
+  }
+
+  get(name: string): string {
+    const v = this.values.get(name);
+    if (v === undefined) throw new Error(`unknown config ${name}`);
+    return v;
+  }
+
+  int(name: string): number {
+    return Number(this.get(name));
+  }
+
+  bool(name: string): boolean {
+    return this.get(name) === 'yes';
+  }
+
+  /** Name/value pairs whose names match any of the glob patterns, in table order, each once. */
+  match(patterns: string[]): [string, string][] {
+    const out: [string, string][] = [];
+    for (const p of PARAMS) {
+      if (patterns.some((pat) => globMatch(pat, p.name, true))) out.push([p.name, this.get(p.name)]);
+    }
+    return out;
+  }
+
+  entries(): [string, string][] {
+    return PARAMS.map((p) => [p.name, this.get(p.name)]);
+  }
+}
+
+/** Validates and converts argument words into the stored form, throwing ConfigError with Redis's wording. */
+function normalise(def: ParamDef, args: string[]): string {
+  const k = def.kind;
+  if (k.type !== 'list' && args.length !== 1) throw new ConfigError('Bad directive or wrong number of arguments');
+  const a = args[0];
+  switch (k.type) {
+    case 'bool': {
+      const v = a.toLowerCase();
+      if (v !== 'yes' && v !== 'no') throw new ConfigError("argument must be 'yes' or 'no'");
+      return v;
+    }
+    case 'int': {
+      if (!/^-?\d+$/.test(a)) throw new ConfigError("argument couldn't be parsed into an integer");
+      const n = Number(a);
+      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      return String(n);
+    }
+    case 'memory': {
+      const n = parseMemory(a);
+      if (n === null) throw new ConfigError("argument must be a memory value");
+      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      return String(n);
+    }
+    case 'enum': {
+      const v = a.toLowerCase();
+      if (!k.values.includes(v)) throw new ConfigError(`argument(s) must be one of the following: ${k.values.join(', ')}`);
+      return v;
+    }
+    case 'string':
+      return a;
+    case 'list': {
+      const words = args.flatMap((x) => x.split(' ')).filter((x) => x.length > 0);
+      const err = k.validate?.(words);
+      if (err) throw new ConfigError(err);
+      return words.join(' ');
+    }
+  }
+}
+
+/**
+ * Splits one config-file line into words as Redis's sdssplitargs does
+ * (quotes, escapes). Returns null when quotes are unbalanced.
+ */
+export function splitConfigLine(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && /\s/.test(line[i])) i++;
+    if (i >= n) return out;
+    let cur = '';
+    let inDq = false;
+    let inSq = false;
+    for (;;) {
+      if (inDq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
+          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 4;
+          continue;
+        }
+        if (c === '\\' && i + 1 < n) {
+          const e = line[i + 1];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+          i += 2;
+          continue;
+        }
+        if (c === '"') {
+          if (i + 1 < n && !/\s/.test(line[i + 1])) return null;
+          i++;
+          break;
+        }
+        cur += c;
+        i++;
+      } else if (inSq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === "'") {
+          cur += "'";
+          i += 2;
+          continue;
+        }
+        if (c === "'") {
+          if (i + 1 < n && !/\s/.test(line[i + 1])) return null;
+          i++;
+          break;
+        }
+        cur += c;
+        i++;
+      } else {
+        if (i >= n || /\s/.test(line[i])) break;
+        const c = line[i];
+        if (c === '"') inDq = true;
+        else if (c === "'") inSq = true;
+        else cur += c;
+        i++;
+      }
+    }
+    out.push(cur);
+  }
+}
+
+export interface ConfigLine {
+  /** 1-based line number in the combined text (file then command line), as Redis reports it. */
+  lineNo: number;
+  text: string;
+  words: string[];
+}
+
+export class FatalConfigError extends Error {
+  constructor(
+    readonly lineNo: number,
+    readonly line: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+
+  /** The message redis-server prints before exiting. */
+  format(version: string): string {
+    return `\n*** FATAL CONFIG FILE ERROR (Redis ${version}) ***\nReading the configuration file, at line ${this.lineNo}\n>>> '${this.line}'\n${this.reason}\n`;
+  }
+}
+
+/**
+ * Loads config text (the file's content followed by the command-line options,
+ * one directive per line, as redis-server combines them) into `config`.
+ * Throws FatalConfigError for the first bad line.
+ */
+export function loadConfigText(config: Config, text: string): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].replace(/\r$/, '');
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const words = splitConfigLine(trimmed);
+    if (words === null) throw new FatalConfigError(i + 1, trimmed, 'Unbalanced quotes in configuration line');
+    if (words.length === 0) continue;
+    const name = words[0].toLowerCase();
+    const def = paramDef(name);
+    if (!def || words.length < 2 || (def.kind.type !== 'list' && words.length !== 2)) {
+      throw new FatalConfigError(i + 1, trimmed, 'Bad directive or wrong number of arguments');
+    }
+    try {
+      config.apply(name, words.slice(1));
+    } catch (err) {
+      throw new FatalConfigError(i + 1, trimmed, (err as Error).message);
+    }
+  }
+}
+
+/**
+ * Turns redis-server style argv (`[configfile] [--name value ...] [-]`) into
+ * config text and the config file path. `--name v1 v2` feeds several words.
+ */
+export function argvToConfigText(argv: string[]): { file?: string; options: string } {
+  let file: string | undefined;
+  let i = 0;
+  if (argv.length > 0 && !argv[0].startsWith('--')) {
+    file = argv[0];
+    i = 1;
+  }
+  const lines: string[] = [];
+  let cur: string[] | null = null;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--') && a.length > 2) {
+      if (cur) lines.push(cur.join(' '));
+      cur = [a.slice(2)];
+    } else if (cur) {
+      cur.push(quoteWord(a));
+    } else {
+      cur = [quoteWord(a)];
+    }
+  }
+  if (cur) lines.push(cur.join(' '));
+  return { file, options: lines.join('\n') };
+}
+
+/** Quotes a word so splitConfigLine gives it back unchanged. */
+export function quoteWord(w: string): string {
+  if (w !== '' && !/[\s"'\\]/.test(w)) return w;
+  return '"' + w.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r') + '"';
+}

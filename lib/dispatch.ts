@@ -1,0 +1,135 @@
+/**
+ * The dispatcher: looks a command up in the table and applies every
+ * cross-cutting rule once — unknown command, arity, authentication, the
+ * RESP2 Pub/Sub context, MULTI queueing, OOM and MISCONF refusal — then runs
+ * the handler, records stats and propagates the effect.
+ */
+import type { Client } from './client.js';
+import { arityOk, type CommandSpec } from './command.js';
+import * as E from './errors.js';
+import { ReplyError } from './errors.js';
+import { Proto } from './resp/writer.js';
+
+/** Commands run immediately even inside MULTI. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Commands allowed in a RESP2 subscribed context. */
+const PUBSUB_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
+export interface Resolved {
+  spec: CommandSpec;
+  /** `get`, or `xgroup|create` for subcommands: the name used in stats and errors. */
+  fullName: string;
+}
+
+/**
+ * Finds the spec for argv, checking existence and arity. Returns the spec or
+ * a ReplyError describing why the command is refused.
+ */
+export function resolve(c: Client, argv: Buffer[]): Resolved | ReplyError {
+  const name = argv[0].toString('latin1').toLowerCase();
+  const spec = c.server.commands.get(name);
+  if (!spec) {
+    return E.unknownCommand(argv[0].toString(), argv.slice(1).map((a) => a.toString()));
+  }
+  if (spec.subcommands) {
+    if (argv.length < 2) return spec.handler ? { spec, fullName: name } : E.wrongArity(name);
+    const subName = argv[1].toString('latin1').toLowerCase();
+    const sub = spec.subcommands.find((s) => s.name === subName);
+    if (!sub) return E.unknownSubcommand(argv[1].toString(), name);
+    const fullName = `${name}|${subName}`;
+    if (!arityOk(sub.arity, argv.length)) return E.wrongArity(fullName);
+    return { spec: sub, fullName };
+  }
+  if (!arityOk(spec.arity, argv.length)) return E.wrongArity(name);
+  return { spec, fullName: name };
+}
+
+/** Processes one command from the client's input. */
+export function processCommand(c: Client, argv: Buffer[]): void {
+  const server = c.server;
+  const r = resolve(c, argv);
+  if (r instanceof ReplyError) {
+    reject(c, r, null);
+    if (c.multi) c.multi.error = true;
+    return;
+  }
+  const { spec, fullName } = r;
+  c.lastCommand = fullName;
+
+  if (!c.authenticated && !spec.flags.includes('no_auth')) {
+    reject(c, E.NOAUTH, fullName);
+    if (c.multi) c.multi.error = true;
+    return;
+  }
+  if (c.proto === Proto.RESP2 && c.isSubscribed && !PUBSUB_ALLOWED.has(fullName)) {
+    reject(
+      c,
+      E.custom(
+        `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      ),
+      fullName,
+    );
+    return;
+  }
+  const isWrite = spec.flags.includes('write');
+  if (c.multi && !MULTI_IMMEDIATE.has(fullName)) {
+    if (spec.flags.includes('no_multi')) {
+      reject(c, E.custom(`ERR Command not allowed inside a transaction`), fullName);
+      c.multi.error = true;
+      return;
+    }
+    const refusal = server.refuseWrite(spec, isWrite);
+    if (refusal) {
+      reject(c, refusal, fullName);
+      c.multi.error = true;
+      return;
+    }
+    c.multi.queue.push({ spec, fullName, argv });
+    c.reply.simple('QUEUED');
+    return;
+  }
+  const refusal = server.refuseWrite(spec, isWrite);
+  if (refusal) {
+    reject(c, refusal, fullName);
+    return;
+  }
+  call(c, spec, fullName, argv);
+  server.afterCommand();
+}
+
+/** A command refused before it ran: counts as rejected_calls. */
+function reject(c: Client, err: ReplyError, fullName: string | null): void {
+  c.reply.error(err.message);
+  c.server.stats.recordError(err.code, fullName, true);
+}
+
+/**
+ * Runs a handler (directly, or from EXEC). A ReplyError thrown by the handler
+ * becomes an error reply, discarding anything the handler had half-written.
+ */
+export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffer[]): void {
+  const server = c.server;
+  const mark = c.reply.mark();
+  const dirtyBefore = server.dirty;
+  server.beginPropagation(c, argv);
+  const t0 = process.hrtime.bigint();
+  let failed = false;
+  try {
+    spec.handler!(c, argv);
+  } catch (err) {
+    failed = true;
+    c.reply.rewind(mark);
+    if (err instanceof ReplyError) {
+      c.reply.error(err.message);
+      server.stats.recordError(err.code, fullName, false);
+    } else {
+      // A bug, not bad input: never let it reach the event loop.
+      server.log('warning', `Internal error in '${fullName}': ${(err as Error)?.stack ?? err}`);
+      c.reply.error(`ERR internal error while executing '${fullName}'`);
+      server.stats.recordError('ERR', fullName, false);
+    }
+  }
+  const usec = Number(process.hrtime.bigint() - t0) / 1000;
+  server.stats.recordCall(fullName, usec);
+  server.endPropagation(server.dirty !== dirtyBefore && !failed);
+}

@@ -1,0 +1,78 @@
+/**
+ * rivulet's embedded API: `createServer()` starts the same server the CLI
+ * starts, in this process.
+ */
+import { Server, type ServerOptions } from './server.js';
+import { loadConfigText, FatalConfigError } from './config.js';
+import { COMMANDS } from '../commands/index.js';
+import { installPlugins } from './plugins.js';
+import { REDIS_VERSION } from './version.js';
+
+export { Server, ListenError, type ServerOptions } from './server.js';
+export { FatalConfigError } from './config.js';
+export { VERSION, REDIS_VERSION } from './version.js';
+
+export interface RivuletServer {
+  /** The TCP port actually listened on (useful with `port: 0`). */
+  readonly port: number;
+  /** The server object, for introspection in tests. */
+  readonly server: Server;
+  /** Stops listening, disconnects clients, flushes the AOF. */
+  close(): Promise<void>;
+}
+
+/** How a server is being started: the CLI keeps redis-server's defaults, the embedded API picks test-friendly ones. */
+export interface StartMode {
+  embedded: boolean;
+  /** Path of the config file (CONFIG REWRITE writes it back). */
+  configFile?: string;
+}
+
+/**
+ * Builds a Server from config text (file + command line) and options, without starting it.
+ * Throws FatalConfigError for a bad directive.
+ */
+export function buildServer(configText: string, options: ServerOptions, mode: StartMode): Server {
+  const server = new Server();
+  server.configFile = mode.configFile;
+  if (mode.embedded) {
+    // Embedded: an ephemeral port, quiet logs, in-memory unless a dir is given.
+    server.config.apply('port', ['0']);
+    server.config.apply('loglevel', ['warning']);
+    server.config.apply('appendonly', [options.dir !== undefined ? 'yes' : 'no']);
+  } else {
+    // rivulet-server persists by default: a dev queue should survive a restart.
+    server.config.apply('appendonly', ['yes']);
+  }
+  loadConfigText(server.config, configText);
+  const lines: string[] = [];
+  if (options.configText) lines.push(options.configText);
+  for (const [k, v] of Object.entries(options)) {
+    if (k === 'configText' || v === undefined) continue;
+    const value = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+    lines.push(`${k} "${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  }
+  loadConfigText(server.config, lines.join('\n'));
+  server.commands = new Map(COMMANDS.map((c) => [c.name, c]));
+  installPlugins(server);
+  return server;
+}
+
+/** Starts a rivulet server in this process. Rejects on a bad option or when the port cannot be bound. */
+export async function createServer(options: ServerOptions = {}): Promise<RivuletServer> {
+  let server: Server;
+  try {
+    server = buildServer('', options, { embedded: true });
+  } catch (err) {
+    if (err instanceof FatalConfigError) throw new Error(err.format(REDIS_VERSION));
+    throw err;
+  }
+  await server.start();
+  return {
+    get port() {
+      return server.port;
+    },
+    server,
+    close: () => server.close(),
+  };
+}

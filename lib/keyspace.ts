@@ -1,0 +1,205 @@
+/**
+ * Databases: key → value, expiry, and the hooks (WATCH, blocking, AOF,
+ * keyspace notifications) that every write must reach.
+ *
+ * Keys are binary-safe: they are held as latin1 strings, which map bytes 1:1
+ * to UTF-16 code units (see keyOf / keyBuf).
+ */
+
+/** A value other than a string: streams (and anything added later). */
+export interface TypedValue {
+  /** TYPE's answer. */
+  readonly kind: string;
+  /** OBJECT ENCODING's answer. */
+  readonly encoding: string;
+  memoryUsage(): number;
+  /** An independent copy (COPY). */
+  clone(): TypedValue;
+}
+
+/** A string value is a Buffer; everything else is a TypedValue. */
+export type Value = Buffer | TypedValue;
+
+export function typeName(v: Value): string {
+  return Buffer.isBuffer(v) ? 'string' : v.kind;
+}
+
+export const keyOf = (b: Buffer): string => b.toString('latin1');
+export const keyBuf = (k: string): Buffer => Buffer.from(k, 'latin1');
+
+/** What the server wants to hear about key changes. */
+export interface KeyspaceHooks {
+  /** A key's value changed or was deleted (WATCH, CLIENT TRACKING-style invalidation). */
+  keyModified(db: Database, key: string): void;
+  /** A key expired and was removed (propagate DEL, notify `expired`). */
+  keyExpired(db: Database, key: string): void;
+  /** Wall clock in ms (overridable so DEBUG-style time control stays possible). */
+  now(): number;
+}
+
+export class Database {
+  /** Key → value. Iteration order is insertion order, which SCAN relies on. */
+  readonly data = new Map<string, Value>();
+  /** Key → absolute expiry time in unix ms, only for volatile keys. */
+  readonly expires = new Map<string, number>();
+  /** Key → insertion ticket; SCAN's cursor is a ticket, so keys present for the whole scan are always returned. */
+  private readonly tickets = new Map<string, number>();
+  private nextTicket = 1;
+  /** Clients watching each key (WATCH). */
+  readonly watchers = new Map<string, Set<{ markDirty(): void }>>();
+
+  constructor(
+    readonly id: number,
+    private readonly hooks: KeyspaceHooks,
+  ) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** Is the key logically expired right now? (Does not delete.) */
+  isExpired(key: string): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at <= this.hooks.now();
+  }
+
+  /** The live value of key, deleting it first if it has expired. O(1). */
+  lookup(key: string): Value | undefined {
+    const v = this.data.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0 && this.isExpired(key)) {
+      this.expireNow(key);
+      return undefined;
+    }
+    return v;
+  }
+
+  has(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /**
+   * Stores a value. The TTL is cleared unless keepTtl (SET KEEPTTL, in-place
+   * updates such as APPEND or XADD that do not replace the key).
+   */
+  set(key: string, value: Value, keepTtl = false): void {
+    if (!this.data.has(key)) this.tickets.set(key, this.nextTicket++);
+    this.data.set(key, value);
+    if (!keepTtl) this.expires.delete(key);
+    this.hooks.keyModified(this, key);
+  }
+
+  /** Tells watchers that a key's value changed in place (APPEND on a stored Buffer, XADD on a stream). */
+  touch(key: string): void {
+    this.hooks.keyModified(this, key);
+  }
+
+  delete(key: string): boolean {
+    if (!this.data.delete(key)) return false;
+    this.expires.delete(key);
+    this.tickets.delete(key);
+    this.hooks.keyModified(this, key);
+    return true;
+  }
+
+  setExpire(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+    this.hooks.keyModified(this, key);
+  }
+
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  /** Removes the TTL; true if there was one. */
+  persist(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    this.hooks.keyModified(this, key);
+    return true;
+  }
+
+  /** Deletes an expired key and tells the hooks (AOF DEL, `expired` event). */
+  expireNow(key: string): void {
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.tickets.delete(key);
+    this.hooks.keyExpired(this, key);
+    this.hooks.keyModified(this, key);
+  }
+
+  /** Removes every key; returns how many there were. Watchers of every key are told. */
+  flush(): number {
+    const n = this.data.size;
+    for (const key of this.watchers.keys()) if (this.data.has(key)) this.hooks.keyModified(this, key);
+    this.data.clear();
+    this.expires.clear();
+    this.tickets.clear();
+    return n;
+  }
+
+  /** Live keys (expired ones are skipped, not deleted). */
+  *liveKeys(): IterableIterator<string> {
+    const now = this.hooks.now();
+    for (const k of this.data.keys()) {
+      const at = this.expires.get(k);
+      if (at !== undefined && at <= now) continue;
+      yield k;
+    }
+  }
+
+  /**
+   * One SCAN step: keys whose ticket is > cursor, in ticket order, up to about
+   * `count` visited. Returns the next cursor (0 when done).
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    let seen = 0;
+    for (const [k, t] of this.tickets) {
+      if (t <= cursor) continue;
+      if (!this.isExpired(k)) visit(k);
+      seen++;
+      if (seen >= count) return t;
+    }
+    return 0;
+  }
+
+  /** A uniformly random live key, or undefined. */
+  randomKey(): string | undefined {
+    const n = this.data.size;
+    if (n === 0) return undefined;
+    // Bounded retries when expired keys are picked, then a linear fallback.
+    for (let attempt = 0; attempt < 16; attempt++) {
+      let i = Math.floor(Math.random() * n);
+      for (const k of this.data.keys()) {
+        if (i-- === 0) {
+          if (!this.isExpired(k)) return k;
+          break;
+        }
+      }
+    }
+    for (const k of this.liveKeys()) return k;
+    return undefined;
+  }
+
+  /**
+   * Active expiry: samples volatile keys and deletes expired ones, like Redis's
+   * activeExpireCycle (repeat while more than a quarter of a sample expired,
+   * within a time budget).
+   */
+  activeExpire(budgetMs: number): void {
+    if (this.expires.size === 0) return;
+    const start = Date.now();
+    const now = this.hooks.now();
+    for (;;) {
+      let sampled = 0;
+      let expired = 0;
+      for (const [k, at] of this.expires) {
+        if (sampled++ >= 20) break;
+        if (at <= now) {
+          this.expireNow(k);
+          expired++;
+        }
+      }
+      if (expired * 4 <= sampled || Date.now() - start > budgetMs || this.expires.size === 0) return;
+    }
+  }
+}

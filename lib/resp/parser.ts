@@ -1,0 +1,234 @@
+/**
+ * The request parser: turns a client's byte stream into argument vectors.
+ *
+ * Written by hand rather than on top of redis-parser because requests need
+ * what a reply parser does not give: inline commands mixed freely with
+ * multibulk ones, Redis's exact `Protocol error: ...` texts, and the
+ * `proto-max-bulk-len` / multibulk / inline-size limits enforced *before* the
+ * bytes are buffered.
+ */
+import { ReplyError, protocolError } from '../errors.js';
+
+/** Longest inline request or `*`/`$` header line Redis accepts (PROTO_INLINE_MAX_SIZE). */
+const INLINE_MAX = 64 * 1024;
+/** Multibulk counts above this are refused (Redis: 1024*1024 for unauthenticated, INT_MAX otherwise). */
+const MULTIBULK_MAX = 2147483647;
+/** Bulk arguments at least this large are copied out of the query buffer instead of viewed (Redis's PROTO_MBULK_BIG_ARG idea). */
+const CR = 13;
+const LF = 10;
+
+export interface ParserLimits {
+  /** proto-max-bulk-len */
+  maxBulkLen: number;
+  /** client-query-buffer-limit */
+  maxQueryBuffer: number;
+}
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Multibulk state: arguments still expected for the command being read, -1 when between commands. */
+  private remaining = -1;
+  private argv: Buffer[] = [];
+  private bulkLen = -1;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes received but not yet consumed (the query buffer). */
+  get pending(): number {
+    return this.buf.length - this.pos;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+    if (this.buf.length > this.limits.maxQueryBuffer) {
+      throw new QueryBufferOverflow();
+    }
+  }
+
+  /**
+   * The next complete command, or null when more bytes are needed.
+   * Empty commands (blank inline lines, `*0`) are skipped.
+   * Throws a ReplyError (`ERR Protocol error: ...`) on malformed input; the
+   * connection must then be closed.
+   */
+  next(): Buffer[] | null {
+    for (;;) {
+      if (this.remaining === -1) {
+        if (this.pos >= this.buf.length) return null;
+        if (this.buf[this.pos] === 42 /* '*' */) {
+          const n = this.readHeader('multibulk count');
+          if (n === null) return null;
+          if (n > MULTIBULK_MAX) throw protocolError('invalid multibulk length');
+          if (n <= 0) continue;
+          this.remaining = n;
+          this.argv = [];
+        } else {
+          const argv = this.readInline();
+          if (argv === null) return null;
+          if (argv.length === 0) continue;
+          return argv;
+        }
+      }
+      while (this.remaining > 0) {
+        if (this.bulkLen === -1) {
+          if (this.pos >= this.buf.length) return null;
+          const c = this.buf[this.pos];
+          if (c !== 36 /* '$' */) {
+            throw protocolError(`expected '$', got '${String.fromCharCode(c)}'`);
+          }
+          const len = this.readHeader('bulk count');
+          if (len === null) return null;
+          if (len < 0 || len > this.limits.maxBulkLen) throw protocolError('invalid bulk length');
+          this.bulkLen = len;
+        }
+        if (this.buf.length - this.pos < this.bulkLen + 2) return null;
+        const end = this.pos + this.bulkLen;
+        // Copy small arguments: a view would keep the whole read chunk alive
+        // for as long as the argument lives (e.g. as a stored value).
+        this.argv.push(Buffer.from(this.buf.subarray(this.pos, end)));
+        this.pos = end + 2; // Redis does not check that \r\n follows the payload
+        this.bulkLen = -1;
+        this.remaining--;
+      }
+      this.remaining = -1;
+      const argv = this.argv;
+      this.argv = [];
+      return argv;
+    }
+  }
+
+  /** Reads `*<n>\r\n` or `$<n>\r\n` at pos; null when incomplete. */
+  private readHeader(what: string): number | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(CR, this.pos);
+    if (nl === -1 || nl + 1 >= buf.length) {
+      if (buf.length - this.pos > INLINE_MAX) throw protocolError(`too big ${what} string`);
+      if (nl === -1 || nl + 1 >= buf.length) return null;
+    }
+    if (nl - this.pos > INLINE_MAX) throw protocolError(`too big ${what} string`);
+    const n = parseDecimal(buf, this.pos + 1, nl);
+    if (n === null) throw protocolError(what === 'bulk count' ? 'invalid bulk length' : 'invalid multibulk length');
+    this.pos = nl + 2;
+    return n;
+  }
+
+  private readInline(): Buffer[] | null {
+    const buf = this.buf;
+    const nl = buf.indexOf(LF, this.pos);
+    if (nl === -1) {
+      if (buf.length - this.pos > INLINE_MAX) throw protocolError('too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === CR) end--;
+    const line = buf.subarray(this.pos, end);
+    this.pos = nl + 1;
+    const args = splitArgs(line);
+    if (args === null) throw protocolError('unbalanced quotes in request');
+    return args;
+  }
+}
+
+/** Thrown when the query buffer grows past client-query-buffer-limit. */
+export class QueryBufferOverflow extends Error {
+  constructor() {
+    super('query buffer limit reached');
+  }
+}
+
+/** Parses a signed decimal between [start, end); null if not a well-formed integer. */
+function parseDecimal(buf: Buffer, start: number, end: number): number | null {
+  if (start >= end) return null;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45 /* '-' */) {
+    neg = true;
+    i++;
+    if (i >= end) return null;
+  }
+  let n = 0;
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return null;
+    n = n * 10 + c;
+    if (n > Number.MAX_SAFE_INTEGER) return null;
+  }
+  return neg ? -n : n;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+const hexVal = (c: number): number =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+
+/**
+ * Splits an inline line into arguments exactly as Redis's sdssplitargs does:
+ * whitespace separates; "double quotes" understand \n \r \t \b \a \\ \" and
+ * \xHH; 'single quotes' understand only \'; a closing quote must be followed
+ * by whitespace or the end of the line. Returns null for unbalanced quotes.
+ */
+export function splitArgs(line: Buffer): Buffer[] | null {
+  const out: Buffer[] = [];
+  const n = line.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) return out;
+    const bytes: number[] = [];
+    let inDq = false;
+    let inSq = false;
+    let done = false;
+    while (!done) {
+      if (inDq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === 92 /* \ */ && i + 3 < n && line[i + 1] === 120 /* x */ && hexVal(line[i + 2]) >= 0 && hexVal(line[i + 3]) >= 0) {
+          bytes.push(hexVal(line[i + 2]) * 16 + hexVal(line[i + 3]));
+          i += 3;
+        } else if (c === 92 && i + 1 < n) {
+          i++;
+          const e = line[i];
+          bytes.push(e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e);
+        } else if (c === 34 /* " */) {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          done = true;
+        } else {
+          bytes.push(c);
+        }
+      } else if (inSq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === 92 && i + 1 < n && line[i + 1] === 39 /* ' */) {
+          i++;
+          bytes.push(39);
+        } else if (c === 39) {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          done = true;
+        } else {
+          bytes.push(c);
+        }
+      } else {
+        if (i >= n) break;
+        const c = line[i];
+        if (isSpace(c)) {
+          done = true;
+        } else if (c === 34) {
+          inDq = true;
+        } else if (c === 39) {
+          inSq = true;
+        } else {
+          bytes.push(c);
+        }
+      }
+      if (i < n) i++;
+    }
+    out.push(Buffer.from(bytes));
+  }
+}
+
+export { ReplyError };

@@ -1,0 +1,420 @@
+/**
+ * The server: listening sockets, the client registry, databases, statistics,
+ * the cron (active expiry, idle timeouts), and the hooks through which writes
+ * reach WATCH, blocked clients, the AOF and keyspace notifications.
+ *
+ * One event loop, like Redis: a command runs to completion before the next
+ * starts, so nothing here needs locks.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import { Client } from './client.js';
+import { Config } from './config.js';
+import type { CommandSpec } from './command.js';
+import { Database, type KeyspaceHooks } from './keyspace.js';
+import { BlockingRegistry } from './blocking.js';
+import { processCommand } from './dispatch.js';
+import * as E from './errors.js';
+import { ReplyError } from './errors.js';
+import { Stats } from './stats.js';
+import { VERSION, REDIS_VERSION } from './version.js';
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
+const LEVEL_CHAR: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** What persistence plugs in (see lib/persistence). */
+export interface AofSink {
+  /** Appends the effect of one command (or a MULTI/EXEC unit) executed against database `dbId`. */
+  feed(dbId: number, argvs: Buffer[][]): void;
+  /** Called after each event-loop batch of commands; returns a promise when replies must wait for fsync. */
+  writeGate?(client: Client, data: Buffer): boolean;
+  /** MISCONF-style refusal of writes when the last write/fsync failed. */
+  writeError(): ReplyError | null;
+  /** Flushes and fsyncs everything (shutdown). */
+  close(): Promise<void>;
+}
+
+/** Keyspace notification hook (see lib/pubsub). */
+export type Notifier = (classFlag: string, event: string, key: string, dbId: number) => void;
+
+/** A module that wants a say in the server's life cycle (persistence, pub/sub, ...). */
+export interface Plugin {
+  /** Before listening: load data, open files. */
+  start?(server: Server): Promise<void> | void;
+  /** During shutdown, before sockets close. */
+  stop?(server: Server): Promise<void> | void;
+}
+
+export type ServerOptions = Record<string, string | number | boolean | undefined> & {
+  /** Extra config text (redis.conf syntax), applied before the other options. */
+  configText?: string;
+};
+
+export class Server implements KeyspaceHooks {
+  readonly config = new Config();
+  dbs: Database[] = [];
+  readonly clients = new Map<number, Client>();
+  readonly blocking = new BlockingRegistry();
+  readonly stats = new Stats();
+  readonly startTime = Date.now();
+  readonly runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  commands = new Map<string, CommandSpec>();
+  /** Bumped by every change to the data (like Redis's server.dirty): drives propagation and INFO. */
+  dirty = 0;
+  aof: AofSink | null = null;
+  notifier: Notifier | null = null;
+  readonly plugins: Plugin[] = [];
+  /**
+   * Extra INFO fields contributed by subsystems: section name (lower case) →
+   * a function returning name/value pairs appended to that section.
+   */
+  readonly infoExtras = new Map<string, (() => [string, string | number][])[]>();
+  /** Path of the config file, for CONFIG REWRITE. */
+  configFile: string | undefined;
+  /** Called after SHUTDOWN has closed the server (the CLI exits the process; embedded servers just stop). */
+  onShutdown: (() => void) | null = null;
+  /** Set while loading data at start-up: INFO reports loading:1. */
+  loading = false;
+  private listeners: net.Server[] = [];
+  private nextClientId = 1;
+  private cron: NodeJS.Timeout | null = null;
+  private closed: Promise<void> | null = null;
+  private logStream: fs.WriteStream | null = null;
+  port = 0;
+
+  // ---- propagation state for the command being executed ----
+  private propClient: Client | null = null;
+  private propArgv: Buffer[] | null = null;
+  private propOverride: Buffer[][] | null = null;
+  /** When EXEC runs, propagated effects are collected into one MULTI/EXEC unit. */
+  private txBuffer: { dbId: number; argvs: Buffer[][] } | null = null;
+
+  // ---- KeyspaceHooks ----
+  now(): number {
+    return Date.now();
+  }
+
+  keyModified(db: Database, key: string): void {
+    const watchers = db.watchers.get(key);
+    if (watchers) for (const w of watchers) w.markDirty();
+    this.blocking.signal(db, key);
+  }
+
+  keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.dirty++;
+    // An expiry is propagated as a DEL, so the AOF never depends on the clock at load time.
+    this.aof?.feed(db.id, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]]);
+    this.notify('x', 'expired', key, db.id);
+  }
+
+  notify(classFlag: string, event: string, key: string, dbId: number): void {
+    this.notifier?.(classFlag, event, key, dbId);
+  }
+
+  // ---- propagation (AOF) ----
+  beginPropagation(c: Client, argv: Buffer[]): void {
+    this.propClient = c;
+    this.propArgv = argv;
+    this.propOverride = null;
+  }
+
+  /**
+   * Replaces what this command propagates: handlers whose effect differs from
+   * their argv (XADD with `*`, `~` trimming, XREADGROUP → XCLAIM, relative
+   * expiries) call this with the deterministic commands to log instead.
+   */
+  propagateAs(...argvs: Buffer[][]): void {
+    (this.propOverride ??= []).push(...argvs);
+  }
+
+  /** Propagates nothing for this command even though it changed data (e.g. a read-only path that only touched stats). */
+  suppressPropagation(): void {
+    this.propOverride = [];
+  }
+
+  endPropagation(changed: boolean): void {
+    const c = this.propClient;
+    const argv = this.propArgv;
+    const override = this.propOverride;
+    this.propClient = null;
+    this.propArgv = null;
+    this.propOverride = null;
+    if (!c || !argv) return;
+    const argvs = override ?? (changed ? [argv] : null);
+    if (!argvs || argvs.length === 0) return;
+    this.propagate(c.db.id, argvs);
+  }
+
+  /** Sends effects to the AOF (or into the open EXEC unit). */
+  propagate(dbId: number, argvs: Buffer[][]): void {
+    if (this.txBuffer) {
+      // All commands of one EXEC run against one connection; SELECT inside is logged by the AOF per record.
+      if (this.txBuffer.argvs.length === 0) this.txBuffer.dbId = dbId;
+      if (dbId !== this.txBuffer.dbId) {
+        this.txBuffer.argvs.push([Buffer.from('SELECT'), Buffer.from(String(dbId))]);
+        this.txBuffer.dbId = dbId;
+      }
+      this.txBuffer.argvs.push(...argvs);
+      return;
+    }
+    this.aof?.feed(dbId, argvs);
+  }
+
+  /** EXEC brackets its commands with these so the AOF gets one MULTI ... EXEC unit. */
+  beginTransaction(dbId: number): void {
+    this.txBuffer = { dbId, argvs: [] };
+  }
+
+  endTransaction(startDb: number): void {
+    const tx = this.txBuffer;
+    this.txBuffer = null;
+    if (!tx || tx.argvs.length === 0) return;
+    if (tx.argvs.length === 1) {
+      this.aof?.feed(startDb, tx.argvs);
+      return;
+    }
+    this.aof?.feed(startDb, [[Buffer.from('MULTI')], ...tx.argvs, [Buffer.from('EXEC')]]);
+  }
+
+  // ---- commands ----
+  execute(c: Client, argv: Buffer[]): void {
+    this.stats.commandsProcessed++;
+    processCommand(c, argv);
+  }
+
+  /** Runs after every top-level command: wake clients blocked on keys that became ready. */
+  afterCommand(): void {
+    this.blocking.serveReadyKeys();
+  }
+
+  /** Why a command may not run now (OOM, MISCONF), or null. */
+  refuseWrite(spec: CommandSpec, isWrite: boolean): ReplyError | null {
+    if (isWrite || spec.flags.includes('denyoom')) {
+      const maxmemory = this.config.int('maxmemory');
+      if (maxmemory > 0 && spec.flags.includes('denyoom') && this.usedMemory() > maxmemory) return E.OOM;
+      if (isWrite && this.aof) return this.aof.writeError();
+    }
+    return null;
+  }
+
+  usedMemory(): number {
+    return process.memoryUsage().heapUsed;
+  }
+
+  writeToClient(c: Client, data: Buffer): void {
+    if (c.socket.destroyed) return;
+    this.stats.netOutputBytes += data.length;
+    if (this.aof?.writeGate && this.aof.writeGate(c, data)) return;
+    c.socket.write(data);
+    this.checkOutputLimit(c);
+  }
+
+  /** client-output-buffer-limit: a client whose unsent replies pass the hard limit (or the soft one for too long) is dropped. */
+  private checkOutputLimit(c: Client): void {
+    const pending = c.socket.writableLength;
+    if (pending === 0) {
+      softSince.delete(c);
+      return;
+    }
+    const words = this.config.get('client-output-buffer-limit').split(' ');
+    const cls = c.isSubscribed ? 'pubsub' : 'normal';
+    for (let i = 0; i + 3 < words.length; i += 4) {
+      if (words[i] !== cls) continue;
+      const hard = Number(words[i + 1]);
+      const soft = Number(words[i + 2]);
+      const secs = Number(words[i + 3]);
+      let over = hard > 0 && pending >= hard;
+      if (!over && soft > 0 && pending >= soft) {
+        const since = softSince.get(c);
+        if (since === undefined) softSince.set(c, Date.now());
+        else if (Date.now() - since >= secs * 1000) over = true;
+      } else if (soft > 0 && pending < soft) {
+        softSince.delete(c);
+      }
+      if (over) {
+        this.log('warning', `Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        c.close();
+      }
+    }
+  }
+
+  // ---- logging ----
+  log(level: LogLevel, msg: string): void {
+    if (LEVELS[level] < LEVELS[this.config.get('loglevel')]) return;
+    const d = new Date();
+    const p2 = (n: number): string => String(n).padStart(2, '0');
+    const line = `${process.pid}:M ${p2(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${p2(d.getHours())}:${p2(
+      d.getMinutes(),
+    )}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')} ${LEVEL_CHAR[level]} ${msg}\n`;
+    const file = this.config.get('logfile');
+    if (file === '') {
+      process.stdout.write(line);
+    } else {
+      this.logStream ??= fs.createWriteStream(file, { flags: 'a' });
+      this.logStream.write(line);
+    }
+  }
+
+  // ---- life cycle ----
+  /** Creates the databases, runs plugins' start hooks and listens. Rejects if a listen address cannot be bound. */
+  async start(): Promise<void> {
+    const n = this.config.int('databases');
+    this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
+    const dir = this.config.get('dir');
+    if (dir !== '') {
+      try {
+        // No chdir, unlike redis-server: an embedded server must not move its host process.
+        fs.mkdirSync(dir, { recursive: true });
+        fs.accessSync(dir, fs.constants.W_OK);
+      } catch (err) {
+        throw new Error(`Can't chdir to '${dir}': ${(err as Error).message}`);
+      }
+    }
+    this.log('notice', `rivulet ${VERSION} (Redis ${REDIS_VERSION} compatible) starting, pid=${process.pid}`);
+    for (const p of this.plugins) await p.start?.(this);
+    await this.listen();
+    this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
+    this.cron.unref();
+    this.log('notice', 'Ready to accept connections tcp');
+  }
+
+  private async listen(): Promise<void> {
+    const binds = this.config.get('bind').split(' ').filter(Boolean);
+    let port = this.config.int('port');
+    for (const b of binds) {
+      const optional = b.startsWith('-');
+      const host = optional ? b.slice(1) : b;
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          srv.once('error', reject);
+          srv.listen({ host: host === '*' ? undefined : host, port, backlog: this.config.int('tcp-backlog') }, () => {
+            srv.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) {
+          this.log('warning', `Could not create server TCP listening socket ${host}:${port}: ${e.code}`);
+          continue;
+        }
+        for (const l of this.listeners) l.close();
+        this.listeners = [];
+        throw new ListenError(host, port, e);
+      }
+      this.listeners.push(srv);
+      if (port === 0) port = (srv.address() as net.AddressInfo).port;
+    }
+    if (this.listeners.length === 0) throw new ListenError(binds.join(' '), port, new Error('no address could be bound'));
+    this.port = port;
+    this.log('notice', `Server initialized, listening on port ${port}`);
+  }
+
+  private accept(sock: net.Socket): void {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      sock.end('-' + E.MAX_CLIENTS.message + '\r\n');
+      return;
+    }
+    if (this.config.bool('protected-mode') && this.config.get('requirepass') === '' && !isLoopback(sock.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      sock.end('-' + PROTECTED_MODE_DENIED + '\r\n');
+      return;
+    }
+    sock.setNoDelay(true);
+    const c = new Client(this, sock, this.nextClientId++);
+    this.clients.set(c.id, c);
+    sock.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      c.onData(chunk);
+    });
+    sock.on('error', () => {
+      /* reset by peer etc.: 'close' follows */
+    });
+    sock.on('close', () => this.disconnect(c));
+  }
+
+  /** Everything a client leaves behind goes away with it. */
+  private disconnect(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    c.closing = true;
+    this.blocking.unblock(c);
+    c.unwatchAll();
+    softSince.delete(c);
+    for (const h of disconnectHooks) h(c);
+  }
+
+  private serverCron(): void {
+    const budget = 25 / Math.max(1, this.config.int('hz'));
+    for (const db of this.dbs) db.activeExpire(budget);
+    this.blocking.serveReadyKeys();
+    const timeout = this.config.int('timeout');
+    if (timeout > 0) {
+      const now = Date.now();
+      for (const c of this.clients.values()) {
+        if (c.blocked || c.isSubscribed) continue;
+        if (now - c.lastInteraction > timeout * 1000) {
+          this.log('verbose', `Closing idle client id=${c.id}`);
+          c.close();
+        }
+      }
+    }
+    for (const c of this.clients.values()) if (c.socket.writableLength > 0) this.checkOutputLimit(c);
+  }
+
+  /** Stops listening, closes every client, lets plugins flush. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.cron) clearInterval(this.cron);
+      await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+      for (const c of this.clients.values()) c.close();
+      for (const p of [...this.plugins].reverse()) await p.stop?.(this);
+      if (this.aof) await this.aof.close();
+      this.log('notice', 'rivulet is now ready to exit, bye bye...');
+      if (this.logStream) await new Promise<void>((r) => this.logStream!.end(() => r()));
+    })();
+    return this.closed;
+  }
+
+  /** Total keys with and without expiry per db, for INFO keyspace. */
+  keyspaceInfo(): { db: number; keys: number; expires: number }[] {
+    return this.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.size }));
+  }
+}
+
+/** When each client's pending output first passed its soft limit. */
+const softSince = new WeakMap<Client, number>();
+/** Modules (pub/sub) register cleanup for disconnecting clients here. */
+export const disconnectHooks: ((c: Client) => void)[] = [];
+/** Modules register what RESET must undo for them here (e.g. unsubscribe everything). */
+export const resetHooks: ((c: Client) => void)[] = [];
+
+export class ListenError extends Error {
+  constructor(
+    readonly host: string,
+    readonly listenPort: number,
+    override readonly cause: NodeJS.ErrnoException,
+  ) {
+    super(`Could not create server TCP listening socket ${host}:${listenPort}: bind: ${describe(cause)}`);
+  }
+}
+
+function describe(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EADDRINUSE') return 'Address already in use';
+  if (e.code === 'EADDRNOTAVAIL') return 'Cannot assign requested address';
+  if (e.code === 'EACCES') return 'Permission denied';
+  return e.message;
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  if (!addr) return true; // unix sockets
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
+}
+
+export const PROTECTED_MODE_DENIED =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

@@ -1,0 +1,793 @@
+/**
+ * The ordered ID log of a stream: Redis's radix tree of listpacks, in
+ * JavaScript terms. Entries live packed in Buffers, grouped in chunks; there is
+ * no JavaScript object per entry.
+ *
+ * Index: an array of chunks ordered by master (first) ID, with a head offset
+ * so that trimming from the head is O(1) (the array is compacted when the dead
+ * prefix reaches half its length). Seek is a binary search over master IDs;
+ * append goes to the last chunk (O(1) amortised).
+ *
+ * Chunk = { ms, seq (master ID, exact U64s), live, deleted, used, buf, ... }
+ *
+ * buf (a sealed chunk's Buffer is exactly `used` bytes; the last chunk's may
+ * have spare capacity, grown by doubling and trimmed when the chunk is sealed):
+ *
+ *   +--------+--------------------------------+---------+---------+-----+
+ *   | nnames | nlen0 name0 nlen1 name1 ...    | entry 0 | entry 1 | ... |
+ *   +--------+--------------------------------+---------+---------+-----+
+ *    varint    the master entry's field names    (entry 0 is the master)
+ *
+ *   entry:
+ *   +--------------------+-------------+-----------------------------------------+
+ *   | H = dms*4 + S*2 + D | Z = zz(dseq) | S=1: vlen0 v0 vlen1 v1 ... (one value   |
+ *   |      varint        |   varint    |      per master name, names not stored) |
+ *   |                    |             | S=0: npairs nlen n vlen v nlen n ...    |
+ *   +--------------------+-------------+-----------------------------------------+
+ *
+ *   dms  = ms - master.ms  (0 <= dms < 2^51, so H stays a safe integer)
+ *   dseq = seq - master.seq (-2^52 <= dseq < 2^52), zz = zigzag (0,-1,1,-2 → 0,1,2,3)
+ *   S    = the entry has exactly the master's field names (only values stored)
+ *   D    = deleted: bit 0 of H's first byte, flipped in place (the only change
+ *          ever made to bytes already written)
+ *   varint = unsigned LEB128, 7 bits per byte, little end first, values < 2^53.
+ *
+ * An entry whose deltas would not fit (IDs far apart, or near 2^64) simply
+ * starts a new chunk, so no BigInt arithmetic is done on chunk contents. A
+ * chunk is "small" when its master and all its IDs are plain numbers; only
+ * chunks that are not (IDs above 2^53) decode IDs through BigInt.
+ *
+ * Deletion sets D and counts; a chunk left with no live entries is removed
+ * from the index, as Redis removes empty nodes.
+ *
+ * Field Buffers handed out (get, range) are subarray views of chunk buffers.
+ * They stay valid for ever: bytes once written never change (apart from D),
+ * and buffers are never reused — growth and sealing copy into new ones.
+ */
+
+import { type StreamId, type U64, compareIds, u64 } from './id.js';
+
+export interface ChunkLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** fields alternate name, value (subarray views). Return false to stop. Must not modify the log. */
+export type EntryVisitor = (id: StreamId, fields: Buffer[]) => boolean;
+
+const FLAG_DELETED = 1;
+const FLAG_SAME = 2;
+/** Largest ms delta: H = dms*4 + 3 must stay a safe integer. */
+const MAX_DMS = 2 ** 51 - 1;
+/** seq delta must satisfy -SEQ_LIM <= dseq < SEQ_LIM so that zigzag(dseq) <= 2^53 - 1. */
+const SEQ_LIM = 2 ** 52;
+const MAX_DMS_BIG = BigInt(MAX_DMS);
+const SEQ_LIM_BIG = BigInt(SEQ_LIM);
+/** stream-node-max-bytes 0 (or huge) means this, as STREAM_LISTPACK_MAX_SIZE in Redis. */
+const MAX_CHUNK_BYTES = 2 ** 30;
+const MIN_CAPACITY = 64;
+/**
+ * Approximate cost of one chunk besides its bytes: the Chunk object, the
+ * Buffer/ArrayBuffer objects, backing-store bookkeeping, its index slot.
+ * Calibrated on Node 20 (V8 heap + arrayBuffers delta, 1M `f v` entries).
+ */
+const CHUNK_OVERHEAD = 384;
+const LOG_OVERHEAD = 96;
+
+// ---------------------------------------------------------------------------
+// Varints (unsigned LEB128, values up to 2^53 - 1)
+
+/** Position after the last varint read by readVar (module scratch: no tuple allocation). */
+let rpos = 0;
+
+function readVar(buf: Buffer, p: number): number {
+  let b = buf[p++];
+  if (b < 0x80) {
+    rpos = p;
+    return b;
+  }
+  let v = b & 0x7f;
+  let mul = 0x80;
+  for (;;) {
+    b = buf[p++];
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) break;
+    mul *= 0x80;
+  }
+  rpos = p;
+  return v;
+}
+
+function writeVar(buf: Buffer, p: number, v: number): number {
+  while (v >= 0x80000000) {
+    buf[p++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  while (v >= 0x80) {
+    buf[p++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[p++] = v;
+  return p;
+}
+
+function varLen(v: number): number {
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  let n = 4;
+  v = Math.floor(v / 0x10000000);
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n + 1;
+}
+
+/** Exported for tests. */
+export const varint = { read: (buf: Buffer, p: number): [number, number] => [readVar(buf, p), rpos], write: writeVar, len: varLen };
+
+// ---------------------------------------------------------------------------
+// Chunks
+
+class Chunk {
+  /** Entry bytes; may have spare capacity while this is the last chunk. */
+  buf: Buffer;
+  /** Bytes in use. */
+  used: number;
+  live = 0;
+  deleted = 0;
+  /** Number of master field names, and the offset of entry 0. */
+  nameCount: number;
+  dataStart: number;
+  /** The last stored entry (deleted or not) as deltas from the master. */
+  lastDms = 0;
+  lastDseq = 0;
+
+  constructor(
+    readonly ms: U64,
+    readonly seq: U64,
+    /** master and every ID in the chunk are plain numbers */
+    readonly small: boolean,
+    buf: Buffer,
+    nameCount: number,
+    dataStart: number,
+  ) {
+    this.buf = buf;
+    this.used = dataStart;
+    this.nameCount = nameCount;
+    this.dataStart = dataStart;
+  }
+}
+
+// Scratch filled by decodeHead.
+let eMs: U64 = 0;
+let eSeq: U64 = 0;
+let eFlags = 0;
+
+/** Decodes the head (H, Z) of the entry at p into eMs/eSeq/eFlags; returns the offset of its field data. */
+function decodeHead(c: Chunk, p: number): number {
+  const buf = c.buf;
+  const h = readVar(buf, p);
+  const z = readVar(buf, rpos);
+  eFlags = h & 3; // ToInt32 keeps the low bits of any safe integer
+  const dms = h < 0x80000000 ? h >>> 2 : Math.floor(h / 4);
+  const ds = z & 1 ? -(z + 1) / 2 : z / 2;
+  if (c.small) {
+    eMs = (c.ms as number) + dms;
+    eSeq = (c.seq as number) + ds;
+  } else {
+    eMs = u64(BigInt(c.ms) + BigInt(dms));
+    eSeq = u64(BigInt(c.seq) + BigInt(ds));
+  }
+  return rpos;
+}
+
+/** Skips the field data of an entry starting at p (after its head). */
+function skipFields(buf: Buffer, p: number, flags: number, nameCount: number): number {
+  let n: number;
+  if (flags & FLAG_SAME) n = nameCount;
+  else {
+    n = readVar(buf, p) * 2;
+    p = rpos;
+  }
+  for (let i = 0; i < n; i++) {
+    const len = readVar(buf, p);
+    p = rpos + len;
+  }
+  return p;
+}
+
+/** The master field names of a chunk, as views. */
+function chunkNames(c: Chunk): Buffer[] {
+  const buf = c.buf;
+  const n = readVar(buf, 0);
+  let p = rpos;
+  const names = new Array<Buffer>(n);
+  for (let i = 0; i < n; i++) {
+    const len = readVar(buf, p);
+    p = rpos;
+    names[i] = buf.subarray(p, p + len);
+    p += len;
+  }
+  return names;
+}
+
+/** Reads the fields of an entry (field data at p) as views; sets rpos to the end of the entry. */
+function readFields(buf: Buffer, p: number, flags: number, names: Buffer[] | null): Buffer[] {
+  let out: Buffer[];
+  if (flags & FLAG_SAME) {
+    const n = names!.length;
+    out = new Array<Buffer>(n * 2);
+    for (let i = 0; i < n; i++) {
+      const len = readVar(buf, p);
+      p = rpos;
+      out[2 * i] = names![i];
+      out[2 * i + 1] = buf.subarray(p, p + len);
+      p += len;
+    }
+  } else {
+    const n = readVar(buf, p) * 2;
+    p = rpos;
+    out = new Array<Buffer>(n);
+    for (let i = 0; i < n; i++) {
+      const len = readVar(buf, p);
+      p = rpos;
+      out[i] = buf.subarray(p, p + len);
+      p += len;
+    }
+  }
+  rpos = p;
+  return out;
+}
+
+/** Three-way compare of (ms, seq) with an ID. */
+function cmpTo(ms: U64, seq: U64, id: StreamId): number {
+  if (ms !== id.ms) return ms < id.ms ? -1 : 1;
+  if (seq !== id.seq) return seq < id.seq ? -1 : 1;
+  return 0;
+}
+
+/** Compare of a chunk's last stored ID (deleted or not) with an ID. */
+function cmpLast(c: Chunk, id: StreamId): number {
+  let ms: U64, seq: U64;
+  if (c.small) {
+    ms = (c.ms as number) + c.lastDms;
+    seq = (c.seq as number) + c.lastDseq;
+  } else {
+    ms = u64(BigInt(c.ms) + BigInt(c.lastDms));
+    seq = u64(BigInt(c.seq) + BigInt(c.lastDseq));
+  }
+  return cmpTo(ms, seq, id);
+}
+
+function sameNames(c: Chunk, fields: Buffer[]): boolean {
+  const nf = fields.length;
+  if (c.nameCount * 2 !== nf) return false;
+  const buf = c.buf;
+  readVar(buf, 0);
+  let p = rpos;
+  for (let i = 0; i < nf; i += 2) {
+    const len = readVar(buf, p);
+    p = rpos;
+    const f = fields[i];
+    if (f.length !== len) return false;
+    if (len < 16) {
+      for (let j = 0; j < len; j++) if (f[j] !== buf[p + j]) return false;
+    } else if (f.compare(buf, p, p + len) !== 0) return false;
+    p += len;
+  }
+  return true;
+}
+
+function copyBytes(src: Buffer, dst: Buffer, p: number): number {
+  const len = src.length;
+  if (len < 16) {
+    for (let j = 0; j < len; j++) dst[p + j] = src[j];
+  } else src.copy(dst, p);
+  return p + len;
+}
+
+// Scratch filled by StreamLog.prepare for writeEntry.
+let aH = 0;
+let aZ = 0;
+let aDms = 0;
+let aDs = 0;
+let aSame = false;
+let aSize = 0;
+
+// ---------------------------------------------------------------------------
+
+export class StreamLog {
+  /** Chunks ordered by master ID; slots before `head` are dead (null). */
+  private index: (Chunk | null)[] = [];
+  private head = 0;
+  private len = 0;
+  /** Sum of chunk buffer capacities. */
+  private bufBytes = 0;
+  /** Capacity to give a new last chunk: the size of the last sealed one, plus a little. */
+  private capHint = MIN_CAPACITY;
+
+  /** Live entries. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** Chunks in the index (XINFO "radix-tree-keys"). */
+  get chunkCount(): number {
+    return this.index.length - this.head;
+  }
+
+  /** Appends an entry. The caller guarantees id > every ID appended before, fields.length even and >= 2. */
+  append(id: StreamId, fields: Buffer[], limits: ChunkLimits): void {
+    const index = this.index;
+    const tail = index.length > this.head ? index[index.length - 1]! : null;
+    if (tail !== null && prepare(tail, id, fields)) {
+      let maxBytes = limits.maxBytes;
+      if (!(maxBytes > 0) || maxBytes > MAX_CHUNK_BYTES) maxBytes = MAX_CHUNK_BYTES;
+      const maxEntries = limits.maxEntries;
+      if (tail.used + aSize < maxBytes && !(maxEntries > 0 && tail.live + tail.deleted >= maxEntries)) {
+        this.writeEntry(tail, fields);
+        return;
+      }
+    }
+    if (tail !== null) this.seal(tail);
+    this.newChunk(id, fields);
+  }
+
+  get(id: StreamId): Buffer[] | null {
+    const p = this.find(id);
+    if (p < 0 || eFlags & FLAG_DELETED) return null;
+    const c = this.index[foundChunk]!;
+    const q = decodeHead(c, p);
+    const flags = eFlags;
+    return readFields(c.buf, q, flags, flags & FLAG_SAME ? chunkNames(c) : null);
+  }
+
+  has(id: StreamId): boolean {
+    const p = this.find(id);
+    return p >= 0 && (eFlags & FLAG_DELETED) === 0;
+  }
+
+  /** Marks a live entry deleted; true if there was one. */
+  delete(id: StreamId): boolean {
+    const p = this.find(id);
+    if (p < 0 || eFlags & FLAG_DELETED) return false;
+    const ci = foundChunk;
+    const c = this.index[ci]!;
+    c.buf[p] |= FLAG_DELETED;
+    c.live--;
+    c.deleted++;
+    this.len--;
+    if (c.live === 0) this.removeChunk(ci);
+    return true;
+  }
+
+  /** ID of the first live entry. */
+  firstId(): StreamId | null {
+    if (this.len === 0) return null;
+    const c = this.index[this.head]!; // never empty: empty chunks leave the index
+    const used = c.used;
+    let p = c.dataStart;
+    while (p < used) {
+      const q = decodeHead(c, p);
+      if (!(eFlags & FLAG_DELETED)) return { ms: eMs, seq: eSeq };
+      p = skipFields(c.buf, q, eFlags, c.nameCount);
+    }
+    return null;
+  }
+
+  /** ID of the last live entry. */
+  lastId(): StreamId | null {
+    if (this.len === 0) return null;
+    const c = this.index[this.index.length - 1]!;
+    const used = c.used;
+    let p = c.dataStart;
+    let ms: U64 = 0;
+    let seq: U64 = 0;
+    let found = false;
+    while (p < used) {
+      const q = decodeHead(c, p);
+      if (!(eFlags & FLAG_DELETED)) {
+        ms = eMs;
+        seq = eSeq;
+        found = true;
+      }
+      p = skipFields(c.buf, q, eFlags, c.nameCount);
+    }
+    return found ? { ms, seq } : null;
+  }
+
+  /**
+   * Visits live entries with start <= id <= end, ascending (rev=false) or
+   * descending (rev=true), at most `count` (0 = no limit); returns how many
+   * were visited. The visitor must not modify the log.
+   */
+  range(start: StreamId, end: StreamId, rev: boolean, count: number, visit: EntryVisitor): number {
+    if (this.len === 0 || compareIds(start, end) > 0) return 0;
+    const index = this.index;
+    let n = 0;
+    if (!rev) {
+      let ci = this.seek(start);
+      if (ci < this.head) ci = this.head;
+      let started = false;
+      for (; ci < index.length; ci++) {
+        const c = index[ci]!;
+        if (compareIds(c, end) > 0) return n;
+        const buf = c.buf;
+        const used = c.used;
+        const nc = c.nameCount;
+        let names: Buffer[] | null = null;
+        let p = c.dataStart;
+        while (p < used) {
+          const q = decodeHead(c, p);
+          const flags = eFlags;
+          if (!started) {
+            if (cmpTo(eMs, eSeq, start) < 0) {
+              p = skipFields(buf, q, flags, nc);
+              continue;
+            }
+            started = true;
+          }
+          if (cmpTo(eMs, eSeq, end) > 0) return n;
+          if (flags & FLAG_DELETED) {
+            p = skipFields(buf, q, flags, nc);
+            continue;
+          }
+          const id: StreamId = { ms: eMs, seq: eSeq };
+          if (flags & FLAG_SAME && names === null) names = chunkNames(c);
+          const fields = readFields(buf, q, flags, names);
+          p = rpos;
+          n++;
+          if (visit(id, fields) === false || n === count) return n;
+        }
+      }
+      return n;
+    }
+    let offs = new Int32Array(128);
+    for (let ci = this.seek(end); ci >= this.head; ci--) {
+      const c = index[ci]!;
+      if (cmpLast(c, start) < 0) return n;
+      const buf = c.buf;
+      const used = c.used;
+      const nc = c.nameCount;
+      const total = c.live + c.deleted;
+      if (offs.length < total) offs = new Int32Array(Math.max(total, offs.length * 2));
+      let k = 0;
+      let p = c.dataStart;
+      while (p < used) {
+        const q = decodeHead(c, p);
+        if (cmpTo(eMs, eSeq, end) > 0) break;
+        offs[k++] = p;
+        p = skipFields(buf, q, eFlags, nc);
+      }
+      let names: Buffer[] | null = null;
+      while (k > 0) {
+        const q = decodeHead(c, offs[--k]);
+        const flags = eFlags;
+        if (cmpTo(eMs, eSeq, start) < 0) return n;
+        if (flags & FLAG_DELETED) continue;
+        const id: StreamId = { ms: eMs, seq: eSeq };
+        if (flags & FLAG_SAME && names === null) names = chunkNames(c);
+        const fields = readFields(buf, q, flags, names);
+        n++;
+        if (visit(id, fields) === false || n === count) return n;
+      }
+    }
+    return n;
+  }
+
+  /** Redis 7 streamTrim with MAXLEN. `limit` 0 = none. Returns the number of entries removed. */
+  trimMaxLen(maxLen: number, approx: boolean, limit: number): number {
+    let removed = 0;
+    while (this.head < this.index.length && this.len > maxLen) {
+      const c = this.index[this.head]!;
+      if (limit > 0 && removed + c.live > limit) break;
+      if (this.len - c.live >= maxLen) {
+        removed += c.live;
+        this.len -= c.live;
+        this.removeChunk(this.head);
+        continue;
+      }
+      if (approx) break;
+      const buf = c.buf;
+      const used = c.used;
+      let p = c.dataStart;
+      while (p < used && this.len > maxLen) {
+        const flags = readVar(buf, p) & 3;
+        if (!(flags & FLAG_DELETED)) {
+          buf[p] |= FLAG_DELETED;
+          c.live--;
+          c.deleted++;
+          this.len--;
+          removed++;
+        }
+        readVar(buf, rpos);
+        p = skipFields(buf, rpos, flags, c.nameCount);
+      }
+      if (c.live === 0) this.removeChunk(this.head);
+      break;
+    }
+    return removed;
+  }
+
+  /** Redis 7 streamTrim with MINID. `limit` 0 = none. Returns the number of entries removed. */
+  trimMinId(minId: StreamId, approx: boolean, limit: number): number {
+    let removed = 0;
+    while (this.head < this.index.length) {
+      const c = this.index[this.head]!;
+      if (limit > 0 && removed + c.live > limit) break;
+      if (cmpLast(c, minId) < 0) {
+        removed += c.live;
+        this.len -= c.live;
+        this.removeChunk(this.head);
+        continue;
+      }
+      if (approx) break;
+      const buf = c.buf;
+      const used = c.used;
+      let p = c.dataStart;
+      while (p < used) {
+        const q = decodeHead(c, p);
+        if (cmpTo(eMs, eSeq, minId) >= 0) break;
+        const flags = eFlags;
+        if (!(flags & FLAG_DELETED)) {
+          buf[p] |= FLAG_DELETED;
+          c.live--;
+          c.deleted++;
+          this.len--;
+          removed++;
+        }
+        p = skipFields(buf, q, flags, c.nameCount);
+      }
+      // Redis leaves such an emptied node in the rax; we keep "no empty chunks".
+      if (c.live === 0) this.removeChunk(this.head);
+      break;
+    }
+    return removed;
+  }
+
+  /** Approximate bytes held: chunk buffers (with spare capacity) plus per-chunk and per-log overhead. */
+  memoryUsage(): number {
+    return LOG_OVERHEAD + this.bufBytes + (this.index.length - this.head) * CHUNK_OVERHEAD + this.head * 8;
+  }
+
+  /** An independent copy (buffers copied, each exactly sized). */
+  clone(): StreamLog {
+    const out = new StreamLog();
+    for (let i = this.head; i < this.index.length; i++) {
+      const c = this.index[i]!;
+      const buf = Buffer.allocUnsafeSlow(c.used);
+      c.buf.copy(buf, 0, 0, c.used);
+      const d = new Chunk(c.ms, c.seq, c.small, buf, c.nameCount, c.dataStart);
+      d.used = c.used;
+      d.live = c.live;
+      d.deleted = c.deleted;
+      d.lastDms = c.lastDms;
+      d.lastDseq = c.lastDseq;
+      out.index.push(d);
+      out.bufBytes += c.used;
+    }
+    out.len = this.len;
+    out.capHint = this.capHint;
+    return out;
+  }
+
+  /** Internal consistency check for tests: recounts everything; throws on a mismatch. */
+  check(): void {
+    let total = 0;
+    let prevLast: StreamId | null = null;
+    let bytes = 0;
+    for (let i = 0; i < this.head; i++) if (this.index[i] !== null) throw new Error('live slot before head');
+    for (let i = this.head; i < this.index.length; i++) {
+      const c = this.index[i]!;
+      bytes += c.buf.length;
+      let live = 0;
+      let deleted = 0;
+      let p = c.dataStart;
+      let last: StreamId | null = null;
+      while (p < c.used) {
+        const q = decodeHead(c, p);
+        const id = { ms: eMs, seq: eSeq };
+        if (last !== null ? compareIds(last, id) >= 0 : prevLast !== null && compareIds(prevLast, id) >= 0)
+          throw new Error('IDs out of order');
+        if (c.small && (typeof eMs !== 'number' || typeof eSeq !== 'number')) throw new Error('small chunk with bigint');
+        last = id;
+        if (eFlags & FLAG_DELETED) deleted++;
+        else live++;
+        p = skipFields(c.buf, q, eFlags, c.nameCount);
+      }
+      if (p !== c.used) throw new Error('chunk overrun');
+      if (live !== c.live || deleted !== c.deleted) throw new Error('chunk counts');
+      if (live === 0) throw new Error('empty chunk in index');
+      if (last === null || cmpLast(c, last) !== 0) throw new Error('chunk last id');
+      if (i < this.index.length - 1 && c.buf.length !== c.used) throw new Error('sealed chunk not exact');
+      prevLast = last;
+      total += live;
+    }
+    if (total !== this.len) throw new Error('length');
+    if (bytes !== this.bufBytes) throw new Error('bufBytes');
+  }
+
+  // -------------------------------------------------------------------------
+
+  /** Index of the last chunk whose master ID <= id, or head - 1. */
+  private seek(id: StreamId): number {
+    const index = this.index;
+    let lo = this.head;
+    let hi = index.length - 1;
+    let ans = lo - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareIds(index[mid]!, id) <= 0) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
+  /** Offset of the entry with this ID (deleted or not) or -1; sets foundChunk and eFlags. */
+  private find(id: StreamId): number {
+    const ci = this.seek(id);
+    if (ci < this.head) return -1;
+    const c = this.index[ci]!;
+    const buf = c.buf;
+    const used = c.used;
+    let p = c.dataStart;
+    while (p < used) {
+      const q = decodeHead(c, p);
+      const cmp = cmpTo(eMs, eSeq, id);
+      if (cmp === 0) {
+        foundChunk = ci;
+        return p;
+      }
+      if (cmp > 0) return -1;
+      p = skipFields(buf, q, eFlags, c.nameCount);
+    }
+    return -1;
+  }
+
+  private removeChunk(ci: number): void {
+    const index = this.index;
+    this.bufBytes -= index[ci]!.buf.length;
+    if (ci === this.head) {
+      index[ci] = null;
+      this.head++;
+      if (this.head === index.length) {
+        index.length = 0;
+        this.head = 0;
+      } else if (this.head >= 16 && this.head * 2 >= index.length) {
+        index.copyWithin(0, this.head);
+        index.length -= this.head;
+        this.head = 0;
+      }
+    } else if (ci === index.length - 1) index.pop();
+    else index.splice(ci, 1);
+  }
+
+  /** Trims a chunk's buffer to its exact size (the chunk stops being the one appended to). */
+  private seal(c: Chunk): void {
+    const used = c.used;
+    this.capHint = Math.max(MIN_CAPACITY, used + (used >>> 4));
+    if (c.buf.length === used) return;
+    const buf = Buffer.allocUnsafeSlow(used);
+    c.buf.copy(buf, 0, 0, used);
+    this.bufBytes += used - c.buf.length;
+    c.buf = buf;
+  }
+
+  private writeEntry(c: Chunk, fields: Buffer[]): void {
+    let p = c.used;
+    const need = p + aSize;
+    let buf = c.buf;
+    if (need > buf.length) {
+      const nb = Buffer.allocUnsafeSlow(Math.max(need, buf.length * 2, MIN_CAPACITY));
+      buf.copy(nb, 0, 0, p);
+      this.bufBytes += nb.length - buf.length;
+      c.buf = buf = nb;
+    }
+    p = writeVar(buf, p, aH);
+    p = writeVar(buf, p, aZ);
+    const nf = fields.length;
+    if (aSame) {
+      for (let i = 1; i < nf; i += 2) {
+        const f = fields[i];
+        p = writeVar(buf, p, f.length);
+        p = copyBytes(f, buf, p);
+      }
+    } else {
+      p = writeVar(buf, p, nf >>> 1);
+      for (let i = 0; i < nf; i++) {
+        const f = fields[i];
+        p = writeVar(buf, p, f.length);
+        p = copyBytes(f, buf, p);
+      }
+    }
+    c.used = p;
+    c.live++;
+    c.lastDms = aDms;
+    c.lastDseq = aDs;
+    this.len++;
+  }
+
+  private newChunk(id: StreamId, fields: Buffer[]): void {
+    const nf = fields.length;
+    let headerSize = varLen(nf >>> 1);
+    let valuesSize = 0;
+    for (let i = 0; i < nf; i += 2) {
+      const nl = fields[i].length;
+      const vl = fields[i + 1].length;
+      headerSize += varLen(nl) + nl;
+      valuesSize += varLen(vl) + vl;
+    }
+    const entrySize = 2 + valuesSize; // H = FLAG_SAME and Z = 0 take a byte each
+    const cap = Math.max(headerSize + entrySize, this.capHint);
+    const buf = Buffer.allocUnsafeSlow(cap);
+    let p = writeVar(buf, 0, nf >>> 1);
+    for (let i = 0; i < nf; i += 2) {
+      const f = fields[i];
+      p = writeVar(buf, p, f.length);
+      p = copyBytes(f, buf, p);
+    }
+    const small = typeof id.ms === 'number' && typeof id.seq === 'number';
+    const c = new Chunk(id.ms, id.seq, small, buf, nf >>> 1, p);
+    this.index.push(c);
+    this.bufBytes += cap;
+    aH = FLAG_SAME;
+    aZ = 0;
+    aDms = 0;
+    aDs = 0;
+    aSame = true;
+    aSize = entrySize;
+    this.writeEntry(c, fields);
+  }
+}
+
+let foundChunk = 0;
+
+/**
+ * Encodes the entry's head relative to chunk c into the a* scratch; false when
+ * its deltas cannot be represented in c (it must start a new chunk).
+ */
+function prepare(c: Chunk, id: StreamId, fields: Buffer[]): boolean {
+  let dms: number;
+  let ds: number;
+  if (c.small) {
+    if (typeof id.ms !== 'number' || typeof id.seq !== 'number') return false;
+    dms = id.ms - (c.ms as number);
+    ds = id.seq - (c.seq as number);
+  } else {
+    const bdms = BigInt(id.ms) - BigInt(c.ms);
+    const bds = BigInt(id.seq) - BigInt(c.seq);
+    if (bdms < 0n || bdms > MAX_DMS_BIG || bds < -SEQ_LIM_BIG || bds >= SEQ_LIM_BIG) return false;
+    dms = Number(bdms);
+    ds = Number(bds);
+  }
+  if (dms < 0 || dms > MAX_DMS || ds < -SEQ_LIM || ds >= SEQ_LIM) return false;
+  const same = sameNames(c, fields);
+  const h = dms * 4 + (same ? FLAG_SAME : 0);
+  const z = ds >= 0 ? ds * 2 : -ds * 2 - 1;
+  const nf = fields.length;
+  let size = varLen(h) + varLen(z);
+  if (same) {
+    for (let i = 1; i < nf; i += 2) {
+      const l = fields[i].length;
+      size += varLen(l) + l;
+    }
+  } else {
+    size += varLen(nf >>> 1);
+    for (let i = 0; i < nf; i++) {
+      const l = fields[i].length;
+      size += varLen(l) + l;
+    }
+  }
+  aH = h;
+  aZ = z;
+  aDms = dms;
+  aDs = ds;
+  aSame = same;
+  aSize = size;
+  return true;
+}

@@ -1,0 +1,294 @@
+/**
+ * Shared test helpers: start a real rivulet server (in-process, over TCP) or
+ * a real redis-server (the oracle), connect clients, send raw bytes, and run
+ * differential scripts against both.
+ */
+import net from 'node:net';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis, type RedisOptions } from 'ioredis';
+import RedisParser from 'redis-parser';
+import { expect } from 'chai';
+import { createServer, type RivuletServer } from '../lib/index.js';
+import type { ServerOptions } from '../lib/server.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'rivulet-server');
+
+/** Starts an embedded rivulet on an ephemeral port. */
+export async function startRivulet(options: ServerOptions = {}): Promise<RivuletServer> {
+  return createServer({ port: 0, ...options });
+}
+
+/** An ioredis client for `port` (RESP2 unless `protocol: 3`... ioredis speaks RESP2). Fails fast instead of retrying. */
+export function connect(port: number, options: RedisOptions = {}): Redis {
+  return new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true, ...options });
+}
+
+/** A fresh temporary directory, removed by the caller with rmrf. */
+export function tmpDir(prefix = 'rivulet-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function rmrf(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function hasBinary(name: string): boolean {
+  try {
+    execFileSync('which', [name], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const HAVE_REDIS = hasBinary('redis-server');
+export const HAVE_REDIS_CLI = hasBinary('redis-cli');
+
+export interface ExternalServer {
+  port: number;
+  proc: ChildProcess;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Waits until something answers PING on port. */
+export async function waitForPing(port: number, timeoutMs = 10000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await rawCommand(port, ['PING']);
+      if (r === 'PONG') return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`nothing answered PING on ${port}`);
+    await sleep(30);
+  }
+}
+
+/** Starts Debian's redis-server (the oracle) on a free port in a temp dir. */
+export async function startRedis(extraArgs: string[] = []): Promise<ExternalServer> {
+  const port = await freePort();
+  const dir = tmpDir('redis-oracle-');
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extraArgs],
+    { stdio: 'ignore' },
+  );
+  await waitForPing(port);
+  return {
+    port,
+    proc,
+    dir,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
+      rmrf(dir);
+    },
+  };
+}
+
+/** Starts bin/rivulet-server as a child process (for CLI, crash and durability tests). */
+export async function startRivuletProcess(args: string[], opts: { waitReady?: boolean } = {}): Promise<ExternalServer & { output: () => string }> {
+  let port = 0;
+  const pi = args.indexOf('--port');
+  if (pi === -1) {
+    port = await freePort();
+    args = [...args, '--port', String(port)];
+  } else {
+    port = Number(args[pi + 1]);
+  }
+  let out = '';
+  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  if (opts.waitReady !== false) await waitForPing(port);
+  return {
+    port,
+    proc,
+    dir: '',
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Encodes a command as a RESP array of bulk strings. */
+export function encodeCommand(args: (string | Buffer | number)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A decoded RESP2 reply: strings, numbers, null, arrays, or an Error whose message is the error line. */
+export type Reply = string | number | null | Reply[] | Error | Buffer;
+
+/**
+ * A raw RESP2 connection that decodes replies with redis-parser, so tests see
+ * exactly what the server sent (status vs bulk is preserved: status replies
+ * come back as strings, bulk strings as Buffers when `buffers` is set).
+ */
+export class RawConnection {
+  private sock!: net.Socket;
+  private replies: Reply[] = [];
+  private waiters: (() => void)[] = [];
+  private parser: RedisParser;
+  closed = false;
+  received = Buffer.alloc(0);
+
+  constructor(returnBuffers = false) {
+    this.parser = new RedisParser({
+      returnReply: (r: Reply) => this.push(r),
+      returnError: (e: Error) => this.push(e),
+      returnFatalError: (e: Error) => this.push(e),
+      returnBuffers,
+    });
+  }
+
+  static async open(port: number, returnBuffers = false): Promise<RawConnection> {
+    const c = new RawConnection(returnBuffers);
+    await new Promise<void>((resolve, reject) => {
+      c.sock = net.connect(port, '127.0.0.1', () => resolve());
+      c.sock.once('error', reject);
+    });
+    c.sock.on('data', (d) => {
+      c.received = Buffer.concat([c.received, d]);
+      c.parser.execute(d);
+    });
+    c.sock.on('close', () => {
+      c.closed = true;
+      c.wake();
+    });
+    c.sock.on('error', () => {});
+    return c;
+  }
+
+  private push(r: Reply): void {
+    this.replies.push(r);
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  write(data: Buffer | string): void {
+    this.sock.write(data);
+  }
+
+  /** Sends one command and returns its reply. */
+  async call(...args: (string | Buffer | number)[]): Promise<Reply> {
+    this.write(encodeCommand(args));
+    return this.next();
+  }
+
+  /** The next reply (waits up to timeoutMs). */
+  async next(timeoutMs = 5000): Promise<Reply> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.replies.length === 0) {
+      if (this.closed) throw new Error('connection closed');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timeout waiting for reply');
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    return this.replies.shift()!;
+  }
+
+  /** Resolves when the server closes the connection. */
+  async waitClosed(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error('connection not closed');
+      await sleep(10);
+    }
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+/** One command, one reply, on a throwaway connection. Errors come back as Error values. */
+export async function rawCommand(port: number, args: (string | Buffer | number)[]): Promise<Reply> {
+  const c = await RawConnection.open(port);
+  try {
+    return await c.call(...args);
+  } finally {
+    c.close();
+  }
+}
+
+/** Converts errors to `{error: message}` so chai's deep equality compares them by text. */
+export function normalise(r: Reply): unknown {
+  if (r instanceof Error) return { error: r.message };
+  if (Array.isArray(r)) return r.map(normalise);
+  return r;
+}
+
+/**
+ * Differential testing: runs the same script on a rivulet and a redis-server
+ * connection (fresh, FLUSHALLed), and asserts every reply is identical,
+ * errors included. Steps may be marked `loose` with a comparator for
+ * replies Redis itself does not make deterministic (`*` IDs, times).
+ */
+export type Step = (string | number | Buffer)[] | { cmd: (string | number | Buffer)[]; check?: (ours: unknown, theirs: unknown) => void };
+
+export async function differential(rivPort: number, redisPort: number, script: Step[]): Promise<void> {
+  const a = await RawConnection.open(rivPort);
+  const b = await RawConnection.open(redisPort);
+  try {
+    await a.call('FLUSHALL');
+    await b.call('FLUSHALL');
+    for (const step of script) {
+      const cmd = Array.isArray(step) ? step : step.cmd;
+      const ours = normalise(await a.call(...cmd));
+      const theirs = normalise(await b.call(...cmd));
+      const label = cmd.map(String).join(' ');
+      if (!Array.isArray(step) && step.check) step.check(ours, theirs);
+      else expect(ours, label).to.deep.equal(theirs);
+    }
+  } finally {
+    a.close();
+    b.close();
+  }
+}
