@@ -1,23 +1,320 @@
 /**
- * Consumer groups: last-delivered ID, entries-read, the group's pending
- * entries list (PEL) and its consumers. (Skeleton: the consumer-group work
- * fills this in.)
+ * Consumer groups: Redis's streamCG, streamConsumer and streamNACK.
+ *
+ * A group remembers the last ID it delivered, how many entries it has read
+ * (for XINFO's lag), its consumers, and the pending entries list (PEL): every
+ * entry delivered to a consumer and not yet acknowledged. Each pending entry
+ * is one object, indexed twice — in the group's PEL and in its owner's PEL —
+ * exactly as Redis shares one streamNACK between two radix trees.
+ *
+ * Both PELs are `PelIndex`es: entries ordered by ID in a two-level structure
+ * (an array of sorted blocks of at most BLOCK_MAX entries). Lookup is a binary
+ * search over the blocks' first IDs and then within one block: O(log n).
+ * Range scans walk blocks in order with a cursor (no closures, no copying).
+ * Appends of new IDs (the common XREADGROUP case) and removals from the head
+ * (the common XACK case) touch one block.
  */
-import { type StreamId, MIN_ID } from './id.js';
+import { type StreamId, MIN_ID, compareIds } from './id.js';
 
-export class ConsumerGroup {
-  constructor(
-    readonly name: string,
-    public lastId: StreamId = MIN_ID,
-    /** Entries read by the group so far, or -1 when unknown (Redis's SCG_INVALID_ENTRIES_READ). */
-    public entriesRead = -1,
-  ) {}
+/** A delivered, not yet acknowledged entry (Redis's streamNACK). */
+export interface PendingEntry {
+  /** The stream entry ID. Never changes; both PELs are keyed by it. */
+  readonly id: StreamId;
+  /** Unix ms of the last delivery (XREADGROUP, XCLAIM, XAUTOCLAIM set it; XCLAIM IDLE/TIME may move it back). */
+  deliveryTime: number;
+  /** Times delivered: 1 on first delivery, +1 per re-delivery (history reads, XCLAIM/XAUTOCLAIM without JUSTID), or set by RETRYCOUNT. */
+  deliveryCount: number;
+  /** The owner. Invariant: this entry is in exactly `consumer.pel` and in the group's pel, nowhere else. */
+  consumer: Consumer;
+}
 
-  memoryUsage(): number {
-    return 64;
+/** Entries per PEL block: big enough for few blocks, small enough that splicing inside one is cheap. */
+const BLOCK_MAX = 128;
+
+/**
+ * An ordered set of pending entries keyed by ID.
+ *
+ * Invariants: `blocks` holds no empty block; each block is sorted by ID and
+ * every ID in block i is smaller than every ID in block i+1; `count` is the
+ * sum of the block lengths.
+ */
+export class PelIndex {
+  private blocks: PendingEntry[][] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
   }
 
+  /** The entry with this ID, or undefined. O(log n). */
+  get(id: StreamId): PendingEntry | undefined {
+    const b = this.blockFor(id);
+    if (b < 0) return undefined;
+    const block = this.blocks[b];
+    const i = lowerBound(block, id);
+    return i < block.length && compareIds(block[i].id, id) === 0 ? block[i] : undefined;
+  }
+
+  /** Adds an entry; false (and no change) when its ID is already present. O(log n) search + O(BLOCK_MAX) shift. */
+  insert(pe: PendingEntry): boolean {
+    const blocks = this.blocks;
+    const nb = blocks.length;
+    if (nb === 0) {
+      blocks.push([pe]);
+      this.count = 1;
+      return true;
+    }
+    // Fast path: a new ID above everything (XREADGROUP delivering new entries).
+    const lastBlock = blocks[nb - 1];
+    if (compareIds(lastBlock[lastBlock.length - 1].id, pe.id) < 0) {
+      if (lastBlock.length < BLOCK_MAX) lastBlock.push(pe);
+      else blocks.push([pe]);
+      this.count++;
+      return true;
+    }
+    let b = this.blockFor(pe.id);
+    if (b < 0) b = 0;
+    const block = blocks[b];
+    const i = lowerBound(block, pe.id);
+    if (i < block.length && compareIds(block[i].id, pe.id) === 0) return false;
+    block.splice(i, 0, pe);
+    this.count++;
+    if (block.length > BLOCK_MAX) {
+      const half = block.length >>> 1;
+      blocks.splice(b + 1, 0, block.splice(half));
+    }
+    return true;
+  }
+
+  /** Removes and returns the entry with this ID, or undefined. */
+  delete(id: StreamId): PendingEntry | undefined {
+    const b = this.blockFor(id);
+    if (b < 0) return undefined;
+    const block = this.blocks[b];
+    const i = lowerBound(block, id);
+    if (i >= block.length || compareIds(block[i].id, id) !== 0) return undefined;
+    const pe = block[i];
+    if (i === 0 && block.length === 1) this.blocks.splice(b, 1);
+    else if (i === 0) block.shift();
+    else block.splice(i, 1);
+    this.count--;
+    return pe;
+  }
+
+  first(): PendingEntry | undefined {
+    return this.blocks.length === 0 ? undefined : this.blocks[0][0];
+  }
+
+  last(): PendingEntry | undefined {
+    const n = this.blocks.length;
+    if (n === 0) return undefined;
+    const block = this.blocks[n - 1];
+    return block[block.length - 1];
+  }
+
+  /** A cursor at the first entry with ID >= `from` (Redis's raxSeek ">="). */
+  seek(from: StreamId = MIN_ID): PelCursor {
+    const cur = new PelCursor(this.blocks);
+    let b = this.blockFor(from);
+    if (b < 0) b = 0;
+    if (b < this.blocks.length) {
+      const block = this.blocks[b];
+      const i = lowerBound(block, from);
+      cur.block = i < block.length ? b : b + 1;
+      cur.index = i < block.length ? i : 0;
+    } else cur.block = b;
+    return cur;
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.blocks = [];
+    this.count = 0;
+  }
+
+  /** Internal consistency check for tests; throws on a broken invariant. */
+  check(): void {
+    let n = 0;
+    let prev: StreamId | null = null;
+    for (const block of this.blocks) {
+      if (block.length === 0) throw new Error('empty PEL block');
+      for (const pe of block) {
+        if (prev !== null && compareIds(prev, pe.id) >= 0) throw new Error('PEL out of order');
+        prev = pe.id;
+        n++;
+      }
+    }
+    if (n !== this.count) throw new Error('PEL count');
+  }
+
+  /** Index of the last block whose first ID <= id, or -1 when id is below every block (or there are none). */
+  private blockFor(id: StreamId): number {
+    const blocks = this.blocks;
+    let lo = 0;
+    let hi = blocks.length - 1;
+    let ans = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareIds(blocks[mid][0].id, id) <= 0) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+}
+
+/**
+ * An in-order walk over a PelIndex. Valid until the index is modified: a
+ * caller that deletes while scanning (XAUTOCLAIM) re-seeks after the deletion,
+ * as Redis re-seeks its rax iterator.
+ */
+export class PelCursor {
+  block = 0;
+  index = 0;
+  constructor(private readonly blocks: PendingEntry[][]) {}
+
+  /** The next entry, or null at the end. */
+  next(): PendingEntry | null {
+    const blocks = this.blocks;
+    if (this.block >= blocks.length) return null;
+    const block = blocks[this.block];
+    const pe = block[this.index++];
+    if (this.index >= block.length) {
+      this.block++;
+      this.index = 0;
+    }
+    return pe;
+  }
+
+  /** The entry next() would return, without advancing. */
+  peek(): PendingEntry | null {
+    return this.block < this.blocks.length ? this.blocks[this.block][this.index] : null;
+  }
+}
+
+/** Position of the first entry with ID >= id in a sorted block. */
+function lowerBound(block: PendingEntry[], id: StreamId): number {
+  let lo = 0;
+  let hi = block.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareIds(block[mid].id, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A consumer of a group (Redis's streamConsumer). */
+export class Consumer {
+  /** Entries delivered to this consumer and not acknowledged: a view onto the same objects as the group's PEL. */
+  readonly pel = new PelIndex();
+  constructor(
+    /** The name's bytes as a latin1 string (binary-safe, compares bytewise). */
+    readonly name: string,
+    /** Unix ms of the last attempted interaction (XREADGROUP, XCLAIM, XAUTOCLAIM), successful or not. Set at creation. */
+    public seenTime: number,
+    /** Unix ms of the last successful interaction (an entry delivered or claimed), -1 when none yet. */
+    public activeTime = -1,
+  ) {}
+}
+
+/** Redis's SCG_INVALID_ENTRIES_READ: the group's read counter is unknown. */
+export const ENTRIES_READ_UNKNOWN = -1;
+
+/** Bytes per pending entry (the object, its ID object and two index slots), for MEMORY USAGE. */
+const PENDING_COST = 96;
+const CONSUMER_COST = 160;
+const GROUP_COST = 160;
+
+export class ConsumerGroup {
+  /** The group PEL: every pending entry of every consumer, by ID. Invariant: its size is the sum of the consumers' PEL sizes. */
+  readonly pel = new PelIndex();
+  /** Consumers by name (latin1 string of the name's bytes). Listings sort names bytewise, as Redis's rax does. */
+  readonly consumers = new Map<string, Consumer>();
+
+  constructor(
+    /** The group name as a latin1 string. */
+    readonly name: string,
+    /** The last ID delivered to the group by `>` reads (or set by CREATE/SETID/XCLAIM LASTID). New entries are those above it. */
+    public lastId: StreamId = MIN_ID,
+    /**
+     * The logical read counter: how many entries of the stream the group has
+     * read, counting from the first entry ever added, when known; -1
+     * (ENTRIES_READ_UNKNOWN) when deletions made it unknowable. See lag.ts.
+     */
+    public entriesRead = ENTRIES_READ_UNKNOWN,
+  ) {}
+
+  getConsumer(name: string): Consumer | undefined {
+    return this.consumers.get(name);
+  }
+
+  /** Creates a consumer; returns null when the name is taken. */
+  createConsumer(name: string, now: number): Consumer | null {
+    if (this.consumers.has(name)) return null;
+    const c = new Consumer(name, now);
+    this.consumers.set(name, c);
+    return c;
+  }
+
+  /** Removes a consumer and its pending entries (from the group PEL too); returns how many were pending. */
+  deleteConsumer(consumer: Consumer): number {
+    const pending = consumer.pel.size;
+    const cur = consumer.pel.seek();
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) this.pel.delete(pe.id);
+    consumer.pel.clear();
+    this.consumers.delete(consumer.name);
+    return pending;
+  }
+
+  /** Consumers sorted by name bytewise. */
+  sortedConsumers(): Consumer[] {
+    const list = Array.from(this.consumers.values());
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return list;
+  }
+
+  /** Adds a new pending entry owned by `consumer` (the ID must not be pending). */
+  addPending(id: StreamId, consumer: Consumer, deliveryTime: number, deliveryCount = 1): PendingEntry {
+    const pe: PendingEntry = { id, deliveryTime, deliveryCount, consumer };
+    this.pel.insert(pe);
+    consumer.pel.insert(pe);
+    return pe;
+  }
+
+  /** Moves a pending entry to another consumer (no-op when it already owns it). */
+  transfer(pe: PendingEntry, to: Consumer): void {
+    if (pe.consumer === to) return;
+    pe.consumer.pel.delete(pe.id);
+    pe.consumer = to;
+    to.pel.insert(pe);
+  }
+
+  /** Acknowledges: removes the entry from both PELs. Returns it, or undefined when it was not pending. */
+  ack(id: StreamId): PendingEntry | undefined {
+    const pe = this.pel.delete(id);
+    if (pe !== undefined) pe.consumer.pel.delete(id);
+    return pe;
+  }
+
+  memoryUsage(): number {
+    let n = GROUP_COST + this.name.length + this.pel.size * PENDING_COST;
+    for (const c of this.consumers.values()) n += CONSUMER_COST + c.name.length;
+    return n;
+  }
+
+  /** A deep copy: new consumers and new pending-entry objects, shared by the copy's two PEL views as in the original. */
   clone(): ConsumerGroup {
-    return new ConsumerGroup(this.name, this.lastId, this.entriesRead);
+    const g = new ConsumerGroup(this.name, this.lastId, this.entriesRead);
+    for (const c of this.sortedConsumers()) {
+      const d = new Consumer(c.name, c.seenTime, c.activeTime);
+      g.consumers.set(d.name, d);
+    }
+    const cur = this.pel.seek();
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+      g.addPending(pe.id, g.consumers.get(pe.consumer.name)!, pe.deliveryTime, pe.deliveryCount);
+    }
+    return g;
   }
 }

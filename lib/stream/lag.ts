@@ -1,0 +1,75 @@
+/**
+ * Consumer-group lag (Redis 7): how many entries of the stream a group has
+ * not read yet, as XINFO GROUPS / XINFO STREAM FULL report it.
+ *
+ * Redis does not count: it keeps `entriesAdded` on the stream and a logical
+ * read counter (`entriesRead`) on each group, and lag = entriesAdded -
+ * entriesRead. Deletions (tombstones) make the distance between two IDs
+ * unknowable without a scan, so the counter is only trusted when no tombstone
+ * lies ahead of the group, and otherwise estimated from the stream's edges —
+ * or reported as unknown (nil). These functions follow Redis's
+ * streamRangeHasTombstones, streamEstimateDistanceFromFirstEverEntry and
+ * streamReplyWithCGLag rule for rule, so that XINFO's numbers match.
+ */
+import { type StreamId, MIN_ID, MAX_ID, compareIds, isZeroId } from './id.js';
+import type { Stream } from './stream.js';
+import { type ConsumerGroup, ENTRIES_READ_UNKNOWN } from './group.js';
+
+/** The stream's first live ID, 0-0 when empty (Redis's recorded first_id). O(chunk). */
+export function firstEntryId(s: Stream): StreamId {
+  return s.log.firstId() ?? MIN_ID;
+}
+
+/**
+ * Does [start, end] (null = open) contain the stream's greatest tombstone?
+ * False for an empty stream or one that never had a deletion. O(1).
+ */
+export function rangeHasTombstones(s: Stream, start: StreamId | null, end: StreamId | null): boolean {
+  if (s.length === 0 || isZeroId(s.maxDeletedId)) return false;
+  const from = start ?? MIN_ID;
+  const to = end ?? MAX_ID;
+  return compareIds(from, s.maxDeletedId) <= 0 && compareIds(s.maxDeletedId, to) <= 0;
+}
+
+/**
+ * The logical read counter of `id`: the number of entries from the first one
+ * ever added up to `id`, or ENTRIES_READ_UNKNOWN (-1) when it cannot be known
+ * (an ID among tombstones, in the middle of the stream, or in the future).
+ */
+export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): number {
+  if (s.entriesAdded === 0) return 0;
+  if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
+  if (!isZeroId(id) && compareIds(id, s.maxDeletedId) < 0) return ENTRIES_READ_UNKNOWN;
+  const cmpLast = compareIds(id, s.lastId);
+  if (cmpLast === 0) return s.entriesAdded;
+  if (cmpLast > 0) return ENTRIES_READ_UNKNOWN;
+  const first = firstEntryId(s);
+  if (isZeroId(s.maxDeletedId) || compareIds(s.maxDeletedId, first) < 0) {
+    // No tombstone after the first entry: the distance is exact.
+    const cmpFirst = compareIds(id, first);
+    if (cmpFirst < 0) return s.entriesAdded - s.length;
+    if (cmpFirst === 0) return s.entriesAdded - s.length + 1;
+  }
+  return ENTRIES_READ_UNKNOWN;
+}
+
+/**
+ * Updates the group's read counter for the delivery of `id` (which is above
+ * the group's last ID), as streamReplyWithRange does; the caller then sets
+ * group.lastId = id.
+ */
+export function advanceEntriesRead(s: Stream, g: ConsumerGroup, id: StreamId, first: StreamId): void {
+  if (g.entriesRead !== ENTRIES_READ_UNKNOWN && compareIds(g.lastId, first) >= 0 && !rangeHasTombstones(s, g.lastId, null)) {
+    g.entriesRead++;
+  } else if (s.entriesAdded !== 0) {
+    g.entriesRead = estimateDistanceFromFirstEverEntry(s, id);
+  }
+}
+
+/** The group's lag, or null when it is unknown (XINFO replies nil). */
+export function groupLag(s: Stream, g: ConsumerGroup): number | null {
+  if (s.entriesAdded === 0) return 0;
+  if (g.entriesRead !== ENTRIES_READ_UNKNOWN && !rangeHasTombstones(s, g.lastId, null)) return s.entriesAdded - g.entriesRead;
+  const read = estimateDistanceFromFirstEverEntry(s, g.lastId);
+  return read === ENTRIES_READ_UNKNOWN ? null : s.entriesAdded - read;
+}
