@@ -5,6 +5,7 @@
  * read this one table.
  */
 import { globMatch } from './glob.js';
+import { canonicalKeyspaceEvents, INVALID_EVENT_CLASS } from './keyspace-events.js';
 
 type Kind =
   | { type: 'bool' }
@@ -13,7 +14,9 @@ type Kind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'string' }
   /** A value Redis stores as one space-separated string (bind, save, client-output-buffer-limit). */
-  | { type: 'list'; validate?: (args: string[]) => string | null };
+  | { type: 'list'; validate?: (args: string[]) => string | null; merge?: (args: string[], prev: string) => string }
+  /** A word with its own grammar (notify-keyspace-events): canonical form, or null → ConfigError(invalid). */
+  | { type: 'flags'; canonical: (value: string) => string | null; invalid: string };
 
 export interface ParamDef {
   name: string;
@@ -92,7 +95,11 @@ export const PARAMS: readonly ParamDef[] = [
   int('maxmemory-samples', 5, 1, 64),
   mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024 * 1024, LONG_MAX),
   mem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024 * 1024, LONG_MAX),
-  list('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', true, validateObl),
+  {
+    ...list('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'),
+    // Setting one class keeps the others, and units are stored as bytes, as Redis shows them.
+    kind: { type: 'list', validate: validateObl, merge: mergeObl },
+  },
   // append only file
   bool('appendonly', 'no'),
   str('appendfilename', 'appendonly.aof', false),
@@ -108,7 +115,12 @@ export const PARAMS: readonly ParamDef[] = [
   mem('stream-node-max-bytes', 4096),
   int('stream-node-max-entries', 100, 0, LONG_MAX),
   // notifications
-  str('notify-keyspace-events', ''),
+  {
+    name: 'notify-keyspace-events',
+    kind: { type: 'flags', canonical: canonicalKeyspaceEvents, invalid: INVALID_EVENT_CLASS },
+    default: '',
+    mutable: true,
+  },
   // latency and slowlog (accepted so client libraries and configs that set them load)
   int('slowlog-log-slower-than', 10000, -1, LONG_MAX),
   int('slowlog-max-len', 128, 0, LONG_MAX),
@@ -140,6 +152,19 @@ function validateObl(args: string[]): string | null {
   return null;
 }
 
+/** Applies validated `class hard soft seconds` groups over the previous value; always lists all three classes in bytes. */
+function mergeObl(args: string[], prev: string): string {
+  const classes = new Map<string, string>();
+  const old = prev.split(' ');
+  for (let i = 0; i + 3 < old.length; i += 4) classes.set(old[i], old.slice(i + 1, i + 4).join(' '));
+  for (let i = 0; i + 3 < args.length; i += 4) {
+    let cls = args[i].toLowerCase();
+    if (cls === 'replica') cls = 'slave';
+    classes.set(cls, [parseMemory(args[i + 1]), parseMemory(args[i + 2]), parseMemory(args[i + 3])].join(' '));
+  }
+  return ['normal', 'slave', 'pubsub'].map((c) => `${c} ${classes.get(c) ?? '0 0 0'}`).join(' ');
+}
+
 /** Parses Redis memory units: 1k=1000, 1kb=1024, m/mb, g/gb; plain integers. Returns null if invalid. */
 export function parseMemory(s: string): number | null {
   const m = /^(-?\d+)(k|kb|m|mb|g|gb)?$/i.exec(s);
@@ -169,7 +194,7 @@ export class Config {
   apply(name: string, args: string[]): void {
     const def = paramDef(name);
     if (!def) throw new ConfigError('Bad directive or wrong number of arguments');
-    const value = normalise(def, args);
+    const value = normalise(def, args, this.values.get(def.name) ?? def.default);
     this.values.set(def.name, value);
     for (const l of this.listeners) l(def.name, value);
   }
@@ -207,7 +232,7 @@ export class Config {
 }
 
 /** Validates and converts argument words into the stored form, throwing ConfigError with Redis's wording. */
-function normalise(def: ParamDef, args: string[]): string {
+function normalise(def: ParamDef, args: string[], prev: string): string {
   const k = def.kind;
   if (k.type !== 'list' && args.length !== 1) throw new ConfigError('Bad directive or wrong number of arguments');
   const a = args[0];
@@ -240,7 +265,12 @@ function normalise(def: ParamDef, args: string[]): string {
       const words = args.flatMap((x) => x.split(' ')).filter((x) => x.length > 0);
       const err = k.validate?.(words);
       if (err) throw new ConfigError(err);
-      return words.join(' ');
+      return k.merge ? k.merge(words, prev) : words.join(' ');
+    }
+    case 'flags': {
+      const v = k.canonical(a);
+      if (v === null) throw new ConfigError(k.invalid);
+      return v;
     }
   }
 }

@@ -96,3 +96,8 @@ export const custom = (msg: string): ReplyError => e(msg);
 function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) : s;
 }
+
+// ---- pub/sub errors ----------------------------------------------------------
+/** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
+export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
+  e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);

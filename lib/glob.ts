@@ -15,6 +15,9 @@ const lower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 export function globMatch(pattern: Buffer | string, subject: Buffer | string, nocase = false): boolean {
   const p = toBytes(pattern);
   const s = toBytes(subject);
+  // stringmatchlen only matches inside its `while (patternLen && stringLen)` loop, so an empty subject
+  // matches nothing but the empty pattern: PSUBSCRIBE * never receives PUBLISH "" (KEYS/SCAN special-case a lone `*`).
+  if (s.length === 0) return p.length === 0;
   return matchAt(p, 0, s, 0, nocase, 0) === 1;
 }
 

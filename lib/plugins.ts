@@ -4,10 +4,11 @@
  * does not import them.
  */
 import type { Server } from './server.js';
+import { installPubSub } from './pubsub.js';
 
 type Installer = (server: Server) => void;
 
-const INSTALLERS: Installer[] = [];
+const INSTALLERS: Installer[] = [installPubSub];
 
 export function installPlugins(server: Server): void {
   for (const install of INSTALLERS) install(server);
