@@ -101,3 +101,45 @@ function truncate(s: string, n: number): string {
 /** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
 export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
   e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+
+// ---- stream core: ID/range/trim/read parsers, XADD, XRANGE, XTRIM, XSETID, XREAD (stream-core engineer) ----
+export const INVALID_START_ID = e('ERR invalid start ID for the interval');
+export const INVALID_END_ID = e('ERR invalid end ID for the interval');
+export const TRIM_STRATEGIES_CONFLICT = e('ERR syntax error, MAXLEN and MINID options at the same time are not compatible');
+export const LIMIT_WITHOUT_STRATEGY = e('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
+export const LIMIT_WITHOUT_APPROX = e('ERR syntax error, LIMIT cannot be used without the special ~ option');
+export const XTRIM_NEEDS_STRATEGY = e('ERR syntax error, XTRIM must be called with a trimming strategy');
+export const MAXLEN_NEGATIVE = e('ERR The MAXLEN argument must be >= 0.');
+export const LIMIT_NEGATIVE = e('ERR The LIMIT argument must be >= 0.');
+export const STREAM_ELEMENTS_TOO_LARGE = e('ERR Elements are too large to be stored');
+export const TIMEOUT_OUT_OF_RANGE = e('ERR timeout is out of range');
+export const unbalancedStreams = (cmd: string, symbol: string): ReplyError =>
+  e(`ERR Unbalanced '${cmd}' list of streams: for each stream key an ID or '${symbol}' must be specified.`);
+export const GROUP_ONLY_IN_XREADGROUP = e('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
+export const NOACK_ONLY_IN_XREADGROUP = e('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+export const XREADGROUP_MISSING_GROUP = e('ERR Missing GROUP option for XREADGROUP');
+export const GT_ID_OUTSIDE_XREADGROUP = e(
+  'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+);
+export const DOLLAR_ID_IN_XREADGROUP = e(
+  'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+);
+export const PLUS_ID_IN_XREADGROUP = e(
+  'ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.',
+);
+export const XSETID_ENTRIES_ADDED_NEGATIVE = e('ERR entries_added must be positive');
+export const XSETID_BELOW_MAX_DELETED = e('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
+
+// ---- keyspace, string and transaction errors --------------------------------
+export const INVALID_CURSOR = e('ERR invalid cursor');
+export const EXPIRE_NX_CONFLICT = e('ERR NX and XX, GT or LT options at the same time are not compatible');
+export const EXPIRE_GT_LT_CONFLICT = e('ERR GT and LT options at the same time are not compatible');
+export const unsupportedOption = (opt: string): ReplyError => e(`ERR Unsupported option ${opt}`);
+export const DECR_OVERFLOW = e('ERR decrement would overflow');
+export const OFFSET_OUT_OF_RANGE = e('ERR offset is out of range');
+export const OBJECT_FREQ_NO_LFU = e(
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+export const OBJECT_IDLETIME_LFU = e(
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);

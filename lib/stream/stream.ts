@@ -3,16 +3,20 @@
  *
  * Invariants:
  * - `lastId` >= the ID of every entry ever added (also after deletions and
- *   XSETID); XADD must go above it.
+ *   XSETID); XADD must go above it. 0-0 for a stream nothing was ever added to.
  * - `length` of the log counts live entries only.
- * - `maxDeletedId` is the greatest ID ever removed by XDEL/XTRIM (0-0 if none).
+ * - `maxDeletedId` is the greatest ID ever removed by XDEL (or set by XSETID
+ *   MAXDELETEDID); 0-0 if none. Trimming does not change it, as in Redis:
+ *   trimmed entries are all below the first ID, which the lag logic knows.
  * - `entriesAdded` counts every entry ever appended (XSETID may raise it).
  * - groups are kept by name; listings (XINFO GROUPS) sort names bytewise, as
  *   Redis's radix tree does.
  */
 import type { TypedValue } from '../keyspace.js';
-import { StreamLog } from './log.js';
-import { type StreamId, MIN_ID } from './id.js';
+import type { Client } from '../client.js';
+import * as E from '../errors.js';
+import { StreamLog, type ChunkLimits } from './log.js';
+import { type StreamId, MIN_ID, U64_MAX, compareIds, nextId } from './id.js';
 import type { ConsumerGroup } from './group.js';
 
 export class Stream implements TypedValue {
@@ -22,7 +26,7 @@ export class Stream implements TypedValue {
   log = new StreamLog();
   /** The ID of the last entry ever added (or set by XSETID). */
   lastId: StreamId = MIN_ID;
-  /** The greatest ID ever deleted, 0-0 when nothing was. */
+  /** The greatest ID ever deleted by XDEL (or set by XSETID), 0-0 when none. */
   maxDeletedId: StreamId = MIN_ID;
   /** Count of all entries ever added. */
   entriesAdded = 0;
@@ -31,6 +35,65 @@ export class Stream implements TypedValue {
 
   get length(): number {
     return this.log.length;
+  }
+
+  /** ID of the first live entry, or null when empty. O(chunk). */
+  firstEntryId(): StreamId | null {
+    return this.log.firstId();
+  }
+
+  /** ID of the last live entry (Redis's streamLastValidID), or null when empty. O(chunk). */
+  lastEntryId(): StreamId | null {
+    return this.log.lastId();
+  }
+
+  /** True when no further entry can ever be added (lastId is the maximum ID). */
+  get exhausted(): boolean {
+    return this.lastId.ms === U64_MAX && this.lastId.seq === U64_MAX;
+  }
+
+  /**
+   * The ID XADD would give a new entry (Redis's streamAppendItem rules):
+   * null → auto (`*`: now, or lastId + 1 when the clock is not ahead);
+   * `seqGiven` false → `ms-*` (seq 0, or lastId.seq + 1 in the same ms);
+   * otherwise the explicit ID. Throws "equal or smaller than the target
+   * stream top item" when the result is not above lastId. The caller checks
+   * `exhausted` first.
+   */
+  nextAddId(explicit: { id: StreamId; seqGiven: boolean } | null, nowMs: number): StreamId {
+    const last = this.lastId;
+    let id: StreamId;
+    if (explicit === null) {
+      if (nowMs > last.ms) id = { ms: nowMs, seq: 0 };
+      else id = nextId(last) ?? MIN_ID;
+    } else if (explicit.seqGiven) {
+      id = explicit.id;
+    } else if (explicit.id.ms === last.ms) {
+      if (last.seq === U64_MAX) throw E.XADD_ID_TOO_SMALL;
+      id = nextId(last)!;
+    } else {
+      id = explicit.id;
+    }
+    if (compareIds(id, last) <= 0) throw E.XADD_ID_TOO_SMALL;
+    return id;
+  }
+
+  /** Appends an entry whose ID came from nextAddId. `fields` alternate name, value. O(1) amortised. */
+  append(id: StreamId, fields: Buffer[], limits: ChunkLimits): void {
+    this.log.append(id, fields, limits);
+    this.lastId = id;
+    this.entriesAdded++;
+  }
+
+  /** XDEL: deletes each live ID, raising maxDeletedId; returns how many were deleted. */
+  deleteIds(ids: StreamId[]): number {
+    let n = 0;
+    for (const id of ids) {
+      if (!this.log.delete(id)) continue;
+      if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id;
+      n++;
+    }
+    return n;
   }
 
   memoryUsage(): number {
@@ -48,4 +111,36 @@ export class Stream implements TypedValue {
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
     return s;
   }
+}
+
+/** The chunk limits from the live config (read per append, so CONFIG SET applies at once). */
+export function chunkLimits(c: Client): ChunkLimits {
+  const cfg = c.server.config;
+  return { maxEntries: cfg.int('stream-node-max-entries'), maxBytes: cfg.int('stream-node-max-bytes') };
+}
+
+/**
+ * The stream at `key` in the client's database, or null when there is none.
+ * Throws WRONGTYPE when the key holds something else. Expired keys count as
+ * missing. O(1).
+ */
+export function getStream(c: Client, key: string): Stream | null {
+  const v = c.db.lookup(key);
+  if (v === undefined) return null;
+  if (!(v instanceof Stream)) throw E.WRONGTYPE;
+  return v;
+}
+
+/**
+ * The stream at `key`, created empty (and stored, with the `new` keyspace
+ * event) when missing. Throws WRONGTYPE. Only call once the command can no
+ * longer fail, so bad input leaves no empty key behind.
+ */
+export function getOrCreateStream(c: Client, key: string): { stream: Stream; created: boolean } {
+  const s = getStream(c, key);
+  if (s !== null) return { stream: s, created: false };
+  const fresh = new Stream();
+  c.db.set(key, fresh);
+  c.server.notify('n', 'new', key, c.db.id);
+  return { stream: fresh, created: true };
 }
