@@ -57,6 +57,9 @@ const list = (name: string, def: string, mutable = true, validate?: (args: strin
 
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
+const UINT_MAX = 4294967295;
+/** How Redis prints a bound in "argument must be between ..." (its LONG_MAX is 2^63-1, ours is 2^53-1). */
+const showBound = (n: number): string => (n === LONG_MAX ? '9223372036854775807' : String(n));
 
 export const PARAMS: readonly ParamDef[] = [
   // network
@@ -66,7 +69,7 @@ export const PARAMS: readonly ParamDef[] = [
   int('tcp-backlog', 511, 0, INT_MAX, false),
   int('timeout', 0, 0, INT_MAX),
   int('tcp-keepalive', 300, 0, INT_MAX),
-  int('maxclients', 10000, 1, INT_MAX),
+  int('maxclients', 10000, 1, UINT_MAX),
   str('unixsocket', '', false),
   // general
   bool('daemonize', 'no', false),
@@ -77,7 +80,7 @@ export const PARAMS: readonly ParamDef[] = [
   int('hz', 10, 0, INT_MAX),
   str('dir', '', true),
   str('dbfilename', 'dump.rdb'),
-  list('save', '3600 1 300 100 60 10000'),
+  list('save', '3600 1 300 100 60 10000', true, validateSave),
   // security
   str('requirepass', ''),
   // limits
@@ -129,6 +132,16 @@ export const PARAMS: readonly ParamDef[] = [
   bool('lazyfree-lazy-user-flush', 'no'),
   int('lua-time-limit', 5000, 0, LONG_MAX),
   int('busy-reply-threshold', 5000, 0, LONG_MAX),
+  // read by client libraries and tools at connect time; rivulet has no cluster, threads or replicas
+  mem('maxmemory-clients', 0),
+  int('maxmemory-eviction-tenacity', 10, 0, 100),
+  bool('cluster-enabled', 'no', false),
+  int('io-threads', 1, 1, 128, false),
+  bool('replica-read-only', 'yes'),
+  bool('lazyfree-lazy-eviction', 'no'),
+  bool('lazyfree-lazy-expire', 'no'),
+  bool('lazyfree-lazy-server-del', 'no'),
+  bool('latency-tracking', 'yes'),
 ];
 
 const BY_NAME = new Map<string, ParamDef>();
@@ -138,6 +151,12 @@ BY_NAME.set('lua-time-limit', BY_NAME.get('lua-time-limit')!);
 
 export function paramDef(name: string): ParamDef | undefined {
   return BY_NAME.get(name.toLowerCase());
+}
+
+function validateSave(args: string[]): string | null {
+  if (args.length % 2 !== 0) return 'Invalid save parameters';
+  for (const a of args) if (!/^-?\d+$/.test(a)) return 'Invalid save parameters';
+  return null;
 }
 
 function validateObl(args: string[]): string | null {
@@ -245,13 +264,15 @@ function normalise(def: ParamDef, args: string[], prev: string): string {
     case 'int': {
       if (!/^-?\d+$/.test(a)) throw new ConfigError("argument couldn't be parsed into an integer");
       const n = Number(a);
-      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${showBound(k.min)} and ${showBound(k.max)} inclusive`);
+      // Redis clamps hz silently to 1..500 (CONFIG_MIN_HZ / CONFIG_MAX_HZ).
+      if (def.name === 'hz') return String(Math.min(500, Math.max(1, n)));
       return String(n);
     }
     case 'memory': {
       const n = parseMemory(a);
-      if (n === null) throw new ConfigError("argument must be a memory value");
-      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      if (n === null || n < 0) throw new ConfigError("argument must be a memory value");
+      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${showBound(k.min)} and ${showBound(k.max)} inclusive`);
       return String(n);
     }
     case 'enum': {

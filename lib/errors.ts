@@ -143,3 +143,30 @@ export const OBJECT_FREQ_NO_LFU = e(
 export const OBJECT_IDLETIME_LFU = e(
   'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 );
+
+// ---- server commands: CONFIG, CLIENT, INFO, FLUSH*, SWAPDB (server/CLI engineer) ----
+export const configUnknownOption = (name: string): ReplyError =>
+  e(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+export const configSetFailed = (name: string, reason: string): ReplyError =>
+  e(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
+export const NO_CONFIG_FILE = e('ERR The server is running without a config file');
+export const configRewriteFailed = (reason: string): ReplyError => e(`ERR Rewriting config file: ${reason}`);
+export const NO_SUCH_CLIENT = e('ERR No such client');
+export const CLIENT_NAME_CHARS = e('ERR Client names cannot contain spaces, newlines or special characters.');
+export const UNKNOWN_CLIENT_TYPE = (type: string): ReplyError => e(`ERR Unknown client type '${type}'`);
+export const INVALID_CLIENT_ID = e('ERR Invalid client ID');
+export const CLIENT_ID_NOT_POSITIVE = e('ERR client-id should be greater than 0');
+export const CLIENT_UNBLOCK_REASON = e('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+export const UNBLOCKED_BY_CLIENT = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+export const unrecognizedSetinfoOption = (opt: string): ReplyError => e(`ERR Unrecognized option '${opt}'`);
+export const setinfoBadChars = (opt: string): ReplyError =>
+  e(`ERR ${opt} cannot contain spaces, newlines or special characters.`);
+export const SWAPDB_INVALID_FIRST = e('ERR invalid first DB index');
+export const SWAPDB_INVALID_SECOND = e('ERR invalid second DB index');
+export const noSuchUser = (user: string): ReplyError => e(`ERR No such user '${user}'`);
+export const MAXAGE_NOT_INTEGER = e('ERR maxage is not an integer or out of range');
+
+// ---- pub/sub errors ----------------------------------------------------------
+/** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
+export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
+  e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);

@@ -4,11 +4,12 @@
  * does not import them.
  */
 import type { Server } from './server.js';
+import { installInfo } from './info.js';
 import { installPubSub } from './pubsub.js';
 
 type Installer = (server: Server) => void;
 
-const INSTALLERS: Installer[] = [installPubSub];
+const INSTALLERS: Installer[] = [installPubSub, installInfo];
 
 export function installPlugins(server: Server): void {
   for (const install of INSTALLERS) install(server);

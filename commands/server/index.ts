@@ -1,4 +1,9 @@
 /** The server command family, registered in commands/index.ts. */
 import type { CommandSpec } from '../../lib/command.js';
+import { info } from './info.js';
+import { config } from './config.js';
+import { client } from './client.js';
+import { dbCommands } from './db.js';
+import { timeCommands } from './time.js';
 
-export const serverCommands: CommandSpec[] = [];
+export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands];

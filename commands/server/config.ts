@@ -1,0 +1,281 @@
+/**
+ * CONFIG GET / SET / RESETSTAT / REWRITE / HELP, answered from the config
+ * table in lib/config.ts.
+ */
+import fs from 'node:fs';
+import type { CommandSpec } from '../../lib/command.js';
+import { arg, block } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
+import * as E from '../../lib/errors.js';
+import { paramDef, PARAMS, ConfigError, splitConfigLine, type ParamDef } from '../../lib/config.js';
+
+const admin = {
+  flags: ['admin', 'noscript', 'loading', 'stale'] as CommandSpec['flags'],
+  acl: ['admin', 'slow', 'dangerous'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  group: 'server',
+};
+const ALL_NODES = ['request_policy:all_nodes', 'response_policy:all_succeeded'];
+
+const HELP = [
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const configGet: CommandSpec = {
+  ...admin,
+  name: 'get',
+  arity: -3,
+  summary: 'Returns the effective values of configuration parameters.',
+  since: '2.0.0',
+  complexity: 'O(N) when N is the number of configuration parameters provided',
+  history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
+  arguments: [arg('parameter', 'string', { multiple: true })],
+  handler(c, argv) {
+    const patterns = argv.slice(2).map((b) => b.toString());
+    const pairs = c.server.config.match(patterns);
+    c.reply.map(pairs.length);
+    for (const [k, v] of pairs) {
+      c.reply.bulk(k);
+      c.reply.bulk(v);
+    }
+  },
+};
+
+const configSet: CommandSpec = {
+  ...admin,
+  name: 'set',
+  arity: -4,
+  tips: ALL_NODES,
+  summary: 'Sets configuration parameters in-flight.',
+  since: '2.0.0',
+  complexity: 'O(N) when N is the number of configuration parameters provided',
+  history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
+  arguments: [block('data', [arg('parameter', 'string'), arg('value', 'string')], { multiple: true })],
+  handler(c, argv) {
+    if (argv.length % 2 !== 0) throw E.wrongArity('config|set');
+    // Check every name first (unknown, immutable, duplicate), as Redis does, then apply all or nothing.
+    let unknown: string | null = null;
+    let failure: E.ReplyError | null = null;
+    const defs: ParamDef[] = [];
+    for (let i = 2; i < argv.length; i += 2) {
+      const given = argv[i].toString();
+      const def = paramDef(given);
+      if (!def) {
+        unknown ??= given;
+        continue;
+      }
+      if (failure || unknown) continue;
+      if (!def.mutable) failure = E.configSetFailed(given, "can't set immutable config");
+      else if (defs.includes(def)) failure = E.configSetFailed(given, 'duplicate parameter');
+      defs.push(def);
+    }
+    if (unknown !== null) throw E.configUnknownOption(unknown);
+    if (failure) throw failure;
+
+    const config = c.server.config;
+    const previous = defs.map((d) => config.get(d.name));
+    for (let i = 0; i < defs.length; i++) {
+      const value = argv[3 + 2 * i].toString();
+      try {
+        config.apply(defs[i].name, defs[i].kind.type === 'list' ? value.split(' ') : [value]);
+      } catch (err) {
+        // Roll back what was already applied: CONFIG SET of several pairs is atomic.
+        for (let j = i - 1; j >= 0; j--) restore(c, defs[j], previous[j]);
+        if (err instanceof ConfigError) throw E.configSetFailed(argv[2 + 2 * i].toString(), err.message);
+        throw err;
+      }
+    }
+    c.reply.ok();
+  },
+};
+
+function restore(c: Client, def: ParamDef, value: string): void {
+  try {
+    c.server.config.apply(def.name, def.kind.type === 'list' ? value.split(' ') : [value]);
+  } catch {
+    /* the old value was valid when it was set */
+  }
+}
+
+const configResetstat: CommandSpec = {
+  ...admin,
+  name: 'resetstat',
+  arity: 2,
+  tips: ALL_NODES,
+  summary: 'Resets the server\'s statistics.',
+  since: '2.0.0',
+  complexity: 'O(1)',
+  handler(c) {
+    c.server.stats.reset();
+    c.reply.ok();
+  },
+};
+
+const configRewrite: CommandSpec = {
+  ...admin,
+  name: 'rewrite',
+  arity: 2,
+  tips: ALL_NODES,
+  summary: 'Persists the effective configuration to file.',
+  since: '2.8.0',
+  complexity: 'O(1)',
+  handler(c) {
+    const file = c.server.configFile;
+    if (!file) throw E.NO_CONFIG_FILE;
+    let old = '';
+    try {
+      old = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw E.configRewriteFailed((err as Error).message);
+    }
+    const text = rewriteConfig(old, c.server.config.entries());
+    try {
+      const tmp = `${file}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      throw E.configRewriteFailed((err as Error).message);
+    }
+    c.server.log('notice', 'CONFIG REWRITE executed with success.');
+    c.reply.ok();
+  },
+};
+
+const GENERATED = '# Generated by CONFIG REWRITE';
+
+/**
+ * Redis's CONFIG REWRITE algorithm: every line of the old file is kept
+ * (comments, unknown text); a directive the file already has is rewritten in
+ * place with the current value (its further occurrences are dropped); a
+ * directive not in the file is appended after the "Generated by CONFIG
+ * REWRITE" marker, only when its value differs from the default.
+ */
+export function rewriteConfig(old: string, values: [string, string][]): string {
+  const lines = old === '' ? [] : old.replace(/\n$/, '').split('\n');
+  const current = new Map(values);
+  const done = new Set<string>();
+  const out: string[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      out.push(line);
+      continue;
+    }
+    const words = splitConfigLine(trimmed);
+    const def = words && words.length > 0 ? paramDef(words[0]) : undefined;
+    if (!def || !current.has(def.name)) {
+      out.push(line);
+      continue;
+    }
+    if (done.has(def.name)) continue; // a later duplicate of a rewritten directive
+    done.add(def.name);
+    out.push(...formatDirective(def, current.get(def.name)!));
+  }
+  const added: string[] = [];
+  for (const def of PARAMS) {
+    if (done.has(def.name)) continue;
+    const v = current.get(def.name);
+    if (v === undefined || v === def.default) continue;
+    added.push(...formatDirective(def, v));
+  }
+  if (added.length > 0) {
+    if (!out.includes(GENERATED)) out.push(GENERATED);
+    out.push(...added);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The config-file line(s) for one directive, written as Redis writes them. */
+function formatDirective(def: ParamDef, value: string): string[] {
+  switch (def.kind.type) {
+    case 'memory':
+      return [`${def.name} ${formatMemory(Number(value))}`];
+    case 'string':
+    case 'flags':
+      return [`${def.name} ${quote(value)}`];
+    case 'list': {
+      if (def.name === 'client-output-buffer-limit') {
+        // One line per class, as Redis writes it.
+        const w = value.split(' ');
+        const out: string[] = [];
+        for (let i = 0; i + 3 < w.length; i += 4) out.push(`${def.name} ${w[i]} ${w.slice(i + 1, i + 4).join(' ')}`);
+        return out;
+      }
+      return [value === '' ? `${def.name} ""` : `${def.name} ${value}`];
+    }
+    default:
+      return [`${def.name} ${value}`];
+  }
+}
+
+/** Memory values as Redis rewrites them: the largest exact unit among gb/mb/kb, else bytes. */
+function formatMemory(n: number): string {
+  const GB = 1024 ** 3;
+  const MB = 1024 ** 2;
+  if (n === 0) return '0';
+  if (n % GB === 0) return `${n / GB}gb`;
+  if (n % MB === 0) return `${n / MB}mb`;
+  if (n % 1024 === 0) return `${n / 1024}kb`;
+  return String(n);
+}
+
+/** Double-quoted with escapes, as Redis's sdscatrepr. */
+function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 32 || code === 127) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+const configHelp: CommandSpec = {
+  name: 'help',
+  arity: 2,
+  flags: ['loading', 'stale'],
+  acl: ['slow'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  group: 'server',
+  summary: 'Returns helpful text about the different subcommands.',
+  since: '5.0.0',
+  complexity: 'O(1)',
+  handler(c) {
+    c.reply.array(HELP.length);
+    for (const l of HELP) c.reply.simple(l);
+  },
+};
+
+export const config: CommandSpec = {
+  name: 'config',
+  arity: -2,
+  flags: [],
+  acl: ['slow'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  group: 'server',
+  summary: 'A container for server configuration commands.',
+  since: '2.0.0',
+  complexity: 'Depends on subcommand.',
+  subcommands: [configGet, configSet, configResetstat, configRewrite, configHelp],
+};
