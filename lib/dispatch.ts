@@ -49,7 +49,7 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   const server = c.server;
   const r = resolve(c, argv);
   if (r instanceof ReplyError) {
-    reject(c, r, null);
+    reject(c, r, arityRejected(r));
     if (c.multi) c.multi.error = true;
     return;
   }
@@ -95,6 +95,12 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   }
   call(c, spec, fullName, argv);
   server.afterCommand();
+}
+
+/** An arity error still counts as a rejected call of that command in INFO commandstats (Redis does so); unknown commands do not. */
+function arityRejected(err: ReplyError): string | null {
+  const m = /^ERR wrong number of arguments for '([^']+)' command$/.exec(err.message);
+  return m ? m[1] : null;
 }
 
 /** A command refused before it ran: counts as rejected_calls. */
