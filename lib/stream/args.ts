@@ -29,8 +29,8 @@ export function cstr(b: Buffer): string {
   return (nul === -1 ? b : b.subarray(0, nul)).toString('latin1');
 }
 
-/** strcasecmp(arg, kw) === 0 for a lower-case keyword. */
-function isKw(b: Buffer, kw: string): boolean {
+/** strcasecmp(arg, kw) === 0 for a lower-case keyword (C-string comparison: stops at a NUL byte). */
+export function isKw(b: Buffer, kw: string): boolean {
   if (b.length < kw.length) return false;
   return cstr(b).toLowerCase() === kw;
 }
@@ -189,6 +189,8 @@ export interface AddTrimArgs {
   limit: number;
   /** argv index of the threshold (its `~`/`=` if any is just before it). */
   thresholdIndex: number;
+  /** argv index of the LIMIT keyword, -1 when not given (dropped when the trim is propagated as exact). */
+  limitIndex: number;
   /** XADD only. */
   noMkStream: boolean;
   idGiven: boolean;
@@ -214,6 +216,7 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     minId: { ms: 0, seq: 0 },
     limit: 0,
     thresholdIndex: 0,
+    limitIndex: -1,
     noMkStream: false,
     idGiven: false,
     seqGiven: true,
@@ -256,6 +259,7 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       if (v === null) throw E.NOT_INTEGER;
       if (v < 0) throw E.LIMIT_NEGATIVE;
       a.limit = Number(v);
+      a.limitIndex = i;
       limitGiven = true;
       i++;
     } else if (xadd && isKw(opt, 'nomkstream')) {
@@ -396,4 +400,40 @@ export function readIdArg(b: Buffer, xreadgroup: boolean): ReadId {
 export function mayNotBlock(c: Client): boolean {
   const flags = c as unknown as { inExec?: boolean; inScript?: boolean };
   return c.multi !== null || flags.inExec === true || flags.inScript === true;
+}
+
+/**
+ * The argv to propagate for an XADD/XTRIM whose effect is not deterministic
+ * from its arguments: a `~` trim becomes exact (`= <achieved threshold>`:
+ * the resulting length for MAXLEN, the first remaining entry for MINID —
+ * or the maximum ID when nothing remains — as Redis rewrites it) with its
+ * LIMIT dropped (LIMIT is refused without `~`), and XADD's `*`/`ms-*`
+ * becomes the ID chosen. Replaying the result gives the same stream.
+ */
+export function rewriteForPropagation(
+  argv: Buffer[],
+  a: AddTrimArgs,
+  threshold: string | null,
+  chosenId: string | null,
+): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (threshold !== null) {
+      if (i === a.limitIndex || i === a.limitIndex + 1) continue;
+      if (i === a.thresholdIndex - 1 && a.approx) {
+        out.push(Buffer.from('='));
+        continue;
+      }
+      if (i === a.thresholdIndex) {
+        out.push(Buffer.from(threshold, 'latin1'));
+        continue;
+      }
+    }
+    if (chosenId !== null && i === a.idIndex) {
+      out.push(Buffer.from(chosenId, 'latin1'));
+      continue;
+    }
+    out.push(argv[i]);
+  }
+  return out;
 }

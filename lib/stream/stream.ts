@@ -16,7 +16,8 @@ import type { TypedValue } from '../keyspace.js';
 import type { Client } from '../client.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
-import { type StreamId, MIN_ID, U64_MAX, compareIds, nextId } from './id.js';
+import { type StreamId, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, formatId } from './id.js';
+import { type AddTrimArgs, TrimStrategy } from './args.js';
 import type { ConsumerGroup } from './group.js';
 
 export class Stream implements TypedValue {
@@ -94,6 +95,23 @@ export class Stream implements TypedValue {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Trims by MAXLEN or MINID (Redis's streamTrim): `approx` removes whole
+   * chunks only, `limit` (0 = none) caps the entries removed. Returns how many
+   * were removed. Does not touch maxDeletedId. O(entries removed + chunks).
+   */
+  trim(a: AddTrimArgs): number {
+    if (a.strategy === TrimStrategy.MaxLen) return this.log.trimMaxLen(a.maxLen, a.approx, a.limit);
+    if (a.strategy === TrimStrategy.MinId) return this.log.trimMinId(a.minId, a.approx, a.limit);
+    return 0;
+  }
+
+  /** The threshold that makes an exact trim reproduce the state after this one (see rewriteForPropagation). */
+  achievedThreshold(a: AddTrimArgs): string {
+    if (a.strategy === TrimStrategy.MaxLen) return String(this.length);
+    return formatId(this.firstEntryId() ?? MAX_ID);
   }
 
   memoryUsage(): number {

@@ -1,0 +1,90 @@
+/**
+ * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import { arg, key, token, oneof, block } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
+import { formatId, isZeroId } from '../../lib/stream/id.js';
+import { Stream, chunkLimits, getOrCreateStream, getStream } from '../../lib/stream/stream.js';
+import { trimArguments } from './xtrim.js';
+
+/** Redis refuses an entry whose fields and values total more than this (STREAM_LISTPACK_MAX_SIZE). */
+const MAX_ENTRY_BYTES = 2 ** 30;
+
+export const xadd: CommandSpec = {
+  name: 'xadd',
+  arity: -5,
+  flags: ['write', 'denyoom', 'fast'],
+  acl: ['write', 'stream', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  keySpecs: [
+    {
+      flags: ['RW', 'update'],
+      notes: 'UPDATE instead of INSERT because of the optional trimming feature',
+      beginSearch: { index: 1 },
+      findKeys: { lastKey: 0, keyStep: 1, limit: 0 },
+    },
+  ],
+  tips: ['nondeterministic_output'],
+  summary: 'Appends a new entry to a stream',
+  since: '5.0.0',
+  group: 'stream',
+  complexity: 'O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.',
+  history: [
+    ['6.2.0', 'Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.'],
+    ['7.0.0', 'Added support for the `<ms>-*` explicit ID form.'],
+  ],
+  arguments: [
+    key('key'),
+    token('NOMKSTREAM', { name: 'nomkstream', since: '6.2.0', optional: true }),
+    block('trim', trimArguments, { optional: true }),
+    oneof('id_or_auto', [token('*', { name: 'auto_id' }), arg('id', 'string')]),
+    block('field_value', [arg('field', 'string'), arg('value', 'string')], { multiple: true }),
+  ],
+  handler(c, argv) {
+    const a = parseAddTrimArgs(argv, true, c.server.config.int('stream-node-max-entries'), c.server.loading);
+    const fieldsAt = a.idIndex + 1;
+    const nFields = argv.length - fieldsAt;
+    if (nFields < 2 || nFields % 2 === 1) throw E.wrongArity('xadd');
+    // Checked before the key is looked up, so 0-0 never leaves an empty stream behind.
+    if (a.idGiven && a.seqGiven && isZeroId(a.id)) throw E.XADD_ID_ZERO;
+
+    const k = keyOf(argv[1]);
+    const existing = getStream(c, k);
+    if (existing === null && a.noMkStream) {
+      c.reply.nullBulk();
+      return;
+    }
+    if (existing !== null && existing.exhausted) throw E.STREAM_EXHAUSTED;
+    const id = (existing ?? EMPTY).nextAddId(a.idGiven ? a : null, Date.now());
+    let bytes = 0;
+    for (let i = fieldsAt; i < argv.length; i++) bytes += argv[i].length;
+    if (bytes > MAX_ENTRY_BYTES) throw E.STREAM_ELEMENTS_TOO_LARGE;
+
+    // Validated: from here on nothing fails.
+    const s = existing ?? getOrCreateStream(c, k).stream;
+    s.append(id, argv.slice(fieldsAt), chunkLimits(c));
+    const idText = formatId(id);
+    c.reply.bulkLatin1(idText);
+    c.server.notify('t', 'xadd', k, c.db.id);
+    c.server.dirty++;
+
+    let threshold: string | null = null;
+    if (a.strategy !== TrimStrategy.None) {
+      if (s.trim(a) > 0) c.server.notify('t', 'xtrim', k, c.db.id);
+      // A `~` trim depends on chunk boundaries: log it as the exact trim it turned out to be.
+      if (a.approx) threshold = s.achievedThreshold(a);
+    }
+    if (existing !== null) c.db.touch(k);
+    // `*` and `ms-*` are logged as the ID chosen, so a replay adds the same entry.
+    const chosenId = !a.idGiven || !a.seqGiven ? idText : null;
+    if (threshold !== null || chosenId !== null) c.server.propagateAs(rewriteForPropagation(argv, a, threshold, chosenId));
+  },
+};
+
+/** A stream nothing was added to: the ID rules of a key that does not exist yet. */
+const EMPTY = new Stream();

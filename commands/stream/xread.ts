@@ -1,0 +1,126 @@
+/**
+ * XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+ *
+ * Non-blocking: serves every stream that has entries above its ID, or a null
+ * array. With BLOCK, a client that got nothing waits on all its keys; each
+ * XADD (or any write that signals a key) re-runs the read for the waiting
+ * clients in the order they blocked, as Redis 7.2+ re-executes the command.
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
+import type { BlockState } from '../../lib/blocking.js';
+import { arg, key, block } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { Proto } from '../../lib/resp/writer.js';
+import { mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
+import { type EntryBatch, collectRange, writeEntries } from '../../lib/stream/reply.js';
+import { Stream, getStream } from '../../lib/stream/stream.js';
+
+/** An ID to read after: concrete, or `+` (7.4: "just before the last entry"), resolved at each attempt. */
+type After = StreamId | '+';
+
+/**
+ * One attempt at the read: for each key, entries with IDs above its ID, at
+ * most `count` each (0 = all). Writes the reply and returns true when at
+ * least one stream had something; writes nothing and returns false otherwise.
+ * Throws WRONGTYPE when a key holds something else.
+ */
+function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], count: number): boolean {
+  let served = 0;
+  let batches: (EntryBatch | null)[] | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const s = getStream(c, keys[i]);
+    if (s === null || s.length === 0) continue;
+    const last = s.lastEntryId()!;
+    const a = after[i];
+    const gt = a === '+' ? (prevId(last) ?? MIN_ID) : a;
+    if (compareIds(last, gt) <= 0) continue;
+    batches ??= new Array<EntryBatch | null>(keys.length).fill(null);
+    batches[i] = collectRange(s, nextId(gt)!, MAX_ID, false, count);
+    served++;
+  }
+  if (served === 0) return false;
+  const r = c.reply;
+  // RESP3: a map key → entries; RESP2: an array of [key, entries] pairs.
+  const resp3 = c.proto === Proto.RESP3;
+  if (resp3) r.map(served);
+  else r.array(served);
+  for (let i = 0; i < keys.length; i++) {
+    const b = batches![i];
+    if (b === null) continue;
+    if (!resp3) r.array(2);
+    r.bulk(keyArgs[i]);
+    writeEntries(c, b);
+  }
+  return true;
+}
+
+export const xread: CommandSpec = {
+  name: 'xread',
+  arity: -4,
+  flags: ['readonly', 'blocking', 'movablekeys'],
+  acl: ['read', 'stream', 'slow', 'blocking'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  keySpecs: [
+    { flags: ['RO', 'access'], beginSearch: { keyword: 'STREAMS', startFrom: 1 }, findKeys: { lastKey: -1, keyStep: 1, limit: 2 } },
+  ],
+  summary:
+    'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
+  since: '5.0.0',
+  group: 'stream',
+  complexity:
+    'For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.',
+  arguments: [
+    arg('count', 'integer', { token: 'COUNT', optional: true }),
+    arg('milliseconds', 'integer', { token: 'BLOCK', optional: true }),
+    block('streams', [key('key', 0, { multiple: true }), arg('id', 'string', { multiple: true })], { token: 'STREAMS' }),
+  ],
+  handler(c, argv) {
+    const r = parseReadArgs(argv, false, Date.now());
+    const n = r.numStreams;
+    const keyArgs = argv.slice(r.keysAt, r.keysAt + n);
+    const keys: string[] = new Array<string>(n);
+    const after: After[] = new Array<After>(n);
+    // Per key, in order: type check, then its ID (so errors come in Redis's order).
+    for (let i = 0; i < n; i++) {
+      keys[i] = keyOf(keyArgs[i]);
+      const s = getStream(c, keys[i]);
+      const id = readIdArg(argv[r.keysAt + n + i], false);
+      // `$` is resolved now and remembered while blocked: only entries added after this call count.
+      // (`>` cannot come back here: readIdArg refuses it outside XREADGROUP.)
+      after[i] = id === '$' ? (s === null ? MIN_ID : s.lastId) : (id as After);
+    }
+    if (serve(c, keyArgs, keys, after, r.count)) return;
+    if (r.blockUntil === -1 || mayNotBlock(c)) {
+      // No BLOCK, or not allowed to block (MULTI/EXEC): answer as a timeout would.
+      c.reply.nullArray();
+      return;
+    }
+    const state: BlockState = {
+      db: c.db,
+      keys,
+      timeoutAt: r.blockUntil,
+      tryServe(signalled: string): boolean {
+        // Redis only wakes the client when the signalled key now holds a stream;
+        // a deleted key or one of another type keeps it waiting.
+        if (!(state.db.lookup(signalled) instanceof Stream)) return false;
+        try {
+          return serve(c, keyArgs, keys, after, r.count);
+        } catch (err) {
+          // Another of its keys changed type: the re-run read fails as Redis's re-executed command does.
+          if (!(err instanceof E.ReplyError)) throw err;
+          c.reply.error(err.message);
+          return true;
+        }
+      },
+      onTimeout(): void {
+        c.reply.nullArray();
+      },
+    };
+    c.server.blocking.block(c, state);
+  },
+};
