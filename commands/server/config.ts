@@ -64,7 +64,7 @@ const configSet: CommandSpec = {
   history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
   arguments: [block('data', [arg('parameter', 'string'), arg('value', 'string')], { multiple: true })],
   handler(c, argv) {
-    if (argv.length % 2 !== 0) throw E.wrongArity('config|set');
+    if (argv.length % 2 !== 0) throw E.SYNTAX;
     // Check every name first (unknown, immutable, duplicate), as Redis does, then apply all or nothing.
     let unknown: string | null = null;
     let failure: E.ReplyError | null = null;

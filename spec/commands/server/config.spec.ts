@@ -1,0 +1,204 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { startRivulet, connect, startRedis, differential, HAVE_REDIS, startRivuletProcess, tmpDir, rmrf, RawConnection, type ExternalServer } from '../../helpers.js';
+import type { RivuletServer } from '../../../lib/index.js';
+
+describe('CONFIG', () => {
+  let server: RivuletServer;
+  let redis: Redis;
+  let oracle: ExternalServer | null = null;
+  before(async () => {
+    server = await startRivulet();
+    redis = connect(server.port);
+    if (HAVE_REDIS) oracle = await startRedis();
+  });
+  after(async () => {
+    redis.disconnect();
+    await server.close();
+    await oracle?.stop();
+  });
+
+  it('CONFIG GET answers what client libraries ask for at connect time', async () => {
+    expect(await redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'noeviction']);
+    expect(await redis.call('CONFIG', 'GET', 'databases')).to.deep.equal(['databases', '16']);
+    expect(await redis.call('CONFIG', 'GET', 'appendonly')).to.deep.equal(['appendonly', 'no']);
+    expect(await redis.call('CONFIG', 'GET', 'notify-keyspace-events')).to.deep.equal(['notify-keyspace-events', '']);
+    expect(await redis.call('CONFIG', 'GET', 'cluster-enabled')).to.deep.equal(['cluster-enabled', 'no']);
+  });
+
+  it('CONFIG GET takes several glob patterns and lists each parameter once', async () => {
+    const r = (await redis.call('CONFIG', 'GET', 'maxmemory*', 'maxmemory-policy', 'HZ')) as string[];
+    const map = new Map<string, string>();
+    for (let i = 0; i < r.length; i += 2) map.set(r[i], r[i + 1]);
+    expect(r.length).to.equal(map.size * 2);
+    expect(map.get('maxmemory')).to.equal('0');
+    expect(map.get('maxmemory-policy')).to.equal('noeviction');
+    expect(map.get('maxmemory-samples')).to.equal('5');
+    expect(map.get('hz')).to.equal('10');
+    expect(await redis.call('CONFIG', 'GET', 'nosuch*')).to.deep.equal([]);
+  });
+
+  it('CONFIG GET replies with a map in RESP3', async () => {
+    const c = await RawConnection.open(server.port);
+    c.write('HELLO 3\r\n');
+    await c.next();
+    const before = c.received.length;
+    c.write('CONFIG GET maxmemory\r\n');
+    await c.next();
+    expect(c.received.subarray(before).toString()).to.equal('%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n');
+    c.close();
+    const client = createClient({ socket: { port: server.port, host: '127.0.0.1' }, RESP: 3 });
+    await client.connect();
+    expect(await client.configGet('maxmemory-policy')).to.deep.equal({ 'maxmemory-policy': 'noeviction' });
+    await client.quit();
+  });
+
+  it('CONFIG SET changes values, with units, and CONFIG GET shows them as Redis stores them', async () => {
+    expect(await redis.call('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'ALLKEYS-LRU')).to.equal('OK');
+    expect(await redis.call('CONFIG', 'GET', 'maxmemory')).to.deep.equal(['maxmemory', '104857600']);
+    expect(await redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'allkeys-lru']);
+    await redis.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction');
+    await redis.call('CONFIG', 'SET', 'hz', '1000');
+    expect(await redis.call('CONFIG', 'GET', 'hz')).to.deep.equal(['hz', '500']);
+    await redis.call('CONFIG', 'SET', 'hz', '10');
+  });
+
+  it('a failing CONFIG SET of several pairs changes none of them', async () => {
+    await redis.call('CONFIG', 'SET', 'timeout', '0');
+    const err = await redis.call('CONFIG', 'SET', 'timeout', '100', 'maxmemory', 'lots').catch((e: Error) => e);
+    expect((err as Error).message).to.equal(
+      "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
+    );
+    expect(await redis.call('CONFIG', 'GET', 'timeout')).to.deep.equal(['timeout', '0']);
+  });
+
+  it('CONFIG SET requirepass takes effect for new connections', async () => {
+    await redis.call('CONFIG', 'SET', 'requirepass', 'pw');
+    const c = await RawConnection.open(server.port);
+    expect(((await c.call('PING')) as Error).message).to.equal('NOAUTH Authentication required.');
+    expect(await c.call('AUTH', 'pw')).to.equal('OK');
+    c.close();
+    await redis.call('CONFIG', 'SET', 'requirepass', '');
+  });
+
+  it('errors match redis-server word for word', async function () {
+    if (!oracle) this.skip(); // redis-server not installed
+    await differential(server.port, oracle!.port, [
+      ['CONFIG', 'SET', 'nosuch', '1'],
+      ['CONFIG', 'SET', 'hz', '1', 'nosuch', '2'],
+      ['CONFIG', 'SET', 'port', 'abc'],
+      ['CONFIG', 'SET', 'port', '99999'],
+      ['CONFIG', 'SET', 'maxmemory', '12x'],
+      ['CONFIG', 'SET', 'maxmemory', '-1'],
+      ['CONFIG', 'SET', 'appendonly', 'maybe'],
+      ['CONFIG', 'SET', 'maxmemory-policy', 'nope'],
+      ['CONFIG', 'SET', 'daemonize', 'yes'],
+      ['CONFIG', 'SET', 'databases', '5'],
+      ['CONFIG', 'SET', 'appendfilename', 'x'],
+      ['CONFIG', 'SET', 'hz', '1', 'hz', '2'],
+      ['CONFIG', 'SET', 'HZ', '1', 'hz', '2'],
+      ['CONFIG', 'SET', 'hz', '-5'],
+      ['CONFIG', 'SET', 'timeout', '-1'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '-1'],
+      ['CONFIG', 'SET', 'save', '10 x'],
+      ['CONFIG', 'SET', 'save', '10'],
+      ['CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1 2'],
+      ['CONFIG', 'SET', 'notify-keyspace-events', 'Kq'],
+      ['CONFIG', 'SET', 'hz'],
+      ['CONFIG', 'SET', 'hz', '1', 'timeout'],
+      ['CONFIG', 'GET'],
+      ['CONFIG'],
+      ['CONFIG', 'NOSUCH'],
+      ['CONFIG', 'HELP'],
+      ['CONFIG', 'HELP', 'extra'],
+      ['CONFIG', 'RESETSTAT', 'extra'],
+      ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'],
+      ['CONFIG', 'GET', 'notify-keyspace-events'],
+      ['CONFIG', 'SET', 'notify-keyspace-events', ''],
+      ['CONFIG', 'SET', 'save', ''],
+      ['CONFIG', 'GET', 'save'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '5', 'stream-node-max-bytes', '1kb'],
+      ['CONFIG', 'GET', 'stream-node-max-*'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '100', 'stream-node-max-bytes', '4096'],
+      ['CONFIG', 'SET', 'loglevel', 'WARNING'],
+      ['CONFIG', 'GET', 'loglevel'],
+    ]);
+    await redis.call('CONFIG', 'SET', 'loglevel', 'warning');
+  });
+
+  it('CONFIG REWRITE without a config file is refused', async () => {
+    const err = await redis.call('CONFIG', 'REWRITE').catch((e: Error) => e);
+    expect((err as Error).message).to.equal('ERR The server is running without a config file');
+  });
+
+  it('CONFIG RESETSTAT zeroes the INFO counters', async () => {
+    await redis.ping();
+    expect(await redis.call('CONFIG', 'RESETSTAT')).to.equal('OK');
+    const info = (await redis.info('stats')) as string;
+    expect(info).to.contain('total_commands_processed:1\r\n');
+    expect(info).to.contain('total_error_replies:0\r\n');
+  });
+});
+
+describe('CONFIG REWRITE', () => {
+  let dir: string;
+  before(() => {
+    dir = tmpDir();
+  });
+  after(() => rmrf(dir));
+
+  it('rewrites the file in place: comments and order kept, changed values updated, new ones appended, duplicates dropped', async () => {
+    const file = path.join(dir, 'rivulet.conf');
+    fs.writeFileSync(
+      file,
+      ['# my server', 'hz 20', '', '# memory', 'maxmemory 1mb', 'maxmemory 2mb', 'appendonly no', 'loglevel notice', ''].join('\n'),
+    );
+    const proc = await startRivuletProcess([file]);
+    try {
+      const c = connect(proc.port);
+      await c.call('CONFIG', 'SET', 'maxmemory', '3mb', 'timeout', '30', 'requirepass', 'se cret"x');
+      expect(await c.call('CONFIG', 'REWRITE')).to.equal('OK');
+      c.disconnect();
+      const text = fs.readFileSync(file, 'utf8');
+      const lines = text.split('\n');
+      expect(lines.slice(0, 8)).to.deep.equal(['# my server', 'hz 20', '', '# memory', 'maxmemory 3mb', 'appendonly no', 'loglevel notice', '# Generated by CONFIG REWRITE']);
+      expect(lines).to.include('timeout 30');
+      expect(lines).to.include('requirepass "se cret\\"x"');
+      expect(lines).to.include(`port ${proc.port}`);
+      expect(text.endsWith('\n')).to.equal(true);
+      // Only non-default values are appended.
+      expect(lines.some((l) => l.startsWith('databases'))).to.equal(false);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('a rewritten file starts a server with the same settings', async () => {
+    const file = path.join(dir, 'again.conf');
+    fs.writeFileSync(file, 'hz 15\n');
+    const p1 = await startRivuletProcess([file, '--appendonly', 'no']);
+    const c1 = connect(p1.port);
+    await c1.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu', 'save', '', 'client-output-buffer-limit', 'pubsub 1mb 512kb 30');
+    await c1.call('CONFIG', 'REWRITE');
+    c1.disconnect();
+    await p1.stop();
+    const p2 = await startRivuletProcess([file]);
+    try {
+      const c2 = connect(p2.port);
+      const got = (await c2.call('CONFIG', 'GET', 'maxmemory-policy', 'hz', 'save', 'client-output-buffer-limit')) as string[];
+      const map = Object.fromEntries(got.flatMap((v, i) => (i % 2 === 0 ? [[v, got[i + 1]]] : [])));
+      expect(map).to.deep.equal({
+        'maxmemory-policy': 'allkeys-lfu',
+        hz: '15',
+        save: '',
+        'client-output-buffer-limit': 'normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 30',
+      });
+      c2.disconnect();
+    } finally {
+      await p2.stop();
+    }
+  });
+});
