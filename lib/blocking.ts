@@ -47,10 +47,14 @@ export class BlockingRegistry {
       if (!list) byKey.set(k, (list = []));
       list.push(client);
     }
-    if (state.timeoutAt > 0) {
-      const delay = Math.max(0, state.timeoutAt - Date.now());
-      state.timer = setTimeout(() => this.timeout(client), delay);
-    }
+    if (state.timeoutAt > 0) this.armTimer(client, state);
+  }
+
+  /** Node fires timers longer than 2^31-1 ms at once, so long blocks wait in steps. */
+  private armTimer(client: Client, state: BlockState): void {
+    const delay = Math.max(0, state.timeoutAt - Date.now());
+    const step = Math.min(delay, 0x7fffffff);
+    state.timer = setTimeout(() => (step < delay ? this.armTimer(client, state) : this.timeout(client)), step);
   }
 
   /** Removes the client from every wait list (served, timed out, disconnected, unblocked). */
