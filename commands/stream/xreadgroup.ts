@@ -1,0 +1,296 @@
+/**
+ * XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id...
+ *
+ * Per stream: `>` delivers entries above the group's last-delivered ID
+ * (moving it, updating entries-read, and — unless NOACK — adding each entry
+ * to the PEL, owned by this consumer); an explicit ID replays the consumer's
+ * own pending entries above it (deleted ones come back as [id, nil]), bumping
+ * their delivery counts. The consumer is created on demand; seen-time is set
+ * on every call, active-time when something is delivered.
+ *
+ * Blocking (only `>` can block; inside MULTI/EXEC it answers at once): every
+ * signal on a key re-runs the read, as Redis 7.2+ re-executes the command. A
+ * deleted stream releases the client with "UNBLOCKED the stream key no longer
+ * exists"; a destroyed group with the re-run's NOGROUP error.
+ *
+ * Propagation, as Redis 7.4: never the command; per delivered entry an
+ * idempotent `XCLAIM ... TIME RETRYCOUNT FORCE JUSTID LASTID`, then
+ * `XGROUP SETID key group <last id> ENTRIESREAD <n>` when the group moved;
+ * with NOACK a new consumer is logged as `XGROUP CREATECONSUMER`. History
+ * reads propagate nothing.
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
+import type { BlockState } from '../../lib/blocking.js';
+import { arg, block, key, token } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { Proto } from '../../lib/resp/writer.js';
+import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
+import { writeEntry } from '../../lib/stream/reply.js';
+import { type Stream, getStream } from '../../lib/stream/stream.js';
+import {
+  type ConsumerGroup,
+  type Consumer,
+  createConsumerPropagation,
+  setidPropagation,
+  streamIdBuffer,
+  xclaimPropagation,
+} from '../../lib/stream/group.js';
+import { advanceEntriesRead, firstEntryId } from '../../lib/stream/lag.js';
+
+/** `>` or "entries above this ID from my PEL". */
+type GroupReadId = '>' | StreamId;
+
+/** What one stream contributes to the reply: entries, `null` fields for deleted pending ones. */
+interface Served {
+  index: number;
+  ids: StreamId[];
+  fields: (Buffer[] | null)[];
+}
+
+interface ReadRequest {
+  r: ReadArgs;
+  keyArgs: Buffer[];
+  keys: string[];
+  ids: GroupReadId[];
+  groupName: string;
+  consumerName: string;
+}
+
+/** The group of every key, in order, or the first error Redis would give (WRONGTYPE, NOGROUP). */
+function resolveGroups(c: Client, req: ReadRequest): { streams: Stream[]; groups: ConsumerGroup[] } {
+  const n = req.keys.length;
+  const streams = new Array<Stream>(n);
+  const groups = new Array<ConsumerGroup>(n);
+  for (let i = 0; i < n; i++) {
+    const s = getStream(c, req.keys[i]);
+    const g = s?.groups.get(req.groupName);
+    if (s === null || g === undefined) throw E.noGroupXreadgroup(req.keys[i], req.groupName);
+    streams[i] = s;
+    groups[i] = g;
+  }
+  return { streams, groups };
+}
+
+/**
+ * One attempt: serves every stream that has something, writing the reply,
+ * and returns true; returns false (nothing written) when no stream had
+ * anything. Group changes are applied; the commands to propagate are pushed
+ * onto `prop`.
+ */
+function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][]): boolean {
+  const now = Date.now();
+  const server = c.server;
+  const { r, keyArgs } = req;
+  const groupArg = r.group!;
+  const served: Served[] = [];
+  for (let i = 0; i < streams.length; i++) {
+    const s = streams[i];
+    const g = groups[i];
+    const id = req.ids[i];
+    let from: StreamId | null = null;
+    let history = false;
+    if (id !== '>') {
+      // An explicit ID always answers at once, from this consumer's own history.
+      history = true;
+      from = nextId(id);
+    } else if (s.length > 0 && compareIds(s.lastEntryId()!, g.lastId) > 0) {
+      from = nextId(g.lastId);
+    }
+    let consumer = g.getConsumer(req.consumerName);
+    if (consumer === undefined) {
+      consumer = g.createConsumer(req.consumerName, now)!;
+      server.dirty++;
+      server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
+      if (r.noAck) prop.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
+    }
+    consumer.seenTime = now;
+    if (from === null) continue;
+    const out: Served = { index: i, ids: [], fields: [] };
+    if (history) readHistory(s, consumer, from, r.count, now, out);
+    else if (deliverNew(s, g, consumer, from, r, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
+    served.push(out);
+  }
+  if (served.length === 0) return false;
+  const reply = c.reply;
+  const resp3 = c.proto === Proto.RESP3;
+  if (resp3) reply.map(served.length);
+  else reply.array(served.length);
+  for (const sv of served) {
+    if (!resp3) reply.array(2);
+    reply.bulk(keyArgs[sv.index]);
+    reply.array(sv.ids.length);
+    for (let k = 0; k < sv.ids.length; k++) writeEntry(c, sv.ids[k], sv.fields[k]);
+  }
+  return true;
+}
+
+/** The consumer's pending entries with ID >= from (at most count, 0 = all); each live one counts as a new delivery. */
+function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count: number, now: number, out: Served): void {
+  if (from === null) return;
+  const cur = consumer.pel.seek(from);
+  for (let pe = cur.next(); pe !== null && (count === 0 || out.ids.length < count); pe = cur.next()) {
+    const fields = s.log.get(pe.id);
+    if (fields !== null) {
+      pe.deliveryTime = now;
+      pe.deliveryCount++;
+    }
+    out.ids.push(pe.id);
+    out.fields.push(fields);
+  }
+}
+
+/**
+ * Delivers entries from `from` up (at most r.count): moves the group, adds
+ * PEL entries unless NOACK. Returns how many commands it queued for
+ * propagation (Redis's propCount: the read dirties the dataset only then).
+ */
+function deliverNew(
+  s: Stream,
+  g: ConsumerGroup,
+  consumer: Consumer,
+  from: StreamId,
+  r: ReadArgs,
+  now: number,
+  keyArg: Buffer,
+  groupArg: Buffer,
+  prop: Buffer[][],
+  out: Served,
+): number {
+  s.log.range(from, MAX_ID, false, r.count, (id, fields) => {
+    out.ids.push(id);
+    out.fields.push(fields);
+    return true;
+  });
+  const first = firstEntryId(s);
+  let queued = 0;
+  let moved = false;
+  for (const id of out.ids) {
+    if (compareIds(id, g.lastId) > 0) {
+      advanceEntriesRead(s, g, id, first);
+      g.lastId = id;
+      moved = true;
+    }
+    if (r.noAck) continue;
+    const pe = g.pel.get(id);
+    let delivered;
+    if (pe === undefined) delivered = g.addPending(id, consumer, now, 1);
+    else {
+      // Already pending (the group was moved back with SETID): it now belongs to this consumer, as a first delivery.
+      g.transfer(pe, consumer);
+      pe.deliveryTime = now;
+      pe.deliveryCount = 1;
+      delivered = pe;
+    }
+    consumer.activeTime = now;
+    prop.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(id), delivered, g));
+    queued++;
+  }
+  if (moved) {
+    prop.push(setidPropagation(keyArg, groupArg, g));
+    queued++;
+  }
+  return queued;
+}
+
+export const xreadgroup: CommandSpec = {
+  name: 'xreadgroup',
+  arity: -7,
+  flags: ['write', 'blocking', 'movablekeys'],
+  acl: ['write', 'stream', 'slow', 'blocking'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  keySpecs: [
+    { flags: ['RW', 'access'], beginSearch: { keyword: 'STREAMS', startFrom: 4 }, findKeys: { lastKey: -1, keyStep: 1, limit: 2 } },
+  ],
+  summary:
+    'Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.',
+  since: '5.0.0',
+  group: 'stream',
+  complexity:
+    'For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.',
+  arguments: [
+    block('group-block', [arg('group', 'string'), arg('consumer', 'string')], { token: 'GROUP' }),
+    arg('count', 'integer', { token: 'COUNT', optional: true }),
+    arg('milliseconds', 'integer', { token: 'BLOCK', optional: true }),
+    token('NOACK', { optional: true }),
+    block('streams', [key('key', 0, { multiple: true }), arg('id', 'string', { multiple: true })], { token: 'STREAMS' }),
+  ],
+  handler(c, argv) {
+    const r = parseReadArgs(argv, true, Date.now());
+    const n = r.numStreams;
+    const req: ReadRequest = {
+      r,
+      keyArgs: argv.slice(r.keysAt, r.keysAt + n),
+      keys: new Array<string>(n),
+      ids: new Array<GroupReadId>(n),
+      groupName: r.group!.toString('latin1'),
+      consumerName: r.consumer!.toString('latin1'),
+    };
+    // Per key, in Redis's order: type, group, then the ID.
+    for (let i = 0; i < n; i++) {
+      req.keys[i] = keyOf(req.keyArgs[i]);
+      const s = getStream(c, req.keys[i]);
+      if (s === null || !s.groups.has(req.groupName)) throw E.noGroupXreadgroup(req.keys[i], req.groupName);
+      const id = readIdArg(argv[r.keysAt + n + i], true);
+      // Redis marks `>` internally with the maximum ID, so that explicit ID means `>` too.
+      req.ids[i] = id !== '>' && idEquals(id as StreamId, MAX_ID) ? '>' : (id as GroupReadId);
+    }
+    const { streams, groups } = resolveGroups(c, req);
+    // The effects are propagated as XCLAIM/XGROUP commands, never as the read itself.
+    c.server.suppressPropagation();
+    const prop: Buffer[][] = [];
+    const done = attempt(c, req, streams, groups, prop);
+    if (prop.length > 0) c.server.propagateAs(...prop);
+    if (done) return;
+    if (r.blockUntil === -1 || mayNotBlock(c)) {
+      c.reply.nullArray();
+      return;
+    }
+    const state: BlockState = {
+      db: c.db,
+      keys: req.keys,
+      timeoutAt: r.blockUntil,
+      onNoKey: true,
+      tryServe(signalled: string): boolean {
+        const v = state.db.lookup(signalled);
+        if (v === undefined || getStreamOrNull(c, signalled) === null) {
+          c.reply.error(E.UNBLOCKED_STREAM_GONE);
+          return true;
+        }
+        const mark = c.reply.mark();
+        const wakeProp: Buffer[][] = [];
+        try {
+          const resolved = resolveGroups(c, req);
+          const ok = attempt(c, req, resolved.streams, resolved.groups, wakeProp);
+          return ok;
+        } catch (err) {
+          // The re-run fails as Redis's re-executed command would (NOGROUP after XGROUP DESTROY, WRONGTYPE).
+          if (!(err instanceof E.ReplyError)) throw err;
+          c.reply.rewind(mark);
+          c.reply.error(err.message);
+          return true;
+        } finally {
+          // Served after another client's command: log the effects on their own.
+          if (wakeProp.length > 0) c.server.propagate(state.db.id, wakeProp);
+        }
+      },
+      onTimeout(): void {
+        c.reply.nullArray();
+      },
+    };
+    c.server.blocking.block(c, state);
+  },
+};
+
+/** The stream at key in the client's db, or null when missing or of another type. */
+function getStreamOrNull(c: Client, k: string): Stream | null {
+  try {
+    return getStream(c, k);
+  } catch {
+    return null;
+  }
+}
