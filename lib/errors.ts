@@ -170,3 +170,21 @@ export const MAXAGE_NOT_INTEGER = e('ERR maxage is not an integer or out of rang
 /** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
 export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
   e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+
+// ---- consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, XINFO) ----
+/** XREADGROUP's own wording (XACK/XPENDING/XCLAIM use noGroup). */
+export const noGroupXreadgroup = (key: string, group: string): ReplyError =>
+  e(`NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`);
+/** XGROUP SETID/CREATECONSUMER/DELCONSUMER and XINFO CONSUMERS. */
+export const noGroupForKey = (key: string, group: string): ReplyError =>
+  e(`NOGROUP No such consumer group '${group}' for key name '${key}'`);
+export const ENTRIESREAD_RANGE = e('ERR value for ENTRIESREAD must be positive or -1');
+export const XCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XCLAIM');
+export const XCLAIM_IDLE = e('ERR Invalid IDLE option argument for XCLAIM');
+export const XCLAIM_TIME = e('ERR Invalid TIME option argument for XCLAIM');
+export const XCLAIM_RETRYCOUNT = e('ERR Invalid RETRYCOUNT option argument for XCLAIM');
+export const xclaimUnknownOption = (opt: string): ReplyError => e(`ERR Unrecognized XCLAIM option '${opt}'`);
+export const XAUTOCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XAUTOCLAIM');
+export const XAUTOCLAIM_COUNT = e('ERR COUNT must be > 0');
+/** A client blocked in XREADGROUP whose stream was deleted (Redis 7.2+). */
+export const UNBLOCKED_STREAM_GONE = 'UNBLOCKED the stream key no longer exists';
