@@ -1,0 +1,96 @@
+/**
+ * DEBUG: the subset of Redis's debugging container that makes sense here
+ * (no jemalloc, no RDB, no replication): SLEEP, RELOAD, LOADAOF, HELP.
+ * Like Redis, DEBUG is one command (arity -2) that switches on its first
+ * argument, not a table of subcommands.
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { aofOf } from '../../lib/persistence/index.js';
+import { emptyAll, loadFromBuffer } from '../../lib/persistence/aof.js';
+import { serializeSnapshot, takeSnapshot } from '../../lib/persistence/serialize.js';
+import type { Client } from '../../lib/client.js';
+
+const HELP = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
+  'RELOAD [option ...]',
+  '    Serialize the dataset and reload it in memory (rivulet has no RDB: the round trip goes',
+  '    through the same commands an AOF rewrite writes).',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'HELP',
+  '    Print this help.',
+];
+
+/** Blocks the whole process, as DEBUG SLEEP blocks redis-server. */
+function blockFor(ms: number): void {
+  if (!(ms > 0)) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function reload(c: Client): void {
+  const server = c.server;
+  const parts: Buffer[] = [];
+  for (const b of serializeSnapshot(takeSnapshot(server.dbs, Date.now()))) parts.push(b);
+  emptyAll(server);
+  try {
+    loadFromBuffer(server, Buffer.concat(parts));
+  } catch (err) {
+    server.log('warning', `DEBUG RELOAD failed: ${(err as Error).message}`);
+    throw E.DEBUG_RELOAD_FAILED;
+  }
+  server.log('notice', 'DB reloaded by DEBUG RELOAD');
+}
+
+export const debug: CommandSpec = {
+  name: 'debug',
+  arity: -2,
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  acl: ['admin', 'slow', 'dangerous'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  summary: 'A container for debugging commands.',
+  since: '1.0.0',
+  group: 'server',
+  complexity: 'Depends on subcommand.',
+  docFlags: ['syscmd'],
+  handler(c, argv) {
+    const sub = argv[1].toString('latin1').toLowerCase();
+    if (sub === 'help' && argv.length === 2) {
+      c.reply.array(HELP.length);
+      for (const line of HELP) c.reply.simple(line);
+    } else if (sub === 'sleep' && argv.length === 3) {
+      // strtod semantics: garbage reads as 0.
+      const secs = parseFloat(argv[2].toString());
+      blockFor(Number.isFinite(secs) ? secs * 1000 : 0);
+      c.reply.ok();
+    } else if (sub === 'reload') {
+      for (let i = 2; i < argv.length; i++) {
+        // MERGE / NOFLUSH / NOSAVE change how Redis's RDB is used; without an RDB only the plain form exists.
+        const opt = argv[i].toString('latin1').toLowerCase();
+        if (opt !== 'merge' && opt !== 'noflush' && opt !== 'nosave') throw E.DEBUG_RELOAD_OPTIONS;
+      }
+      reload(c);
+      c.reply.ok();
+    } else if (sub === 'loadaof' && argv.length === 2) {
+      const aof = aofOf(c.server);
+      if (!aof.isEnabled) {
+        c.reply.ok();
+        return;
+      }
+      try {
+        aof.reloadFromDisk();
+      } catch (err) {
+        c.server.log('warning', `DEBUG LOADAOF failed: ${(err as Error).message}`);
+        throw E.DEBUG_LOADAOF_FAILED;
+      }
+      c.server.log('notice', 'Append Only File loaded by DEBUG LOADAOF');
+      c.reply.ok();
+    } else {
+      throw E.unknownSubcommand(argv[1].toString(), 'debug');
+    }
+  },
+};

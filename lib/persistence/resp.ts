@@ -1,0 +1,176 @@
+/**
+ * The AOF's record format: one RESP array of bulk strings per command, as
+ * Redis writes it (`*<argc>\r\n` then `$<len>\r\n<bytes>\r\n` per argument).
+ *
+ * The scanner is stricter than Redis's loader (which skips the two bytes
+ * after a bulk without looking at them): every header must be well formed and
+ * every bulk must end in CRLF, so a damaged byte in a header or a terminator
+ * is reported where it is, instead of silently shifting the parse.
+ * Payload bytes carry no checksum (neither do Redis's), so a flipped byte
+ * inside a key or value cannot be detected.
+ */
+
+const CRLF = Buffer.from('\r\n');
+
+/** Encodes one command as a RESP array of bulk strings. */
+export function encodeCommand(argv: readonly Buffer[]): Buffer {
+  let size = 1 + decLen(argv.length) + 2;
+  for (const a of argv) size += 1 + decLen(a.length) + 2 + a.length + 2;
+  const out = Buffer.allocUnsafe(size);
+  let p = out.write(`*${argv.length}\r\n`, 0, 'latin1');
+  for (const a of argv) {
+    p += out.write(`$${a.length}\r\n`, p, 'latin1');
+    p += a.copy(out, p);
+    p += CRLF.copy(out, p);
+  }
+  return out;
+}
+
+/** Encodes commands given as strings/Buffers (convenience for rewrite and tests). */
+export function encodeWords(words: readonly (string | Buffer)[]): Buffer {
+  return encodeCommand(words.map((w) => (Buffer.isBuffer(w) ? w : Buffer.from(w, 'latin1'))));
+}
+
+function decLen(n: number): number {
+  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length;
+}
+
+/** One parsed record. */
+export interface AofRecord {
+  argv: Buffer[];
+  /** Offset of the record's first byte. */
+  start: number;
+  /** Offset just past the record. */
+  end: number;
+}
+
+/** Why scanning stopped before the end of the buffer. */
+export type ScanStop =
+  | { kind: 'truncated'; offset: number; reason: string }
+  | { kind: 'bad'; offset: number; reason: string };
+
+/** Longest header line accepted (Redis reads headers with a 128-byte fgets buffer). */
+const MAX_HEADER = 128;
+
+/**
+ * Parses the record starting at `pos`. Returns the record, or a ScanStop:
+ * `truncated` when the buffer ends inside the record (a torn tail), `bad`
+ * for a format violation (offset = the first offending byte).
+ */
+export function parseRecord(buf: Buffer, pos: number): AofRecord | ScanStop {
+  const start = pos;
+  const header = readLine(buf, pos, '*');
+  if ('kind' in header) return header;
+  const argc = header.value;
+  if (argc < 1) return { kind: 'bad', offset: pos, reason: `invalid argument count ${argc}` };
+  pos = header.next;
+  const argv: Buffer[] = new Array(argc);
+  for (let i = 0; i < argc; i++) {
+    const h = readLine(buf, pos, '$');
+    if ('kind' in h) return h;
+    const len = h.value;
+    pos = h.next;
+    if (pos + len + 2 > buf.length) return { kind: 'truncated', offset: start, reason: 'unexpected end of file inside a bulk string' };
+    if (buf[pos + len] !== 13 || buf[pos + len + 1] !== 10) {
+      return { kind: 'bad', offset: pos + len, reason: `expected \\r\\n after a ${len}-byte bulk string` };
+    }
+    argv[i] = buf.subarray(pos, pos + len);
+    pos += len + 2;
+  }
+  return { argv, start, end: pos };
+}
+
+/** Reads `<prefix><decimal>\r\n` at pos. */
+function readLine(buf: Buffer, pos: number, prefix: '*' | '$'): { value: number; next: number } | ScanStop {
+  const what = prefix === '*' ? 'array header' : 'bulk header';
+  if (pos >= buf.length) return { kind: 'truncated', offset: pos, reason: `unexpected end of file before ${what}` };
+  if (buf[pos] !== prefix.charCodeAt(0)) {
+    return { kind: 'bad', offset: pos, reason: `expected '${prefix}', got ${describeByte(buf[pos])}` };
+  }
+  let p = pos + 1;
+  let value = 0;
+  let digits = 0;
+  for (;;) {
+    if (p >= buf.length) return { kind: 'truncated', offset: pos, reason: `unexpected end of file inside ${what}` };
+    const b = buf[p];
+    if (b >= 48 && b <= 57) {
+      value = value * 10 + (b - 48);
+      digits++;
+      if (digits > 15 || p - pos > MAX_HEADER) return { kind: 'bad', offset: p, reason: `${what} number too long` };
+      p++;
+      continue;
+    }
+    if (b === 13) break;
+    return { kind: 'bad', offset: p, reason: `invalid character ${describeByte(b)} in ${what}` };
+  }
+  if (digits === 0) return { kind: 'bad', offset: p, reason: `missing number in ${what}` };
+  if (p + 1 >= buf.length) return { kind: 'truncated', offset: pos, reason: `unexpected end of file inside ${what}` };
+  if (buf[p + 1] !== 10) return { kind: 'bad', offset: p + 1, reason: `expected \\n after \\r in ${what}, got ${describeByte(buf[p + 1])}` };
+  return { value, next: p + 2 };
+}
+
+function describeByte(b: number): string {
+  return b >= 32 && b < 127 ? `'${String.fromCharCode(b)}'` : `0x${b.toString(16).padStart(2, '0')}`;
+}
+
+/** Upper-cased command name of a record, latin1. */
+export function commandName(argv: Buffer[]): string {
+  return argv[0].toString('latin1').toUpperCase();
+}
+
+/** Result of scanning a whole file's bytes. */
+export interface ScanResult {
+  /** Offset up to which the content is made of complete records (and complete MULTI/EXEC units). */
+  validUpTo: number;
+  /** Why scanning stopped early, or null if the whole buffer is valid. */
+  stop: ScanStop | null;
+  /** Number of complete records. */
+  records: number;
+}
+
+/**
+ * Scans a file's bytes, calling `onRecord` for every complete record outside
+ * an open MULTI and for whole MULTI..EXEC units. A MULTI left open at the end
+ * of the buffer counts as a torn tail (Redis reverts such a transaction).
+ */
+export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][]) => void): ScanResult {
+  let pos = 0;
+  let records = 0;
+  let multi: Buffer[][] | null = null;
+  let multiStart = 0;
+  while (pos < buf.length) {
+    const r = parseRecord(buf, pos);
+    if ('kind' in r) {
+      if (multi && r.kind === 'truncated') return { validUpTo: multiStart, stop: { ...r, offset: multiStart }, records };
+      return { validUpTo: multi ? multiStart : pos, stop: r, records };
+    }
+    records++;
+    const name = commandName(r.argv);
+    if (multi) {
+      if (name === 'EXEC') {
+        onUnit?.(multi);
+        multi = null;
+      } else if (name === 'MULTI') {
+        return { validUpTo: multiStart, stop: { kind: 'bad', offset: r.start, reason: 'MULTI inside MULTI' }, records };
+      } else {
+        multi.push(r.argv);
+      }
+    } else if (name === 'MULTI') {
+      multi = [];
+      multiStart = r.start;
+    } else if (name === 'EXEC') {
+      return { validUpTo: pos, stop: { kind: 'bad', offset: r.start, reason: 'EXEC without MULTI' }, records };
+    } else {
+      onUnit?.([r.argv]);
+    }
+    pos = r.end;
+  }
+  if (multi) {
+    return {
+      validUpTo: multiStart,
+      stop: { kind: 'truncated', offset: multiStart, reason: 'incomplete MULTI/EXEC transaction at the end of the file' },
+      records,
+    };
+  }
+  return { validUpTo: pos, stop: null, records };
+}

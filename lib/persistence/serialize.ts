@@ -1,0 +1,152 @@
+/**
+ * Value → the commands that rebuild it, for the AOF base file (rewrite) and
+ * DEBUG RELOAD. The forms are exactly those of Redis's
+ * rewriteAppendOnlyFileRio / rewriteStreamObject, so redis-server can load a
+ * base written by rivulet:
+ *
+ *   string:  SET key value [+ PEXPIREAT key ms]
+ *   stream:  XADD key id f v ... for every entry (or, when empty,
+ *            XADD key MAXLEN 0 0-1 x y), then
+ *            XSETID key last-id ENTRIESADDED n MAXDELETEDID id, then per group
+ *            XGROUP CREATE key group last-id ENTRIESREAD n, and per consumer
+ *            XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n JUSTID FORCE
+ *            for each pending entry, or XGROUP CREATECONSUMER key group consumer
+ *            when it has none.
+ *
+ * Each generator yields one encoded command at a time, so a rewrite can stop
+ * between any two commands and continue on a later event-loop turn.
+ */
+import type { Value } from '../keyspace.js';
+import { Stream } from '../stream/stream.js';
+import type { StreamId } from '../stream/id.js';
+import { MAX_ID, nextId } from '../stream/id.js';
+import { encodeCommand } from './resp.js';
+
+const B = (s: string): Buffer => Buffer.from(s, 'latin1');
+const SET = B('SET');
+const PEXPIREAT = B('PEXPIREAT');
+const SELECT = B('SELECT');
+const XADD = B('XADD');
+const XSETID = B('XSETID');
+const XGROUP = B('XGROUP');
+const CREATE = B('CREATE');
+const CREATECONSUMER = B('CREATECONSUMER');
+const XCLAIM = B('XCLAIM');
+const ENTRIESADDED = B('ENTRIESADDED');
+const MAXDELETEDID = B('MAXDELETEDID');
+const ENTRIESREAD = B('ENTRIESREAD');
+const TIME = B('TIME');
+const RETRYCOUNT = B('RETRYCOUNT');
+const JUSTID = B('JUSTID');
+const FORCE = B('FORCE');
+const ZERO = B('0');
+const MAXLEN = B('MAXLEN');
+
+const idArg = (id: StreamId): Buffer => B(`${id.ms}-${id.seq}`);
+
+/** Entries fetched from a stream per batch (bounds the work between two yields). */
+const BATCH = 256;
+
+export function selectCommand(dbId: number): Buffer {
+  return encodeCommand([SELECT, B(String(dbId))]);
+}
+
+/** The commands that recreate one key. Throws for a value type it does not know. */
+export function* serializeKey(key: string, value: Value, expireAt: number | undefined): Generator<Buffer> {
+  const k = B(key);
+  if (Buffer.isBuffer(value)) {
+    yield encodeCommand([SET, k, value]);
+  } else if (value instanceof Stream) {
+    yield* serializeStream(k, value);
+  } else {
+    throw new Error(`cannot serialize a value of type ${value.kind}`);
+  }
+  if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(String(expireAt))]);
+}
+
+function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
+  if (s.length > 0) {
+    let from: StreamId | null = { ms: 0, seq: 0 };
+    const batch: Buffer[] = [];
+    while (from !== null) {
+      let last: StreamId | null = null;
+      s.log.range(from, MAX_ID, false, BATCH, (id, fields) => {
+        batch.push(encodeCommand([XADD, k, idArg(id), ...fields]));
+        last = id;
+        return true;
+      });
+      for (const b of batch) yield b;
+      const n = batch.length;
+      batch.length = 0;
+      from = n < BATCH || last === null ? null : nextId(last);
+    }
+  } else {
+    // Redis's trick for an empty stream: add one entry and trim it away at once.
+    yield encodeCommand([XADD, k, MAXLEN, ZERO, B('0-1'), B('x'), B('y')]);
+  }
+  yield encodeCommand([XSETID, k, idArg(s.lastId), ENTRIESADDED, B(String(s.entriesAdded)), MAXDELETEDID, idArg(s.maxDeletedId)]);
+  const names = Array.from(s.groups.keys()).sort(bytewise);
+  for (const name of names) {
+    const g = s.groups.get(name)!;
+    const gname = B(name);
+    yield encodeCommand([XGROUP, CREATE, k, gname, idArg(g.lastId), ENTRIESREAD, B(String(g.entriesRead))]);
+    for (const consumer of g.sortedConsumers()) {
+      const cname = B(consumer.name);
+      if (consumer.pel.size === 0) {
+        yield encodeCommand([XGROUP, CREATECONSUMER, k, gname, cname]);
+        continue;
+      }
+      const cur = consumer.pel.seek();
+      for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+        yield encodeCommand([
+          XCLAIM, k, gname, cname, ZERO, idArg(pe.id),
+          TIME, B(String(pe.deliveryTime)), RETRYCOUNT, B(String(pe.deliveryCount)), JUSTID, FORCE,
+        ]);
+      }
+    }
+  }
+}
+
+function bytewise(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One database's keys as a point-in-time copy (see takeSnapshot). */
+export interface DbSnapshot {
+  dbId: number;
+  keys: string[];
+  values: Value[];
+  expires: (number | undefined)[];
+}
+
+/**
+ * Copies what a rewrite must write, so later writes cannot leak into the
+ * base: key and expiry lists, string Buffers by reference (a string value is
+ * replaced, never modified in place — copied anyway when `copyStrings`),
+ * streams by clone (sealed chunks are copied as whole Buffers: memcpy speed).
+ * Keys already expired are left out, as Redis's rewrite does.
+ */
+export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expires: Map<string, number> }[], now: number): DbSnapshot[] {
+  const out: DbSnapshot[] = [];
+  for (const db of dbs) {
+    if (db.data.size === 0) continue;
+    const snap: DbSnapshot = { dbId: db.id, keys: [], values: [], expires: [] };
+    for (const [key, value] of db.data) {
+      const at = db.expires.get(key);
+      if (at !== undefined && at <= now) continue;
+      snap.keys.push(key);
+      snap.values.push(Buffer.isBuffer(value) ? value : value.clone());
+      snap.expires.push(at);
+    }
+    if (snap.keys.length > 0) out.push(snap);
+  }
+  return out;
+}
+
+/** Every command of a snapshot, SELECT before each database. */
+export function* serializeSnapshot(snaps: DbSnapshot[]): Generator<Buffer> {
+  for (const s of snaps) {
+    yield selectCommand(s.dbId);
+    for (let i = 0; i < s.keys.length; i++) yield* serializeKey(s.keys[i], s.values[i], s.expires[i]);
+  }
+}
