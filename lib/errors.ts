@@ -188,3 +188,15 @@ export const XAUTOCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XAU
 export const XAUTOCLAIM_COUNT = e('ERR COUNT must be > 0');
 /** A client blocked in XREADGROUP whose stream was deleted (Redis 7.2+). */
 export const UNBLOCKED_STREAM_GONE = 'UNBLOCKED the stream key no longer exists';
+
+// ---- persistence (AOF, DEBUG, SHUTDOWN) ---------------------------------------
+export const misconfAof = (reason: string): ReplyError => e(`MISCONF Errors writing to the AOF file: ${reason}`);
+export const AOF_REWRITE_IN_PROGRESS = e('ERR Background append only file rewriting already in progress');
+export const AOF_REWRITE_CANT_START = e(
+  "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+);
+export const NO_SHUTDOWN_IN_PROGRESS = e('ERR No shutdown in progress.');
+export const SHUTDOWN_ERRORS = e('ERR Errors trying to SHUTDOWN. Check logs.');
+export const DEBUG_RELOAD_OPTIONS = e('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+export const DEBUG_RELOAD_FAILED = e('ERR Error trying to load the RDB dump, check server logs.');
+export const DEBUG_LOADAOF_FAILED = e('ERR Error trying to load the AOF files, check server logs.');

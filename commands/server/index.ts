@@ -5,5 +5,8 @@ import { config } from './config.js';
 import { client } from './client.js';
 import { dbCommands } from './db.js';
 import { timeCommands } from './time.js';
+import { debug } from './debug.js';
+import { shutdown } from './shutdown.js';
+import { bgrewriteaof } from './bgrewriteaof.js';
 
-export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands];
+export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof];
