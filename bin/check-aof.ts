@@ -1,0 +1,130 @@
+/**
+ * rivulet-check-aof [--fix] <file.aof | file.manifest>
+ *
+ * Checks AOF files the way redis-check-aof does: every record must be a
+ * complete, well-formed RESP command and MULTI must be closed by EXEC.
+ * Reports where the valid content ends and why; with --fix, after asking
+ * (answer `y` on stdin), truncates the last file to its valid part. Damage in
+ * a file that is not the last one of a manifest cannot be fixed by
+ * truncation (data after it would be lost), so it is only reported.
+ * Exit status: 0 when valid (or fixed), 1 otherwise.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { scan } from '../lib/persistence/resp.js';
+import { parseManifest, ManifestError } from '../lib/persistence/manifest.js';
+
+const out = (s: string): void => void process.stdout.write(s + '\n');
+
+interface Checked {
+  ok: boolean;
+  size: number;
+  validUpTo: number;
+}
+
+function check(filePath: string, display: string): Checked {
+  const buf = fs.readFileSync(filePath);
+  if (buf.length >= 5 && buf.subarray(0, 5).toString('latin1') === 'REDIS') {
+    out(`AOF ${display} starts with an RDB preamble: rivulet-check-aof only checks RESP AOF files`);
+    return { ok: false, size: buf.length, validUpTo: 0 };
+  }
+  const r = scan(buf);
+  if (r.stop) out(`0x${r.stop.offset.toString(16).padStart(16, ' ')}: ${r.stop.reason}`);
+  let lines = 0;
+  for (let i = 0; i < r.validUpTo; i++) if (buf[i] === 10) lines++;
+  out(
+    `AOF analyzed: filename=${display}, size=${buf.length}, ok_up_to=${r.validUpTo}, ok_up_to_line=${lines}, diff=${buf.length - r.validUpTo}`,
+  );
+  return { ok: r.stop === null, size: buf.length, validUpTo: r.validUpTo };
+}
+
+function ask(question: string): boolean {
+  process.stdout.write(question);
+  let answer = '';
+  try {
+    const b = Buffer.alloc(16);
+    const n = fs.readSync(0, b, 0, b.length, null);
+    answer = b.subarray(0, n).toString();
+  } catch {
+    /* no stdin: no */
+  }
+  return answer.trim().toLowerCase().startsWith('y');
+}
+
+/** Checks one file; with fix (and permission) truncates it. Returns whether it ends up valid. */
+function checkAndMaybeFix(filePath: string, display: string, fix: boolean, canFix: boolean): boolean {
+  const r = check(filePath, display);
+  if (r.ok) return true;
+  if (!fix) {
+    out(`AOF ${display} is not valid. Use the --fix option to try fixing it.`);
+    return false;
+  }
+  if (!canFix) {
+    out(`Failed to truncate AOF ${display} because it is not the last file`);
+    return false;
+  }
+  out(`This will shrink the AOF ${display} from ${r.size} bytes, with ${r.size - r.validUpTo} bytes, to ${r.validUpTo} bytes`);
+  if (!ask('Continue? [y/N]: ')) {
+    out('Aborting...');
+    return false;
+  }
+  fs.truncateSync(filePath, r.validUpTo);
+  out(`Successfully truncated AOF ${display}`);
+  return true;
+}
+
+export function main(argv: string[]): number {
+  let fix = false;
+  const files: string[] = [];
+  for (const a of argv) {
+    if (a === '--fix') fix = true;
+    else files.push(a);
+  }
+  if (files.length !== 1) {
+    out('Usage: rivulet-check-aof [--fix] <file.manifest|file.aof>');
+    return 1;
+  }
+  const target = files[0];
+  if (!fs.existsSync(target)) {
+    out(`Cannot open file ${target}: No such file or directory`);
+    return 1;
+  }
+  if (!target.endsWith('.manifest')) {
+    out('Start checking Old-Style AOF');
+    const ok = checkAndMaybeFix(target, target, fix, true);
+    if (ok && !fix) out(`AOF ${target} is valid`);
+    return ok ? 0 : 1;
+  }
+  out('Start checking Multi Part AOF');
+  const dir = path.dirname(target);
+  let m;
+  try {
+    m = parseManifest(fs.readFileSync(target, 'latin1'));
+  } catch (err) {
+    if (err instanceof ManifestError) {
+      out(`Invalid AOF manifest file ${target}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  const files2 = [...(m.base ? [m.base] : []), ...m.incrs];
+  for (let i = 0; i < files2.length; i++) {
+    const f = files2[i];
+    if (i === 0 && m.base) out('Start to check BASE AOF (RESP format).');
+    if (i === (m.base ? 1 : 0)) out('Start to check INCR files.');
+    const p = path.join(dir, f.name);
+    if (!fs.existsSync(p)) {
+      out(`AOF ${f.name} listed in the manifest does not exist`);
+      return 1;
+    }
+    if (f.type === 'i' && fs.statSync(p).size === 0) {
+      out(`INCR AOF ${f.name} is empty`);
+      continue;
+    }
+    const ok = checkAndMaybeFix(p, f.name, fix, i === files2.length - 1);
+    if (!ok) return 1;
+    out(`${f.type === 'b' ? 'BASE' : 'INCR'} AOF ${f.name} is valid`);
+  }
+  out('All AOF files and manifest are valid');
+  return 0;
+}
