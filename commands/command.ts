@@ -94,12 +94,14 @@ export function writeCommandInfo(w: ReplyWriter, spec: CommandSpec, fullName: st
   for (const a of spec.acl) w.simple('@' + a);
   const tips = spec.tips ?? [];
   w.set(tips.length);
-  for (const t of tips) w.simple(t);
+  for (const t of tips) w.bulk(t); // tips are bulk strings, flags and categories status replies (as Redis)
   const ks = spec.keySpecs ?? [];
-  w.array(ks.length);
+  w.set(ks.length); // Redis replies key specs as a set in RESP3
   for (const k of ks) writeKeySpec(w, k);
   const subs = spec.subcommands ?? [];
-  w.array(subs.length);
+  // No subcommands: an empty set; otherwise an array (Redis's own asymmetry, visible in RESP3).
+  if (subs.length === 0) w.set(0);
+  else w.array(subs.length);
   for (const s of subs) writeCommandInfo(w, s, `${fullName}|${s.name}`);
 }
 

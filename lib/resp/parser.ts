@@ -62,7 +62,7 @@ export class RequestParser {
       if (this.remaining === -1) {
         if (this.pos >= this.buf.length) return null;
         if (this.buf[this.pos] === 42 /* '*' */) {
-          const n = this.readHeader('multibulk count');
+          const n = this.readHeader('mbulk count');
           if (n === null) return null;
           if (n > MULTIBULK_MAX) throw protocolError('invalid multibulk length');
           if (n <= 0) continue;
@@ -142,7 +142,11 @@ export class QueryBufferOverflow extends Error {
   }
 }
 
-/** Parses a signed decimal between [start, end); null if not a well-formed integer. */
+/**
+ * Parses a signed decimal between [start, end) as strictly as Redis's
+ * string2ll: no '+', no spaces, no leading zeros ("04", "-0" are refused).
+ * Returns null if not a well-formed integer.
+ */
 function parseDecimal(buf: Buffer, start: number, end: number): number | null {
   if (start >= end) return null;
   let i = start;
@@ -152,6 +156,7 @@ function parseDecimal(buf: Buffer, start: number, end: number): number | null {
     i++;
     if (i >= end) return null;
   }
+  if (buf[i] === 48 /* '0' */ && (neg || end - i > 1)) return null;
   let n = 0;
   for (; i < end; i++) {
     const c = buf[i] - 48;

@@ -1,0 +1,247 @@
+/**
+ * The wire protocol as clients see it: RESP2/RESP3 replies, pipelining,
+ * inline commands, malformed input — checked byte for byte against
+ * redis-server where both behave the same.
+ */
+import net from 'node:net';
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { startRivulet, connect, startRedis, HAVE_REDIS, RawConnection, differential, type ExternalServer } from '../helpers.js';
+import type { RivuletServer } from '../../lib/index.js';
+
+/** Writes raw bytes on a fresh connection; returns what came back within `ms` and whether the server closed the connection. */
+async function exchange(port: number, data: string | Buffer, ms = 200): Promise<{ out: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data));
+    let out = Buffer.alloc(0);
+    let closed = false;
+    s.on('data', (d) => (out = Buffer.concat([out, d])));
+    s.on('close', () => (closed = true));
+    s.on('error', reject);
+    setTimeout(() => {
+      s.destroy();
+      resolve({ out: out.toString('latin1'), closed });
+    }, ms);
+  });
+}
+
+/** Inputs whose replies (and whether the connection closes) must be identical on redis-server and rivulet. */
+const RAW_CASES: string[] = [
+  'PING\r\n',
+  'PING\n',
+  '\r\n\r\nPING\r\n',
+  '  ECHO   x  \r\n',
+  'ECHO "\\x41"\r\n',
+  'ECHO "\\xZZ"\r\n',
+  'ECHO "\\n\\t\\\\\\""\r\n',
+  "ECHO 'a\\'b'\r\n",
+  'ECHO ""\r\n',
+  'ECHO "a\r\n',
+  'ECHO "a"b\r\n',
+  "ECHO 'a\r\n",
+  'PING\rx\r\n',
+  '*1\r\n:5\r\n',
+  '*abc\r\n',
+  '*+1\r\n$4\r\nPING\r\n',
+  '*1 \r\n$4\r\nPING\r\n',
+  '*01\r\n$4\r\nPING\r\n',
+  '*-0\r\nPING\r\n',
+  '*1\r\n$abc\r\n',
+  '*1\r\n$-1\r\n',
+  '*1\r\n$04\r\nPING\r\n',
+  '*1\r\n$-0\r\n',
+  '*2\r\n$4\r\nECHO\r\n$5000000000000\r\n',
+  '*99999999999\r\n',
+  '*-1\r\nPING\r\n',
+  '*0\r\nPING\r\n',
+  '*1\r\n$0\r\n\r\n',
+  '*1\r\n$4\r\nPINGxx',
+  '*1\r\n$4\r\nPING\n',
+  '*1\r\n$4\r\nPIN',
+  '*3\r\n$4\r\nECHO\r\n$1\r\na\r\n',
+  '*1\r\n$4\r\nPING\r\n*x\r\n',
+  '$4\r\nPING\r\n',
+  'ECHO a\r\n*1\r\n$4\r\nPING\r\n',
+  '*2\r\n$4\r\nECHO\r\n$3\r\nabcXY*1\r\n$4\r\nPING\r\n',
+  '*1' + '1'.repeat(70000),
+  '*1\r\n$' + '1'.repeat(70000),
+  'A'.repeat(70000),
+  'NOSUCH a b\r\n',
+  'ECHO\r\n',
+  'PING a b\r\n',
+];
+
+describe('RESP protocol', () => {
+  let server: RivuletServer;
+  let redis: Redis;
+  let oracle: ExternalServer | null = null;
+  before(async () => {
+    server = await startRivulet();
+    redis = connect(server.port);
+    if (HAVE_REDIS) oracle = await startRedis();
+  });
+  after(async () => {
+    redis.disconnect();
+    await server.close();
+    await oracle?.stop();
+  });
+
+  describe('malformed and inline input, byte for byte against redis-server', () => {
+    for (const input of RAW_CASES) {
+      const label = JSON.stringify(input.length > 40 ? input.slice(0, 20) + `...(${input.length} bytes)` : input);
+      it(`answers ${label} exactly as redis-server does`, async function () {
+        if (!oracle) this.skip(); // redis-server not installed
+        const [ours, theirs] = await Promise.all([exchange(server.port, input), exchange(oracle!.port, input)]);
+        expect(ours).to.deep.equal(theirs);
+      });
+    }
+  });
+
+  it('a protocol error is answered with Redis\'s text, then the connection is closed', async () => {
+    expect(await exchange(server.port, '*1\r\n:5\r\n')).to.deep.equal({ out: "-ERR Protocol error: expected '$', got ':'\r\n", closed: true });
+    expect(await exchange(server.port, '*abc\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    expect(await exchange(server.port, '*1\r\n$x\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
+    expect(await exchange(server.port, 'SET "a b\r\n')).to.deep.equal({ out: '-ERR Protocol error: unbalanced quotes in request\r\n', closed: true });
+  });
+
+  it('a client sending garbage does not disturb another client mid-pipeline', async () => {
+    const good = await RawConnection.open(server.port);
+    good.write('ECHO one\r\n*2\r\n$4\r\nECHO\r\n$3\r\nt');
+    const bad = await exchange(server.port, '*1\r\n:5\r\n');
+    expect(bad.closed).to.equal(true);
+    good.write('wo\r\n');
+    expect(await good.next()).to.deep.equal(Buffer.from('one').toString());
+    expect(await good.next()).to.equal('two');
+    expect(await good.call('PING')).to.equal('PONG');
+    good.close();
+  });
+
+  it('inline commands take quoted arguments with escapes', async () => {
+    const c = await RawConnection.open(server.port);
+    c.write('ECHO "a b" \r\n');
+    expect(await c.next()).to.equal('a b');
+    c.write("ECHO 'c d'\r\n");
+    expect(await c.next()).to.equal('c d');
+    c.write('ECHO "\\x41\\x42\\n"\r\n');
+    expect(await c.next()).to.equal('AB\n');
+    c.close();
+  });
+
+  it('10,000 pipelined commands in one write are all answered, in order', async () => {
+    const c = await RawConnection.open(server.port);
+    const parts: string[] = [];
+    for (let i = 0; i < 10_000; i++) parts.push(`*2\r\n$4\r\nECHO\r\n$${String(i).length}\r\n${i}\r\n`);
+    c.write(parts.join(''));
+    for (let i = 0; i < 10_000; i++) expect(await c.next()).to.equal(String(i));
+    c.close();
+  });
+
+  it('ioredis pipelines thousands of commands and gets every reply in order', async () => {
+    const p = redis.pipeline();
+    for (let i = 0; i < 5000; i++) p.echo(`m${i}`);
+    const res = (await p.exec())!;
+    expect(res.length).to.equal(5000);
+    res.forEach(([err, v], i) => {
+      expect(err).to.equal(null);
+      expect(v).to.equal(`m${i}`);
+    });
+  });
+
+  it('unknown commands and wrong arity use Redis\'s exact texts', async function () {
+    if (!oracle) this.skip(); // redis-server not installed
+    await differential(server.port, oracle!.port, [
+      ['NOSUCH'],
+      ['NOSUCH', 'a', 'b'],
+      ['nosuch', 'x'.repeat(200), 'y'],
+      ['ECHO'],
+      ['ECHO', 'a', 'b'],
+      ['PING', 'a', 'b'],
+      ['GET'],
+      ['CONFIG'],
+      ['CONFIG', 'GET'],
+      ['CLIENT', 'NOSUCH'],
+      ['COMMAND', 'NOSUCH'],
+      ['SELECT', '99'],
+      ['SELECT', 'x'],
+    ]);
+  });
+
+  describe('RESP3', () => {
+    it('HELLO 3 replies with a map and switches the connection to RESP3', async () => {
+      const c = await RawConnection.open(server.port);
+      c.write('HELLO 3\r\n');
+      await c.next();
+      const text = c.received.toString();
+      expect(text.startsWith('%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.4.0\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:')).to.equal(true);
+      expect(text.endsWith('$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n')).to.equal(true);
+      c.close();
+    });
+
+    it('RESP3 replies (maps, sets, nulls, verbatim) are byte-identical to redis-server', async function () {
+      if (!oracle) this.skip(); // redis-server not installed
+      const script =
+        'HELLO 3\r\n' +
+        'CONFIG GET maxmemory\r\n' +
+        'CLIENT GETNAME\r\n' +
+        'COMMAND INFO ping\r\n' +
+        'COMMAND INFO nosuch\r\n' +
+        'INFO cluster\r\n' +
+        'ECHO hi\r\n' +
+        'ROLE\r\n' +
+        'CONFIG GET nosuch\r\n';
+      const strip = (s: string): string => s.slice(s.indexOf('modules\r\n*0\r\n') + 13);
+      const [ours, theirs] = await Promise.all([exchange(server.port, script, 300), exchange(oracle!.port, script, 300)]);
+      expect(strip(ours.out)).to.equal(strip(theirs.out));
+      expect(strip(ours.out)).to.contain('%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n_\r\n');
+    });
+
+    it('node-redis with RESP 3 talks to rivulet (HELLO 3, CLIENT SETINFO, maps, nulls)', async () => {
+      const client = createClient({ socket: { port: server.port, host: '127.0.0.1' }, RESP: 3 });
+      const errors: Error[] = [];
+      client.on('error', (e: Error) => errors.push(e));
+      await client.connect();
+      expect(await client.ping()).to.equal('PONG');
+      expect(await client.configGet('databases')).to.deep.equal({ databases: '16' });
+      expect(await client.sendCommand(['CLIENT', 'GETNAME'])).to.equal(null);
+      const info = String(await client.sendCommand(['CLIENT', 'INFO']));
+      expect(info).to.contain(' resp=3 ');
+      expect(info).to.match(/ lib-name=node-redis/);
+      await client.quit();
+      expect(errors).to.deep.equal([]);
+    });
+
+    it('RESET brings a RESP3 connection back to RESP2', async () => {
+      const c = await RawConnection.open(server.port);
+      c.write('HELLO 3\r\n');
+      await c.next();
+      c.write('RESET\r\n');
+      expect(await c.next()).to.equal('RESET');
+      const before = c.received.length;
+      c.write('CLIENT GETNAME\r\n');
+      await c.next();
+      expect(c.received.subarray(before).toString()).to.equal('$-1\r\n');
+      c.close();
+    });
+  });
+
+  describe('client handshakes', () => {
+    it('ioredis\'s ready check (INFO, loading:0) passes and the client becomes ready', async () => {
+      const c = connect(server.port, { enableReadyCheck: true });
+      await new Promise<void>((resolve, reject) => {
+        c.once('ready', () => resolve());
+        c.once('error', reject);
+      });
+      expect(c.status).to.equal('ready');
+      expect(await c.ping()).to.equal('PONG');
+      c.disconnect();
+    });
+
+    it('ioredis with a connection name sends CLIENT SETNAME and it shows in CLIENT LIST', async () => {
+      const c = connect(server.port, { connectionName: 'ioredis-conn' });
+      await c.ping();
+      expect(await c.call('CLIENT', 'GETNAME')).to.equal('ioredis-conn');
+      c.disconnect();
+    });
+  });
+});
