@@ -371,8 +371,10 @@ export class Server implements KeyspaceHooks {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.cron) clearInterval(this.cron);
-      await Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+      // net.Server.close() only calls back once every connection has ended: close the clients before waiting.
+      const unlistened = Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
       for (const c of this.clients.values()) c.close();
+      await unlistened;
       for (const p of [...this.plugins].reverse()) await p.stop?.(this);
       if (this.aof) await this.aof.close();
       this.log('notice', 'rivulet is now ready to exit, bye bye...');
