@@ -34,6 +34,8 @@ export class Client {
   readonly watched = new Map<Database, Map<string, boolean>>();
   /** Set when a watched key was touched: EXEC will abort. */
   dirtyCas = false;
+  /** True while EXEC runs this client's queued commands: blocking commands must not block then (c.multi is already null). */
+  inExec = false;
   /** Non-null while blocked in XREAD/XREADGROUP BLOCK. */
   blocked: BlockState | null = null;
   /** Pub/Sub subscriptions (channel / pattern / shard channel, as latin1 strings). */
@@ -152,7 +154,19 @@ export class Client {
     this.socket.destroy();
   }
 
-  markDirty(): void {
+  /**
+   * A watched key changed. A key that was already expired when WATCHed and is
+   * now simply gone is no logical change (Redis's touchWatchedKey): forget
+   * its stale mark instead of aborting EXEC.
+   */
+  markDirty(db?: Database, key?: string): void {
+    if (db !== undefined && key !== undefined) {
+      const keys = this.watched.get(db);
+      if (keys?.get(key) === true && !db.data.has(key)) {
+        keys.set(key, false);
+        return;
+      }
+    }
     this.dirtyCas = true;
   }
 

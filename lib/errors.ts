@@ -137,6 +137,8 @@ export const EXPIRE_GT_LT_CONFLICT = e('ERR GT and LT options at the same time a
 export const unsupportedOption = (opt: string): ReplyError => e(`ERR Unsupported option ${opt}`);
 export const DECR_OVERFLOW = e('ERR decrement would overflow');
 export const OFFSET_OUT_OF_RANGE = e('ERR offset is out of range');
+/** getIntFromObjectOrReply's refusal of a 64-bit integer outside 32 bits (MOVE, COPY DB). */
+export const INT32_OUT_OF_RANGE = e('ERR value is out of range, value must between -2147483648 and 2147483647');
 export const OBJECT_FREQ_NO_LFU = e(
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 );

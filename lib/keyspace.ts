@@ -35,6 +35,13 @@ export interface KeyspaceHooks {
   keyExpired(db: Database, key: string): void;
   /** Wall clock in ms (overridable so DEBUG-style time control stays possible). */
   now(): number;
+  /** A key that did not exist was added (keyspace event `new`, fired before the command's own event, as Redis does). */
+  keyCreated?(db: Database, key: string): void;
+}
+
+/** Who can WATCH a key: told which key changed so a stale (already expired) watched key that is deleted does not abort EXEC. */
+export interface KeyWatcher {
+  markDirty(db: Database, key: string): void;
 }
 
 export class Database {
@@ -46,7 +53,18 @@ export class Database {
   private readonly tickets = new Map<string, number>();
   private nextTicket = 1;
   /** Clients watching each key (WATCH). */
-  readonly watchers = new Map<string, Set<{ markDirty(): void }>>();
+  readonly watchers = new Map<string, Set<KeyWatcher>>();
+  /**
+   * Key → wall-clock ms of the last access (OBJECT IDLETIME). Written on set
+   * and on touching lookups; entries go away with their key.
+   */
+  private readonly accessed = new Map<string, number>();
+  /**
+   * Where active expiry resumes sampling `expires`: a live Map iterator, so
+   * successive cycles walk the whole set instead of re-sampling the first
+   * keys forever. Restarted when exhausted.
+   */
+  private expireCursor: IterableIterator<[string, number]> | null = null;
 
   constructor(
     readonly id: number,
@@ -63,15 +81,30 @@ export class Database {
     return at !== undefined && at <= this.hooks.now();
   }
 
-  /** The live value of key, deleting it first if it has expired. O(1). */
-  lookup(key: string): Value | undefined {
+  /**
+   * The live value of key, deleting it first if it has expired. O(1).
+   * `touch` (default) records the access for OBJECT IDLETIME; introspection passes false.
+   */
+  lookup(key: string, touch = true): Value | undefined {
     const v = this.data.get(key);
     if (v === undefined) return undefined;
     if (this.expires.size !== 0 && this.isExpired(key)) {
       this.expireNow(key);
       return undefined;
     }
+    if (touch) this.accessed.set(key, this.hooks.now());
     return v;
+  }
+
+  /** The stored value even if logically expired (MEMORY USAGE looks at the dict like Redis's dbFind). Never deletes. */
+  peek(key: string): Value | undefined {
+    return this.data.get(key);
+  }
+
+  /** Milliseconds since the key was last accessed (OBJECT IDLETIME), 0 if unknown. */
+  idleMs(key: string): number {
+    const at = this.accessed.get(key);
+    return at === undefined ? 0 : Math.max(0, this.hooks.now() - at);
   }
 
   has(key: string): boolean {
@@ -83,9 +116,12 @@ export class Database {
    * updates such as APPEND or XADD that do not replace the key).
    */
   set(key: string, value: Value, keepTtl = false): void {
-    if (!this.data.has(key)) this.tickets.set(key, this.nextTicket++);
+    const created = !this.data.has(key);
+    if (created) this.tickets.set(key, this.nextTicket++);
     this.data.set(key, value);
+    this.accessed.set(key, this.hooks.now());
     if (!keepTtl) this.expires.delete(key);
+    if (created) this.hooks.keyCreated?.(this, key);
     this.hooks.keyModified(this, key);
   }
 
@@ -98,6 +134,7 @@ export class Database {
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
     this.tickets.delete(key);
+    this.accessed.delete(key);
     this.hooks.keyModified(this, key);
     return true;
   }
@@ -123,6 +160,7 @@ export class Database {
     this.data.delete(key);
     this.expires.delete(key);
     this.tickets.delete(key);
+    this.accessed.delete(key);
     this.hooks.keyExpired(this, key);
     this.hooks.keyModified(this, key);
   }
@@ -130,10 +168,15 @@ export class Database {
   /** Removes every key; returns how many there were. Watchers of every key are told. */
   flush(): number {
     const n = this.data.size;
-    for (const key of this.watchers.keys()) if (this.data.has(key)) this.hooks.keyModified(this, key);
+    const watchedPresent: string[] = [];
+    for (const key of this.watchers.keys()) if (this.data.has(key)) watchedPresent.push(key);
     this.data.clear();
     this.expires.clear();
     this.tickets.clear();
+    this.accessed.clear();
+    this.expireCursor = null;
+    // Told after clearing, so a watcher can see that a key it watched while already expired is simply gone (no logical change).
+    for (const key of watchedPresent) this.hooks.keyModified(this, key);
     return n;
   }
 
@@ -192,8 +235,18 @@ export class Database {
     for (;;) {
       let sampled = 0;
       let expired = 0;
-      for (const [k, at] of this.expires) {
-        if (sampled++ >= 20) break;
+      // At most one pass over a small set per round, so a key is not sampled twice in a round.
+      const limit = Math.min(20, this.expires.size);
+      while (sampled < limit) {
+        let next = this.expireCursor?.next();
+        if (next === undefined || next.done) {
+          // Deleting the current entry while iterating a Map is safe; a finished iterator restarts from the oldest entry.
+          this.expireCursor = this.expires.entries();
+          next = this.expireCursor.next();
+          if (next.done) break;
+        }
+        sampled++;
+        const [k, at] = next.value;
         if (at <= now) {
           this.expireNow(k);
           expired++;

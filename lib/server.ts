@@ -98,8 +98,12 @@ export class Server implements KeyspaceHooks {
 
   keyModified(db: Database, key: string): void {
     const watchers = db.watchers.get(key);
-    if (watchers) for (const w of watchers) w.markDirty();
+    if (watchers) for (const w of watchers) w.markDirty(db, key);
     this.blocking.signal(db, key);
+  }
+
+  keyCreated(db: Database, key: string): void {
+    this.notify('n', 'new', key, db.id);
   }
 
   keyExpired(db: Database, key: string): void {

@@ -1,0 +1,161 @@
+/** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP: introspection of one key's value. */
+import type { CommandSpec } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
+import { keyOf, type Value } from '../../lib/keyspace.js';
+import * as E from '../../lib/errors.js';
+import { stringEncoding, stringRefcount } from '../strings/encoding.js';
+import { lookupRead } from './lookup.js';
+
+const HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** Redis's LFU_INIT_VAL: the counter a key starts with. Access frequency is not tracked, so FREQ reports it. */
+const LFU_INIT_VAL = 5;
+
+const lfuPolicy = (c: Client): boolean => c.server.config.get('maxmemory-policy').includes('lfu');
+
+/** The value, or null after replying null (OBJECT does not update the access time). */
+function introspect(c: Client, argv: Buffer[]): Value | null {
+  const v = lookupRead(c, keyOf(argv[2]), false);
+  if (v === undefined) {
+    c.reply.nullBulk();
+    return null;
+  }
+  return v;
+}
+
+export const object: CommandSpec = {
+  name: 'object',
+  arity: -2,
+  flags: [],
+  acl: ['slow'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  summary: 'A container for object introspection commands.',
+  since: '2.2.3',
+  group: 'generic',
+  complexity: 'Depends on subcommand.',
+  subcommands: [
+    {
+      name: 'encoding',
+      arity: 3,
+      flags: ['readonly'],
+      acl: ['keyspace', 'read', 'slow'],
+      firstKey: 2,
+      lastKey: 2,
+      step: 1,
+      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+      tips: ['nondeterministic_output'],
+      summary: 'Returns the internal encoding of a Redis object.',
+      since: '2.2.3',
+      group: 'generic',
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+      ],
+      handler(c, argv) {
+        const v = introspect(c, argv);
+        if (v !== null) c.reply.bulk(Buffer.isBuffer(v) ? stringEncoding(v) : v.encoding);
+      },
+    },
+    {
+      name: 'freq',
+      arity: 3,
+      flags: ['readonly'],
+      acl: ['keyspace', 'read', 'slow'],
+      firstKey: 2,
+      lastKey: 2,
+      step: 1,
+      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+      tips: ['nondeterministic_output'],
+      summary: 'Returns the logarithmic access frequency counter of a Redis object.',
+      since: '4.0.0',
+      group: 'generic',
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+      ],
+      handler(c, argv) {
+        if (!lfuPolicy(c)) throw E.OBJECT_FREQ_NO_LFU;
+        if (introspect(c, argv) !== null) c.reply.int(LFU_INIT_VAL);
+      },
+    },
+    {
+      name: 'help',
+      arity: 2,
+      flags: ['loading', 'stale'],
+      acl: ['keyspace', 'slow'],
+      firstKey: 0,
+      lastKey: 0,
+      step: 0,
+      summary: 'Returns helpful text about the different subcommands.',
+      since: '6.2.0',
+      group: 'generic',
+      complexity: 'O(1)',
+      handler(c) {
+        c.reply.array(HELP.length);
+        for (const line of HELP) c.reply.simple(line);
+      },
+    },
+    {
+      name: 'idletime',
+      arity: 3,
+      flags: ['readonly'],
+      acl: ['keyspace', 'read', 'slow'],
+      firstKey: 2,
+      lastKey: 2,
+      step: 1,
+      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+      tips: ['nondeterministic_output'],
+      summary: 'Returns the time since the last access to a Redis object.',
+      since: '2.2.3',
+      group: 'generic',
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+      ],
+      handler(c, argv) {
+        if (lfuPolicy(c)) throw E.OBJECT_IDLETIME_LFU;
+        if (introspect(c, argv) !== null) c.reply.int(Math.floor(c.db.idleMs(keyOf(argv[2])) / 1000));
+      },
+    },
+    {
+      name: 'refcount',
+      arity: 3,
+      flags: ['readonly'],
+      acl: ['keyspace', 'read', 'slow'],
+      firstKey: 2,
+      lastKey: 2,
+      step: 1,
+      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+      tips: ['nondeterministic_output'],
+      summary: 'Returns the reference count of a value of a key.',
+      since: '2.2.3',
+      group: 'generic',
+      complexity: 'O(1)',
+      arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+      ],
+      handler(c, argv) {
+        const v = introspect(c, argv);
+        if (v !== null) c.reply.int(Buffer.isBuffer(v) ? stringRefcount(v) : 1);
+      },
+    },
+  ],
+};

@@ -1,0 +1,28 @@
+/** TOUCH: updates the keys' last access time; returns how many exist. */
+import type { CommandSpec } from '../../lib/command.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { lookupRead } from './lookup.js';
+
+export const touch: CommandSpec = {
+  name: 'touch',
+  arity: -2,
+  flags: ['readonly', 'fast'],
+  acl: ['keyspace', 'read', 'fast'],
+  firstKey: 1,
+  lastKey: -1,
+  step: 1,
+  keySpecs: [{ flags: ['RO'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 1, limit: 0 } }],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
+  summary: 'Returns the number of existing keys out of those specified after updating the time they were last accessed.',
+  since: '3.2.1',
+  group: 'generic',
+  complexity: 'O(N) where N is the number of keys that will be touched.',
+  arguments: [
+    { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
+  ],
+  handler(c, argv) {
+    let n = 0;
+    for (let i = 1; i < argv.length; i++) if (lookupRead(c, keyOf(argv[i])) !== undefined) n++;
+    c.reply.int(n);
+  },
+};

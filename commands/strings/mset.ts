@@ -1,0 +1,72 @@
+/** MSET and MSETNX: set several keys at once (MSETNX only if none exists). */
+import type { CommandSpec } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
+import { keyOf } from '../../lib/keyspace.js';
+import * as E from '../../lib/errors.js';
+
+/** Returns false (setting nothing) when `nx` and some key exists. */
+function msetGeneric(c: Client, argv: Buffer[], name: string, nx: boolean): boolean {
+  if (argv.length % 2 === 0) throw E.wrongArity(name);
+  const db = c.db;
+  if (nx) {
+    for (let i = 1; i < argv.length; i += 2) if (db.lookup(keyOf(argv[i])) !== undefined) return false;
+  }
+  for (let i = 1; i < argv.length; i += 2) {
+    const key = keyOf(argv[i]);
+    db.set(key, Buffer.from(argv[i + 1]));
+    c.server.notify('$', 'set', key, db.id);
+  }
+  c.server.dirty += (argv.length - 1) / 2;
+  return true;
+}
+
+export const mset: CommandSpec = {
+  name: 'mset',
+  arity: -3,
+  flags: ['write', 'denyoom'],
+  acl: ['write', 'string', 'slow'],
+  firstKey: 1,
+  lastKey: -1,
+  step: 2,
+  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
+  tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
+  summary: 'Atomically creates or modifies the string values of one or more keys.',
+  since: '1.0.1',
+  group: 'string',
+  complexity: 'O(N) where N is the number of keys to set.',
+  arguments: [
+    { name: 'key_value', type: 'block', multiple: true, arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'value', type: 'string' },
+      ] },
+  ],
+  handler(c, argv) {
+    msetGeneric(c, argv, 'mset', false);
+    c.reply.ok();
+  },
+};
+
+export const msetnx: CommandSpec = {
+  name: 'msetnx',
+  arity: -3,
+  flags: ['write', 'denyoom'],
+  acl: ['write', 'string', 'slow'],
+  firstKey: 1,
+  lastKey: -1,
+  step: 2,
+  keySpecs: [{ flags: ['OW', 'insert'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
+  tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
+  summary: 'Atomically modifies the string values of one or more keys only when all keys don\'t exist.',
+  since: '1.0.1',
+  group: 'string',
+  complexity: 'O(N) where N is the number of keys to set.',
+  arguments: [
+    { name: 'key_value', type: 'block', multiple: true, arguments: [
+        { name: 'key', type: 'key', keySpecIndex: 0 },
+        { name: 'value', type: 'string' },
+      ] },
+  ],
+  handler(c, argv) {
+    c.reply.int(msetGeneric(c, argv, 'msetnx', true) ? 1 : 0);
+  },
+};
