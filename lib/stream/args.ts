@@ -419,7 +419,7 @@ export function rewriteForPropagation(
   const out: Buffer[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (threshold !== null) {
-      if (i === a.limitIndex || i === a.limitIndex + 1) continue;
+      if (a.limitIndex >= 0 && (i === a.limitIndex || i === a.limitIndex + 1)) continue;
       if (i === a.thresholdIndex - 1 && a.approx) {
         out.push(Buffer.from('='));
         continue;

@@ -150,15 +150,14 @@ export function getStream(c: Client, key: string): Stream | null {
 }
 
 /**
- * The stream at `key`, created empty (and stored, with the `new` keyspace
- * event) when missing. Throws WRONGTYPE. Only call once the command can no
+ * The stream at `key`, created empty (and stored; Database.set fires the
+ * `new` keyspace event) when missing. Throws WRONGTYPE. Only call once the command can no
  * longer fail, so bad input leaves no empty key behind.
  */
 export function getOrCreateStream(c: Client, key: string): { stream: Stream; created: boolean } {
   const s = getStream(c, key);
   if (s !== null) return { stream: s, created: false };
   const fresh = new Stream();
-  c.db.set(key, fresh);
-  c.server.notify('n', 'new', key, c.db.id);
+  c.db.set(key, fresh); // fires the `new` keyspace event, as Redis's dbAdd does
   return { stream: fresh, created: true };
 }
