@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import { encodeCommand } from '../helpers.js';
 
 type Arg = string | Buffer | number;
-/** [connection index, ...command]. */
+/** [connection index, ...command]; [-1, ms] pauses the script. */
 export type ScriptStep = [number, ...Arg[]];
 
 const MARKER = '__sync__';
@@ -89,6 +89,10 @@ export async function runScript(port: number, conns: number, script: ScriptStep[
   const cs = await Promise.all(Array.from({ length: conns }, () => Conn.open(port)));
   try {
     for (const [i, ...cmd] of script) {
+      if (i === -1) {
+        await new Promise((r) => setTimeout(r, Number(cmd[0])));
+        continue;
+      }
       cs[i].send(cmd);
       await cs[i].sync();
       for (const c of cs) if (c !== cs[i]) await c.sync();
