@@ -54,7 +54,10 @@ export async function main(argv: string[]): Promise<void> {
       fail(`Fatal error, can't open config file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
     }
   }
-  const combined = [text, stdinConfig, options].filter((t) => t !== '').join('\n');
+  // As redis-server: file, then stdin, then "\n" and the command-line options, so an
+  // option's FATAL error reports the same line number redis-server would.
+  let combined = text + stdinConfig;
+  if (options !== '') combined += '\n' + options;
 
   let server;
   try {

@@ -428,13 +428,29 @@ export function argvToConfigText(argv: string[]): { file?: string; options: stri
       if (cur) lines.push(cur.join(' '));
       cur = [a.slice(2)];
     } else if (cur) {
-      cur.push(quoteWord(a));
+      // Values are always quoted, as redis-server does (sdscatrepr): a FATAL error shows `port "abc"`.
+      cur.push(reprWord(a));
     } else {
-      cur = [quoteWord(a)];
+      cur = [reprWord(a)];
     }
   }
   if (cur) lines.push(cur.join(' '));
   return { file, options: lines.join('\n') };
+}
+
+/** Always double-quotes a word with escapes, as Redis's sdscatrepr (splitConfigLine gives it back unchanged). */
+export function reprWord(w: string): string {
+  let out = '"';
+  for (const ch of w) {
+    const code = ch.charCodeAt(0);
+    if (ch === '\\' || ch === '"') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 32 || code === 127) out += '\\x' + code.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
 }
 
 /** Quotes a word so splitConfigLine gives it back unchanged. */

@@ -156,7 +156,7 @@ describe('CONFIG REWRITE', () => {
       file,
       ['# my server', 'hz 20', '', '# memory', 'maxmemory 1mb', 'maxmemory 2mb', 'appendonly no', 'loglevel notice', ''].join('\n'),
     );
-    const proc = await startRivuletProcess([file]);
+    const proc = await startRivuletProcess([file, '--dir', dir]);
     try {
       const c = connect(proc.port);
       await c.call('CONFIG', 'SET', 'maxmemory', '3mb', 'timeout', '30', 'requirepass', 'se cret"x');
@@ -168,6 +168,7 @@ describe('CONFIG REWRITE', () => {
       expect(lines).to.include('timeout 30');
       expect(lines).to.include('requirepass "se cret\\"x"');
       expect(lines).to.include(`port ${proc.port}`);
+      expect(lines).to.include(`dir "${dir}"`);
       expect(text.endsWith('\n')).to.equal(true);
       // Only non-default values are appended.
       expect(lines.some((l) => l.startsWith('databases'))).to.equal(false);
@@ -179,7 +180,7 @@ describe('CONFIG REWRITE', () => {
   it('a rewritten file starts a server with the same settings', async () => {
     const file = path.join(dir, 'again.conf');
     fs.writeFileSync(file, 'hz 15\n');
-    const p1 = await startRivuletProcess([file, '--appendonly', 'no']);
+    const p1 = await startRivuletProcess([file, '--appendonly', 'no', '--dir', dir]);
     const c1 = connect(p1.port);
     await c1.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu', 'save', '', 'client-output-buffer-limit', 'pubsub 1mb 512kb 30');
     await c1.call('CONFIG', 'REWRITE');
@@ -188,13 +189,15 @@ describe('CONFIG REWRITE', () => {
     const p2 = await startRivuletProcess([file]);
     try {
       const c2 = connect(p2.port);
-      const got = (await c2.call('CONFIG', 'GET', 'maxmemory-policy', 'hz', 'save', 'client-output-buffer-limit')) as string[];
+      const got = (await c2.call('CONFIG', 'GET', 'maxmemory-policy', 'hz', 'save', 'client-output-buffer-limit', 'appendonly', 'dir')) as string[];
       const map = Object.fromEntries(got.flatMap((v, i) => (i % 2 === 0 ? [[v, got[i + 1]]] : [])));
       expect(map).to.deep.equal({
         'maxmemory-policy': 'allkeys-lfu',
         hz: '15',
         save: '',
         'client-output-buffer-limit': 'normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 524288 30',
+        appendonly: 'no',
+        dir,
       });
       c2.disconnect();
     } finally {
