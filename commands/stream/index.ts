@@ -7,6 +7,14 @@ import { xdel } from './xdel.js';
 import { xtrim } from './xtrim.js';
 import { xsetid } from './xsetid.js';
 import { xread } from './xread.js';
+// Consumer groups.
+import { xgroup } from './xgroup.js';
+import { xreadgroup } from './xreadgroup.js';
+import { xack } from './xack.js';
+import { xpending } from './xpending.js';
+import { xclaim } from './xclaim.js';
+import { xautoclaim } from './xautoclaim.js';
+import { xinfo } from './xinfo.js';
 
 export const streamCommands: CommandSpec[] = [
   xadd,
@@ -17,4 +25,11 @@ export const streamCommands: CommandSpec[] = [
   xtrim,
   xsetid,
   xread,
+  xgroup,
+  xreadgroup,
+  xack,
+  xpending,
+  xclaim,
+  xautoclaim,
+  xinfo,
 ];
