@@ -83,12 +83,12 @@ export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: bo
   }
   if (!isLast) {
     throw new AofLoadError(
-      `Unexpected end of file reading the append only file ${file} at offset ${stop.offset} (${stop.reason}): it is not the last file, so it cannot be truncated safely`,
+      `Unexpected end of file reading the append only file ${file} at offset ${res.validUpTo} (${stop.reason}): it is not the last file, so it cannot be truncated safely`,
     );
   }
   if (!allowTruncated) {
     throw new AofLoadError(
-      `Unexpected end of file reading the append only file ${file} at offset ${stop.offset} (${stop.reason}). You can: 1) Make a backup of your AOF file, then use rivulet-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
+      `Unexpected end of file reading the append only file ${file} at offset ${res.validUpTo} (${stop.reason}). You can: 1) Make a backup of your AOF file, then use rivulet-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.`,
     );
   }
   server.log('warning', `!!! Warning: short read while loading the AOF file ${file}!!!`);

@@ -72,7 +72,7 @@ describe('AOF loading of damaged files', function () {
         (s) => s.close(),
         (e: Error) => (msg = e.message),
       );
-      expect(msg).to.match(/^Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof at offset 110 /);
+      expect(msg, msg).to.match(/^Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof at offset 110 /);
     } finally {
       rmrf(dir);
     }
