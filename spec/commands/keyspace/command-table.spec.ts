@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { useServers } from './fixture.js';
+import { RawConnection } from '../../helpers.js';
+
+const NAMES = [
+  'del', 'unlink', 'exists', 'type', 'keys', 'scan', 'randomkey', 'rename', 'renamenx', 'copy', 'move',
+  'expire', 'pexpire', 'expireat', 'pexpireat', 'ttl', 'pttl', 'expiretime', 'pexpiretime', 'persist', 'touch',
+  'object|encoding', 'object|refcount', 'object|idletime', 'object|freq', 'object|help', 'memory|usage', 'memory|help',
+  'get', 'set', 'setnx', 'setex', 'psetex', 'mget', 'mset', 'msetnx', 'getset', 'getdel', 'getex', 'incr', 'decr',
+  'incrby', 'decrby', 'incrbyfloat', 'append', 'strlen', 'getrange', 'substr', 'setrange',
+  'multi', 'exec', 'discard', 'watch', 'unwatch',
+];
+
+/** Drops `display_text` pairs from a flat RESP2 argument-docs tree. */
+function withoutDisplayText(args: unknown): unknown {
+  return (args as unknown[][]).map((flat) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      if (flat[i] === 'display_text') continue;
+      out.push(flat[i], flat[i] === 'arguments' ? withoutDisplayText(flat[i + 1]) : flat[i + 1]);
+    }
+    return out;
+  });
+}
+
+describe('command table of the keyspace, string and transaction commands', () => {
+  const s = useServers();
+
+  it('COMMAND INFO matches redis-server for every command (arity, flags, keys, ACL, tips, key specs)', async () => {
+    await s.diff(NAMES.map((n) => ['COMMAND', 'INFO', n]));
+  });
+
+  it('COMMAND DOCS matches redis-server apart from the summaries and deprecations Redis 7.2+/7.4 reworded', async () => {
+    const a = await RawConnection.open(s.port);
+    const b = await RawConnection.open(s.oracle.port);
+    try {
+      for (const n of NAMES) {
+        const strip = (r: unknown): unknown => {
+          const [, docs] = r as [string, unknown[]];
+          const out: Record<string, unknown> = {};
+          for (let i = 0; i < docs.length; i += 2) out[String(docs[i])] = docs[i + 1];
+          // 7.4 rewrote every summary and marked SETNX/SETEX/PSETEX deprecated; Debian's 7.0 predates both.
+          for (const k of ['summary', 'doc_flags', 'deprecated_since', 'replaced_by']) delete out[k];
+          // Argument display_text appeared in 7.2.
+          if (out.arguments) out.arguments = withoutDisplayText(out.arguments);
+          return out;
+        };
+        expect(strip(await a.call('COMMAND', 'DOCS', n)), n).to.deep.equal(strip(await b.call('COMMAND', 'DOCS', n)));
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});
