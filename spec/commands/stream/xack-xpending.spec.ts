@@ -1,0 +1,147 @@
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { startRivulet, startRedis, connect, differential, sleep, type ExternalServer, type Step } from '../../helpers.js';
+import type { RivuletServer } from '../../../lib/index.js';
+import { capture, resp3 } from './util.js';
+
+/** XPENDING's extended rows carry an idle time in ms, which no two servers share: compare the rest, and the idle loosely. */
+function pendingRows(cmd: (string | number)[]): Step {
+  return {
+    cmd,
+    check(ours, theirs) {
+      const strip = (x: unknown): unknown => (Array.isArray(x) ? x.map((row) => (Array.isArray(row) ? [row[0], row[1], 'idle', row[3]] : row)) : x);
+      expect(strip(ours), cmd.join(' ')).to.deep.equal(strip(theirs));
+      if (Array.isArray(ours)) for (const row of ours as unknown[][]) expect(row[2]).to.be.within(0, 5000);
+    },
+  };
+}
+
+describe('XACK and XPENDING', () => {
+  let riv: RivuletServer;
+  let oracle: ExternalServer;
+  let r: Redis;
+
+  before(async () => {
+    riv = await startRivulet();
+    oracle = await startRedis();
+    r = connect(riv.port);
+  });
+  after(async () => {
+    r.disconnect();
+    await riv.close();
+    await oracle.stop();
+  });
+  beforeEach(async () => {
+    riv.server.aof = null;
+    await r.flushall();
+  });
+
+  const setup: Step[] = [
+    ['XADD', 's', '1-1', 'f', 'v'],
+    ['XADD', 's', '2-1', 'f', 'v'],
+    ['XADD', 's', '3-1', 'f', 'v'],
+    ['XADD', 's', '4-1', 'f', 'v'],
+    ['XGROUP', 'CREATE', 's', 'g', '0'],
+    ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'STREAMS', 's', '>'],
+    ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+    ['XGROUP', 'CREATECONSUMER', 's', 'g', 'idler'],
+  ];
+
+  it('XPENDING summary and extended forms, filters and errors match redis-server', async () => {
+    await differential(riv.port, oracle.port, [
+      ['XGROUP', 'CREATE', 'e', 'g', '$', 'MKSTREAM'],
+      ['XPENDING', 'e', 'g'],
+      ['XPENDING', 'e', 'g', '-', '+', '10'],
+      ...setup,
+      ['XPENDING', 's', 'g'],
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '10']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '2']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '0']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '-5']),
+      pendingRows(['XPENDING', 's', 'g', '(1-1', '(4-1', '10']),
+      pendingRows(['XPENDING', 's', 'g', '2', '3', '10']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '10', 'alice']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '10', 'idler']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '10', 'nobody']),
+      pendingRows(['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '10']),
+      pendingRows(['XPENDING', 's', 'g', 'IDLE', '100000', '-', '+', '10']),
+      pendingRows(['XPENDING', 's', 'g', 'idle', '100000', '-', '+', '10', 'bob']),
+      pendingRows(['XPENDING', 's', 'g', '-', '+', '10', 'bob', 'extra', 'ignored']),
+      ['XPENDING', 's', 'g', '-'],
+      ['XPENDING', 's', 'g', '-', '+'],
+      ['XPENDING', 's', 'g', 'IDLE', '10', '-', '+'],
+      ['XPENDING', 's', 'g', 'IDLE', 'x', '-', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '+', 'x'],
+      ['XPENDING', 's', 'g', 'bad', '+', '10'],
+      ['XPENDING', 's', 'g', '-', 'bad', '10'],
+      ['XPENDING', 's', 'g', '(18446744073709551615-18446744073709551615', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '(0-0', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'a', 'b', 'c', 'd'],
+      ['XPENDING', 's', 'nog'],
+      ['XPENDING', 'nokey', 'g'],
+      ['XPENDING', 'nokey', 'g', 'bad', '+', '10'],
+      ['SET', 'str', 'x'],
+      ['XPENDING', 'str', 'g'],
+      ['XPENDING', 's'],
+    ]);
+  });
+
+  it('XACK removes entries from both PELs, all or nothing, and matches redis-server', async () => {
+    await differential(riv.port, oracle.port, [
+      ...setup,
+      ['XACK', 's', 'g', '1-1'],
+      ['XACK', 's', 'g', '1-1', '2-1', '9-9'],
+      ['XACK', 's', 'g', '3-1', 'bad'],
+      ['XPENDING', 's', 'g'],
+      ['XACK', 's', 'g', '3', '4-1'],
+      ['XPENDING', 's', 'g'],
+      ['XACK', 's', 'nog', '1-1'],
+      ['XACK', 'nokey', 'g', 'bad'],
+      ['SET', 'str', 'x'],
+      ['XACK', 'str', 'g', '1-1'],
+      ['XACK', 's', 'g'],
+      ['XACK', 's', 'g', '-'],
+      ['XINFO', 'GROUPS', 's'],
+    ]);
+  });
+
+  it('XACK counts each acknowledged entry as a change and propagates itself, but not a no-op', async () => {
+    await r.xadd('s', '1-1', 'f', 'v');
+    await r.xadd('s', '2-1', 'f', 'v');
+    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    const cap = capture(riv);
+    const dirty = riv.server.dirty;
+    expect(await r.call('XACK', 's', 'g', '1-1', '2-1', '3-1')).to.equal(2);
+    expect(riv.server.dirty - dirty).to.equal(2);
+    expect(await r.call('XACK', 's', 'g', '1-1')).to.equal(0);
+    expect(cap.aof).to.deep.equal([['XACK', 's', 'g', '1-1', '2-1', '3-1']]);
+    expect(cap.events).to.deep.equal([]);
+    riv.server.aof = null;
+  });
+
+  it('XPENDING idle counts from the last delivery and IDLE filters on it', async () => {
+    await r.xadd('s', '1-1', 'f', 'v');
+    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    await sleep(60);
+    const [[id, owner, idle, count]] = (await r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
+    expect([id, owner, count]).to.deep.equal(['1-1', 'c', 1]);
+    expect(idle).to.be.within(50, 2000);
+    expect(await r.call('XPENDING', 's', 'g', 'IDLE', '50', '-', '+', '1')).to.have.length(1);
+    expect(await r.call('XPENDING', 's', 'g', 'IDLE', '5000', '-', '+', '1')).to.deep.equal([]);
+  });
+
+  it('speaks RESP3: nulls in the empty summary are _, the per-consumer count stays a bulk string', async () => {
+    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const c3 = await resp3(riv.port);
+    try {
+      expect(await c3.call('XPENDING', 's', 'g')).to.equal('*4\r\n:0\r\n_\r\n_\r\n_\r\n');
+      await r.xadd('s', '1-1', 'f', 'v');
+      await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+      expect(await c3.call('XPENDING', 's', 'g')).to.equal('*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n');
+    } finally {
+      c3.close();
+    }
+  });
+});
