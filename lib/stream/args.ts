@@ -396,10 +396,9 @@ export function readIdArg(b: Buffer, xreadgroup: boolean): ReadId {
   return strictIdArg(b);
 }
 
-/** True when this client may not block now (inside MULTI/EXEC or a script): BLOCK then behaves as an immediate timeout. */
+/** True when this client may not block now (inside MULTI/EXEC): BLOCK then behaves as an immediate timeout, as in Redis. */
 export function mayNotBlock(c: Client): boolean {
-  const flags = c as unknown as { inExec?: boolean; inScript?: boolean };
-  return c.multi !== null || flags.inExec === true || flags.inScript === true;
+  return c.multi !== null || c.inExec;
 }
 
 /**
