@@ -64,7 +64,7 @@ export const ping: CommandSpec = {
 export const echo: CommandSpec = {
   name: 'echo',
   arity: 2,
-  flags: ['fast'],
+  flags: ['loading', 'stale', 'fast'],
   acl: ['fast', 'connection'],
   firstKey: 0,
   lastKey: 0,
