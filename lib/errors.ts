@@ -101,6 +101,8 @@ function truncate(s: string, n: number): string {
 /** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
 export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
   e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+/** SSUBSCRIBE run by EXEC (Redis marks EXEC's client DENY_BLOCKING; SUBSCRIBE/PSUBSCRIBE are exempt for compatibility). */
+export const SSUBSCRIBE_DENY_BLOCKING = e("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
 
 // ---- stream core: ID/range/trim/read parsers, XADD, XRANGE, XTRIM, XSETID, XREAD (stream-core engineer) ----
 export const INVALID_START_ID = e('ERR invalid start ID for the interval');
@@ -167,11 +169,6 @@ export const SWAPDB_INVALID_FIRST = e('ERR invalid first DB index');
 export const SWAPDB_INVALID_SECOND = e('ERR invalid second DB index');
 export const noSuchUser = (user: string): ReplyError => e(`ERR No such user '${user}'`);
 export const MAXAGE_NOT_INTEGER = e('ERR maxage is not an integer or out of range');
-
-// ---- pub/sub errors ----------------------------------------------------------
-/** Redis's addReplySubcommandSyntaxError: a known subcommand with the wrong arguments (PUBSUB CHANNELS a b). */
-export const subcommandSyntax = (sub: string, cmd: string): ReplyError =>
-  e(`ERR unknown subcommand or wrong number of arguments for '${truncate(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
 
 // ---- consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, XINFO) ----
 /** XREADGROUP's own wording (XACK/XPENDING/XCLAIM use noGroup). */

@@ -6,6 +6,7 @@
 import type { CommandSpec, KeySpec } from '../../lib/command.js';
 import { arg, block } from '../../lib/command.js';
 import { Kind, pubsubOf } from '../../lib/pubsub.js';
+import * as E from '../../lib/errors.js';
 
 const base = {
   flags: ['pubsub', 'noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -88,6 +89,7 @@ export const ssubscribe: CommandSpec = {
   complexity: 'O(N) where N is the number of shard channels to subscribe to.',
   arguments: [arg('shardchannel', 'string', { multiple: true })],
   handler(c, argv) {
+    if (c.inExec) throw E.SSUBSCRIBE_DENY_BLOCKING;
     pubsubOf(c.server).subscribe(c, Kind.Shard, argv.slice(1));
   },
 };
