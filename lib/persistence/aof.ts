@@ -113,6 +113,7 @@ export class Aof implements AofSink {
     const t0 = Date.now();
     this.loadFromDisk();
     this.log('notice', `DB loaded from append only file: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
+    this.removeLeftovers();
     this.openForAppend('on server start');
     this.enabled = true;
     this.server.aof = this;
@@ -140,6 +141,23 @@ export class Aof implements AofSink {
         fsyncDir(path.dirname(legacy));
         this.log('notice', `Successfully migrated an old-style AOF file (${this.filename}) into the AOF directory (${this.server.config.get('appenddirname')}).`);
       }
+    }
+  }
+
+  /** History files of a finished rewrite and temp files of an interrupted one (a crash) are garbage. */
+  private removeLeftovers(): void {
+    const dir = this.dirPath;
+    const m = this.manifest;
+    if (m.history.length > 0) {
+      for (const h of m.history) {
+        this.log('notice', `Removing the history file ${h.name} in the background`);
+        fs.rmSync(path.join(dir, h.name), { force: true });
+      }
+      m.history = [];
+      persistManifest(dir, this.filename, m);
+    }
+    for (const name of fs.readdirSync(dir)) {
+      if (/^temp-rewriteaof-.*\.aof$/.test(name) || name === `temp-${this.filename}.manifest`) fs.rmSync(path.join(dir, name), { force: true });
     }
   }
 
@@ -398,6 +416,8 @@ export class Aof implements AofSink {
           partsLen += r.value.length;
           keysSeen++;
           if ((keysSeen & 255) === 0 && Date.now() > sliceEnd) break;
+          // (Test crash point: stop half way with a partly written temp file.)
+          if (!halfReported && keysSeen * 2 >= totalKeys) break;
         }
         if (partsLen > 0) {
           await fd.write(Buffer.concat(parts, partsLen));
@@ -405,7 +425,7 @@ export class Aof implements AofSink {
           parts = [];
           partsLen = 0;
         }
-        if (!halfReported && (done || keysSeen * 2 >= totalKeys)) {
+        if (!halfReported && keysSeen * 2 >= totalKeys) {
           halfReported = true;
           faultPoint('rewrite-base-half');
         }
@@ -436,7 +456,7 @@ export class Aof implements AofSink {
     next.baseSeq = newBase.seq;
     next.incrs = newIncrs.map((f) => ({ ...f }));
     next.history = [...m.history, ...history.map((f) => ({ ...f, type: 'h' as const }))];
-    persistManifest(dir, this.filename, next, 'manifest-temp-written');
+    persistManifest(dir, this.filename, next, 'rewrite-manifest-temp-written');
     this.manifest = next;
     faultPoint('rewrite-manifest-swapped');
     // 4. History files are garbage now.
@@ -445,7 +465,7 @@ export class Aof implements AofSink {
       fs.rmSync(path.join(dir, h.name), { force: true });
     }
     next.history = [];
-    persistManifest(dir, this.filename, next, 'manifest-history-cleared');
+    persistManifest(dir, this.filename, next);
     this.olderFilesSize = written + this.sizeOf(next.incrs.slice(0, -1));
     this.baseSize = this.currentSize;
   }

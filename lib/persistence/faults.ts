@@ -4,8 +4,9 @@
  * step, so crash tests can stop a rewrite exactly between two file
  * operations. Unset (always, in production) this is a no-op.
  *
- * Steps: rewrite-incr-opened, rewrite-base-half, rewrite-base-written,
- * rewrite-base-renamed, manifest-temp-written, rewrite-manifest-swapped.
+ * Steps, in the order a rewrite reaches them: rewrite-incr-opened,
+ * rewrite-base-half, rewrite-base-written, rewrite-base-renamed,
+ * rewrite-manifest-temp-written, rewrite-manifest-swapped.
  * `<step>:<n>` crashes at the n-th time the step is reached (1-based).
  */
 const spec = process.env.RIVULET_AOF_CRASH_AT ?? '';

@@ -124,8 +124,8 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes the manifest atomically (temp file, fsync, rename, fsync dir). Throws on I/O errors. */
-export function persistManifest(dir: string, filename: string, m: Manifest, fault = 'manifest-temp-written'): void {
+/** Writes the manifest atomically (temp file, fsync, rename, fsync dir). Throws on I/O errors. `fault` names a test crash point between the temp file and the rename. */
+export function persistManifest(dir: string, filename: string, m: Manifest, fault?: string): void {
   const finalPath = path.join(dir, `${filename}.manifest`);
   const tempPath = path.join(dir, `temp-${filename}.manifest`);
   const fd = fs.openSync(tempPath, 'w', 0o644);
@@ -135,7 +135,7 @@ export function persistManifest(dir: string, filename: string, m: Manifest, faul
   } finally {
     fs.closeSync(fd);
   }
-  faultPoint(fault);
+  if (fault) faultPoint(fault);
   fs.renameSync(tempPath, finalPath);
   fsyncDir(dir);
 }
