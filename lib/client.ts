@@ -64,6 +64,7 @@ export class Client {
     this.parser = new RequestParser({
       maxBulkLen: server.config.int('proto-max-bulk-len'),
       maxQueryBuffer: server.config.int('client-query-buffer-limit'),
+      authenticated: () => this.authenticated,
     });
   }
 

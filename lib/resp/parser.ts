@@ -22,7 +22,17 @@ export interface ParserLimits {
   maxBulkLen: number;
   /** client-query-buffer-limit */
   maxQueryBuffer: number;
+  /**
+   * Whether the connection has authenticated (or needs no password). Until it
+   * has, Redis refuses multibulk counts above 10 and bulks above 16 KiB, so an
+   * unauthenticated client cannot make the server buffer much.
+   */
+  authenticated?: () => boolean;
 }
+
+/** Limits for connections that still have to AUTH (Redis 7's authRequired checks). */
+const UNAUTH_MULTIBULK_MAX = 10;
+const UNAUTH_BULK_MAX = 16384;
 
 export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
@@ -65,6 +75,7 @@ export class RequestParser {
           const n = this.readHeader('mbulk count');
           if (n === null) return null;
           if (n > MULTIBULK_MAX) throw protocolError('invalid multibulk length');
+          if (n > UNAUTH_MULTIBULK_MAX && this.limits.authenticated?.() === false) throw protocolError('unauthenticated multibulk length');
           if (n <= 0) continue;
           this.remaining = n;
           this.argv = [];
@@ -85,6 +96,7 @@ export class RequestParser {
           const len = this.readHeader('bulk count');
           if (len === null) return null;
           if (len < 0 || len > this.limits.maxBulkLen) throw protocolError('invalid bulk length');
+          if (len > UNAUTH_BULK_MAX && this.limits.authenticated?.() === false) throw protocolError('unauthenticated bulk length');
           this.bulkLen = len;
         }
         if (this.buf.length - this.pos < this.bulkLen + 2) return null;

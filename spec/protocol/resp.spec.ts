@@ -98,6 +98,33 @@ describe('RESP protocol', () => {
     }
   });
 
+  it('before AUTH, multibulk counts above 10 and bulks above 16 KiB are refused, as redis-server does', async function () {
+    if (!HAVE_REDIS) this.skip(); // redis-server not installed
+    const secured = await startRivulet({ requirepass: 'pw' });
+    // Started without a password (the helper waits for PING), then secured.
+    const theirs = await startRedis();
+    const admin = await RawConnection.open(theirs.port);
+    await admin.call('CONFIG', 'SET', 'requirepass', 'pw');
+    admin.close();
+    try {
+      const cases = [
+        '*11\r\n' + '$1\r\na\r\n'.repeat(11),
+        '*10\r\n' + '$1\r\na\r\n'.repeat(10),
+        '*2\r\n$4\r\nECHO\r\n$16385\r\n' + 'x'.repeat(16385) + '\r\n',
+        '*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*11\r\n$4\r\nECHO\r\n' + '$1\r\na\r\n'.repeat(10),
+      ];
+      for (const input of cases) {
+        const [a, b] = await Promise.all([exchange(secured.port, input), exchange(theirs.port, input)]);
+        expect(a, input.slice(0, 30)).to.deep.equal(b);
+      }
+      expect((await exchange(secured.port, cases[0])).out).to.equal('-ERR Protocol error: unauthenticated multibulk length\r\n');
+      expect((await exchange(secured.port, cases[2])).out).to.equal('-ERR Protocol error: unauthenticated bulk length\r\n');
+    } finally {
+      await secured.close();
+      await theirs.stop();
+    }
+  });
+
   it('a protocol error is answered with Redis\'s text, then the connection is closed', async () => {
     expect(await exchange(server.port, '*1\r\n:5\r\n')).to.deep.equal({ out: "-ERR Protocol error: expected '$', got ':'\r\n", closed: true });
     expect(await exchange(server.port, '*abc\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
