@@ -11,18 +11,24 @@ import { startRivulet, connect, startRedis, HAVE_REDIS, RawConnection, different
 import type { RivuletServer } from '../../lib/index.js';
 
 /** Writes raw bytes on a fresh connection; returns what came back within `ms` and whether the server closed the connection. */
-async function exchange(port: number, data: string | Buffer, ms = 200): Promise<{ out: string; closed: boolean }> {
+async function exchange(port: number, data: string | Buffer, ms = 150): Promise<{ out: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1', () => s.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data));
     let out = Buffer.alloc(0);
     let closed = false;
-    s.on('data', (d) => (out = Buffer.concat([out, d])));
-    s.on('close', () => (closed = true));
-    s.on('error', reject);
-    setTimeout(() => {
+    const finish = (): void => {
+      clearTimeout(timer);
       s.destroy();
       resolve({ out: out.toString('latin1'), closed });
-    }, ms);
+    };
+    s.on('data', (d) => (out = Buffer.concat([out, d])));
+    // A server-side close ends the exchange at once; otherwise wait `ms` for stray replies.
+    s.on('close', () => {
+      closed = true;
+      finish();
+    });
+    s.on('error', reject);
+    const timer = setTimeout(finish, ms);
   });
 }
 
