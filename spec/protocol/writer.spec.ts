@@ -1,0 +1,76 @@
+/**
+ * The reply writer's encodings for both protocols, byte for byte (doubles
+ * have no rivulet command that emits them over the wire yet, so they are
+ * checked here against the RESP3 specification's examples).
+ */
+import { expect } from 'chai';
+import { ReplyWriter, Proto } from '../../lib/resp/writer.js';
+
+function encode(proto: Proto, write: (w: ReplyWriter) => void): string {
+  const w = new ReplyWriter();
+  w.proto = proto;
+  write(w);
+  return w.take().toString('latin1');
+}
+
+describe('reply writer', () => {
+  it('null bulk and null array are $-1 / *-1 in RESP2 and _ in RESP3', () => {
+    expect(encode(Proto.RESP2, (w) => w.nullBulk())).to.equal('$-1\r\n');
+    expect(encode(Proto.RESP2, (w) => w.nullArray())).to.equal('*-1\r\n');
+    expect(encode(Proto.RESP3, (w) => w.nullBulk())).to.equal('_\r\n');
+    expect(encode(Proto.RESP3, (w) => w.nullArray())).to.equal('_\r\n');
+  });
+
+  it('maps are %n in RESP3 and flat arrays of 2n in RESP2; sets are ~n or *n', () => {
+    const map = (w: ReplyWriter): void => {
+      w.map(1);
+      w.bulk('k');
+      w.int(1);
+    };
+    expect(encode(Proto.RESP3, map)).to.equal('%1\r\n$1\r\nk\r\n:1\r\n');
+    expect(encode(Proto.RESP2, map)).to.equal('*2\r\n$1\r\nk\r\n:1\r\n');
+    expect(encode(Proto.RESP3, (w) => w.set(2))).to.equal('~2\r\n');
+    expect(encode(Proto.RESP2, (w) => w.set(2))).to.equal('*2\r\n');
+    expect(encode(Proto.RESP3, (w) => w.push(3))).to.equal('>3\r\n');
+  });
+
+  it('doubles are ,x in RESP3 (inf, -inf, nan spelled as in the spec) and bulk strings in RESP2', () => {
+    expect(encode(Proto.RESP3, (w) => w.double(1.5))).to.equal(',1.5\r\n');
+    expect(encode(Proto.RESP3, (w) => w.double(3))).to.equal(',3\r\n');
+    expect(encode(Proto.RESP3, (w) => w.double(Infinity))).to.equal(',inf\r\n');
+    expect(encode(Proto.RESP3, (w) => w.double(-Infinity))).to.equal(',-inf\r\n');
+    expect(encode(Proto.RESP3, (w) => w.double(NaN))).to.equal(',nan\r\n');
+    expect(encode(Proto.RESP2, (w) => w.double(1.5))).to.equal('$3\r\n1.5\r\n');
+    expect(encode(Proto.RESP2, (w) => w.double(-Infinity))).to.equal('$4\r\n-inf\r\n');
+  });
+
+  it('booleans are #t/#f in RESP3 and :1/:0 in RESP2', () => {
+    expect(encode(Proto.RESP3, (w) => w.bool(true))).to.equal('#t\r\n');
+    expect(encode(Proto.RESP3, (w) => w.bool(false))).to.equal('#f\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bool(true))).to.equal(':1\r\n');
+  });
+
+  it('verbatim text is =n with the txt: prefix in RESP3 and a bulk string in RESP2, lengths in bytes', () => {
+    expect(encode(Proto.RESP3, (w) => w.verbatim('é\n'))).to.equal('=7\r\ntxt:' + Buffer.from('é\n').toString('latin1') + '\r\n');
+    expect(encode(Proto.RESP2, (w) => w.verbatim('é\n'))).to.equal('$3\r\n' + Buffer.from('é\n').toString('latin1') + '\r\n');
+  });
+
+  it('error lines never contain newlines (Redis flattens them to spaces)', () => {
+    expect(encode(Proto.RESP2, (w) => w.error('ERR a\r\nb'))).to.equal('-ERR a  b\r\n');
+  });
+
+  it('rewind drops a half-written reply; large replies grow the buffer without losing bytes', () => {
+    const w = new ReplyWriter();
+    w.ok();
+    const mark = w.mark();
+    w.array(3);
+    w.bulk('x');
+    w.rewind(mark);
+    const big = Buffer.alloc(100_000, 0x61);
+    w.bulk(big);
+    const out = w.take();
+    expect(out.subarray(0, 5).toString()).to.equal('+OK\r\n');
+    expect(out.length).to.equal(5 + '$100000\r\n'.length + 100_000 + 2);
+    expect(w.size).to.equal(0);
+  });
+});
