@@ -80,8 +80,11 @@ export class Aof implements AofSink {
     return this.server.config.get('appendfilename');
   }
 
+  /** Fixed when the AOF is turned on, so a later CONFIG SET dir cannot split one AOF over two directories. */
+  private fixedDir: string | null = null;
+
   get dirPath(): string {
-    return path.resolve(this.server.config.get('dir') || '.', this.server.config.get('appenddirname'));
+    return this.fixedDir ?? path.resolve(this.server.config.get('dir') || '.', this.server.config.get('appenddirname'));
   }
 
   private policy(): FsyncPolicy {
@@ -108,6 +111,7 @@ export class Aof implements AofSink {
     this.cronTimer = setInterval(() => this.cron(), 100);
     this.cronTimer.unref();
     if (!this.server.config.bool('appendonly')) return;
+    this.fixedDir = this.dirPath;
     fs.mkdirSync(this.dirPath, { recursive: true });
     this.upgradeLegacy();
     const t0 = Date.now();
@@ -298,6 +302,8 @@ export class Aof implements AofSink {
 
   /** CONFIG SET appendonly yes: write a base from the current data first (a rewrite), appending new writes meanwhile. */
   private turnOn(): void {
+    this.fixedDir = null;
+    this.fixedDir = this.dirPath;
     fs.mkdirSync(this.dirPath, { recursive: true });
     this.manifest = this.readManifest();
     this.enabled = true;

@@ -380,3 +380,27 @@ function stripTimes(v: unknown): unknown {
   }
   return out;
 }
+
+describe('AOF: automatic rewrite', function () {
+  it('rewrites on its own once the AOF grew by auto-aof-rewrite-percentage past auto-aof-rewrite-min-size', async () => {
+    const dir = tmpDir('rivulet-aof-');
+    const srv = await startRivulet({ dir, 'auto-aof-rewrite-percentage': '100', 'auto-aof-rewrite-min-size': '4kb' });
+    const c = await RawConnection.open(srv.port);
+    try {
+      for (let i = 0; i < 100; i++) await c.call('SET', 'k', 'x'.repeat(100));
+      let info = '';
+      for (let i = 0; i < 100; i++) {
+        info = String(await c.call('INFO', 'persistence'));
+        if (/aof_rewrites:[1-9]/.test(info) && info.includes('aof_rewrite_in_progress:0')) break;
+        await sleep(20);
+      }
+      expect(info).to.match(/aof_rewrites:[1-9]\d*\r\n/);
+      expect(manifest(dir)).to.match(/^file appendonly\.aof\.\d+\.base\.aof seq \d+ type b\nfile appendonly\.aof\.\d+\.incr\.aof seq \d+ type i\n$/);
+      expect(manifest(dir)).to.not.contain('appendonly.aof.1.base.aof');
+    } finally {
+      c.close();
+      await srv.close();
+      rmrf(dir);
+    }
+  });
+});
