@@ -24,6 +24,8 @@ export interface ParamDef {
   default: string;
   /** false: only from the config file / command line ("can't set immutable config"). */
   mutable: boolean;
+  /** Redis's PROTECTED_CONFIG: CONFIG SET refuses it unless enable-protected-configs allows (dir, dbfilename). */
+  protected?: boolean;
   /** Hide from CONFIG GET patterns? Never for now; kept for parity with Redis's HIDDEN_CONFIG. */
   alias?: string;
 }
@@ -78,8 +80,9 @@ export const PARAMS: readonly ParamDef[] = [
   str('logfile', '', false),
   int('databases', 16, 1, INT_MAX, false),
   int('hz', 10, 0, INT_MAX),
-  str('dir', '', true),
-  str('dbfilename', 'dump.rdb'),
+  { ...str('dir', '', true), protected: true },
+  { ...str('dbfilename', 'dump.rdb'), protected: true },
+  enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
   list('save', '3600 1 300 100 60 10000', true, validateSave),
   // security
   str('requirepass', ''),

@@ -78,6 +78,7 @@ const configSet: CommandSpec = {
       }
       if (failure || unknown) continue;
       if (!def.mutable) failure = E.configSetFailed(given, "can't set immutable config");
+      else if (def.protected && !protectedAllowed(c)) failure = E.configSetFailed(given, "can't set protected config");
       else if (defs.includes(def)) failure = E.configSetFailed(given, 'duplicate parameter');
       defs.push(def);
     }
@@ -100,6 +101,15 @@ const configSet: CommandSpec = {
     c.reply.ok();
   },
 };
+
+/** enable-protected-configs: `yes`, or `local` for loopback clients (Redis's allowProtectedAction). */
+function protectedAllowed(c: Client): boolean {
+  const mode = c.server.config.get('enable-protected-configs');
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  const a = c.socket.remoteAddress ?? '';
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+}
 
 function restore(c: Client, def: ParamDef, value: string): void {
   try {

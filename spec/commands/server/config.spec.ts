@@ -106,6 +106,11 @@ describe('CONFIG', () => {
       ['CONFIG', 'SET', 'daemonize', 'yes'],
       ['CONFIG', 'SET', 'databases', '5'],
       ['CONFIG', 'SET', 'appendfilename', 'x'],
+      ['CONFIG', 'SET', 'dir', '/tmp'],
+      ['CONFIG', 'SET', 'dbfilename', 'x.rdb'],
+      ['CONFIG', 'SET', 'unixsocket', '/tmp/x'],
+      ['CONFIG', 'SET', 'logfile', 'x'],
+      ['CONFIG', 'GET', 'enable-protected-configs'],
       ['CONFIG', 'SET', 'hz', '1', 'hz', '2'],
       ['CONFIG', 'SET', 'HZ', '1', 'hz', '2'],
       ['CONFIG', 'SET', 'hz', '-5'],
@@ -136,6 +141,16 @@ describe('CONFIG', () => {
       ['CONFIG', 'GET', 'loglevel'],
     ]);
     await redis.call('CONFIG', 'SET', 'loglevel', 'warning');
+  });
+
+  it('dir is a protected config: CONFIG SET refuses it unless enable-protected-configs allows', async () => {
+    const err = await redis.call('CONFIG', 'SET', 'dir', '/tmp').catch((e: Error) => e);
+    expect((err as Error).message).to.equal("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+    const local = await startRivulet({ 'enable-protected-configs': 'local' });
+    const c = connect(local.port);
+    expect(await c.call('CONFIG', 'SET', 'dbfilename', 'other.rdb')).to.equal('OK');
+    c.disconnect();
+    await local.close();
   });
 
   it('CONFIG REWRITE without a config file is refused', async () => {
