@@ -58,7 +58,7 @@ export const xsetid: CommandSpec = {
     s.lastId = id;
     if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
     if (!isZeroId(maxDeleted)) s.maxDeletedId = maxDeleted;
-    c.db.touch(k);
+    // No db.touch: Redis's XSETID does not signal the key, so a WATCH on it survives.
     c.server.notify('t', 'xsetid', k, c.db.id);
     c.server.dirty++;
     c.reply.ok();

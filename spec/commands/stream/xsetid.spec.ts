@@ -64,6 +64,19 @@ describe('XSETID', () => {
     expect(await c.call('XADD', 's', '3-1', 'f', 'v')).to.equal('3-1');
   });
 
+  it('does not abort a transaction WATCHing the key, as in Redis', async () => {
+    const other = await RawConnection.open(rs.port);
+    try {
+      await c.call('WATCH', 's');
+      await other.call('XSETID', 's', '9-0');
+      await c.call('MULTI');
+      await c.call('PING');
+      expect(await c.call('EXEC')).to.deep.equal(['PONG']);
+    } finally {
+      other.close();
+    }
+  });
+
   (HAVE_REDIS ? describe : describe.skip)('against redis-server (differential)', () => {
     let oracle: ExternalServer;
     before(async () => {
