@@ -1,0 +1,250 @@
+/**
+ * npm run bench [-- --quick] [-- --json out.json] [-- --only xadd,fanout] [-- --rounds N]
+ *
+ * Runs rivulet and (where installed) Debian's redis-server on this machine,
+ * one at a time, alternating which goes first each round, and prints one
+ * table of medians with the rivulet/redis ratio and the goal for each figure.
+ * Not part of `npm test`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { hasBinary, type Kind, type Running } from './servers.js';
+import * as W from './workloads.js';
+
+interface MetricDef {
+  key: string;
+  label: string;
+  unit: string;
+  /** Which way is good: throughput up, latency/memory/time down. */
+  better: 'higher' | 'lower';
+  /** Goal on rivulet/redis: >= for 'higher', <= for 'lower'. */
+  goalRatio?: number;
+  /** Goal on rivulet's absolute value (ms). */
+  goalAbs?: number;
+  decimals?: number;
+}
+
+const METRICS: MetricDef[] = [
+  { key: 'xadd_p1', label: 'XADD, 50 clients, unpipelined', unit: 'ops/s', better: 'higher', goalRatio: 1.0 },
+  { key: 'xadd_p16', label: 'XADD, 50 clients, pipeline 16', unit: 'ops/s', better: 'higher', goalRatio: 0.6 },
+  { key: 'xadd_p64', label: 'XADD, 50 clients, pipeline 64', unit: 'ops/s', better: 'higher' },
+  { key: 'xadd_everysec', label: 'XADD, AOF everysec, 50 clients', unit: 'ops/s', better: 'higher' },
+  { key: 'xadd_always', label: 'XADD, AOF always, 50 clients', unit: 'ops/s', better: 'higher', goalRatio: 1.0 },
+  { key: 'cg_entries', label: 'XREADGROUP COUNT 100 + XACK, 4 consumers', unit: 'entries/s', better: 'higher', goalRatio: 0.8 },
+  { key: 'xrange_c100', label: 'XRANGE id + COUNT 100, 8 clients', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 'fanout_p50', label: 'fan-out to 100 XREAD BLOCK, p50', unit: 'ms', better: 'lower', decimals: 3 },
+  { key: 'fanout_p99', label: 'fan-out to 100 XREAD BLOCK, p99', unit: 'ms', better: 'lower', goalRatio: 2.0, decimals: 3 },
+  { key: 'mem_fv_headline', label: 'memory/entry `f v` (riv RSS vs redis used_memory)', unit: 'B', better: 'lower', goalRatio: 1.5, decimals: 1 },
+  { key: 'mem_fv_usage', label: 'memory/entry `f v`, MEMORY USAGE', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'mem_fv_used', label: 'memory/entry `f v`, used_memory growth', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'mem_fv_rss', label: 'memory/entry `f v`, RSS growth', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'mem_f4_headline', label: 'memory/entry 4×50B (riv RSS vs redis used_memory)', unit: 'B', better: 'lower', goalRatio: 1.5, decimals: 1 },
+  { key: 'mem_f4_usage', label: 'memory/entry 4×50B, MEMORY USAGE', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'mem_f4_used', label: 'memory/entry 4×50B, used_memory growth', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'mem_f4_rss', label: 'memory/entry 4×50B, RSS growth', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'aof_load', label: 'AOF load (start → PONG, loading:0)', unit: 'ms', better: 'lower', goalRatio: 2.0 },
+  { key: 'start_pong', label: 'empty start: spawn → first PONG', unit: 'ms', better: 'lower', goalAbs: 150 },
+];
+
+interface Options {
+  quick: boolean;
+  json: string | null;
+  only: Set<string> | null;
+  rounds: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { quick: false, json: null, only: null, rounds: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') o.quick = true;
+    else if (a === '--json') o.json = argv[++i];
+    else if (a === '--only') o.only = new Set(argv[++i].split(','));
+    else if (a === '--rounds') o.rounds = Number(argv[++i]);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload]\n');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!o.rounds) o.rounds = o.quick ? 1 : 3;
+  return o;
+}
+
+/** samples[metric][kind] = values over rounds; na[metric][kind] = reason. */
+const samples = new Map<string, Record<Kind, number[]>>();
+const na = new Map<string, Partial<Record<Kind, string>>>();
+
+function record(kind: Kind, figs: W.Figures): void {
+  for (const [k, v] of Object.entries(figs)) {
+    let s = samples.get(k);
+    if (!s) samples.set(k, (s = { rivulet: [], redis: [] }));
+    s[kind].push(v);
+  }
+}
+
+function markNa(kind: Kind, keys: string[], reason: string): void {
+  for (const k of keys) {
+    const m = na.get(k) ?? {};
+    m[kind] = reason;
+    na.set(k, m);
+  }
+}
+
+const onStart: W.StartListener = (kind: Kind, s: Running) => {
+  // Every start handed to a listener is one with an empty data set (AOF restarts are timed separately).
+  record(kind, { start_pong_all: s.pongMs });
+};
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** An error as one short line: its first line plus the last line of any server output it quotes. */
+function oneLine(e: Error): string {
+  const lines = e.message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const text = lines.length > 1 ? `${lines[0]} ${lines[lines.length - 1]}` : lines[0] ?? String(e);
+  return text.slice(0, 140);
+}
+
+async function attempt(kind: Kind, keys: string[], what: string, fn: () => Promise<W.Figures>): Promise<void> {
+  // One retry: on a shared machine a start can fail while dist/ is being rebuilt.
+  for (let attemptNo = 1; ; attemptNo++) {
+    const t = Date.now();
+    try {
+      record(kind, await fn());
+      log(`${what} on ${kind}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      return;
+    } catch (e) {
+      const reason = oneLine(e as Error);
+      if (attemptNo < 2) {
+        log(`${what} on ${kind} failed (${reason}); retrying once`);
+        continue;
+      }
+      log(`${what} on ${kind}: n/a (${reason})`);
+      markNa(kind, keys, reason);
+      return;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const sz = opts.quick ? W.QUICK : W.FULL;
+  const kinds: Kind[] = ['rivulet'];
+  const haveRedis = hasBinary('redis-server');
+  if (haveRedis) kinds.push('redis');
+  if (!hasBinary('redis-benchmark')) throw new Error('redis-benchmark is needed (apt-get install redis-tools)');
+  const want = (name: string) => opts.only === null || opts.only.has(name);
+  const started = Date.now();
+
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+    log(`round ${round + 1}/${opts.rounds} (${order.join(' then ')})`);
+    for (const kind of want('xadd') ? order : []) await attempt(kind, ['xadd_p1', 'xadd_p16', 'xadd_p64'], 'XADD', () => W.xaddThroughput(kind, sz, onStart));
+    for (const policy of ['everysec', 'always'] as const)
+      for (const kind of want('aof') ? order : []) await attempt(kind, [`xadd_${policy}`], `XADD ${policy}`, () => W.xaddAof(kind, sz, policy, onStart));
+    for (const kind of want('big') ? order : []) await attempt(kind, ['xrange_c100', 'cg_entries'], 'XRANGE + consumer group', () => W.bigStream(kind, sz, onStart));
+    for (const kind of want('fanout') ? order : []) await attempt(kind, ['fanout_p50', 'fanout_p99'], 'fan-out', () => W.fanout(kind, sz, onStart));
+  }
+
+  // Memory is deterministic enough for one round.
+  for (const shape of ['fv', 'f4'] as const)
+    for (const kind of want('memory') ? kinds : [])
+      await attempt(kind, [`mem_${shape}_usage`, `mem_${shape}_used`, `mem_${shape}_rss`], `memory ${shape}`, () => W.memoryPerEntry(kind, sz, shape, onStart));
+
+  if (want('aofload')) {
+    const restarters = new Map<Kind, Awaited<ReturnType<typeof W.prepareAof>>>();
+    for (const kind of kinds) {
+      try {
+        restarters.set(kind, await W.prepareAof(kind, sz, onStart));
+      } catch (e) {
+        const reason = oneLine(e as Error);
+        log(`AOF write on ${kind}: n/a (${reason})`);
+        markNa(kind, ['aof_load'], reason);
+      }
+    }
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+        const r = restarters.get(kind);
+        if (r) await attempt(kind, ['aof_load'], 'AOF load', async () => ({ aof_load: await r.restart() }));
+      }
+    }
+    for (const r of restarters.values()) r.cleanup();
+  }
+
+  // Start to PONG: every fresh start of the run was sampled.
+  const sp = samples.get('start_pong_all');
+  if (sp) samples.set('start_pong', sp);
+  // Headline memory row: rivulet's RSS growth against Redis's used_memory growth.
+  for (const shape of ['fv', 'f4']) {
+    const riv = samples.get(`mem_${shape}_rss`)?.rivulet ?? [];
+    const red = samples.get(`mem_${shape}_used`)?.redis ?? [];
+    if (riv.length || red.length) samples.set(`mem_${shape}_headline`, { rivulet: riv, redis: red });
+  }
+
+  const rows = METRICS.filter((m) => samples.has(m.key) || na.has(m.key)).map((m) => {
+    const s = samples.get(m.key);
+    const value = (k: Kind) => (s && s[k].length ? median(s[k]) : null);
+    const riv = value('rivulet');
+    const red = value('redis');
+    const ratio = riv !== null && red !== null && red !== 0 ? riv / red : null;
+    let goal = '';
+    let pass: boolean | null = null;
+    if (m.goalAbs !== undefined) {
+      goal = `≤ ${m.goalAbs} ${m.unit}`;
+      if (riv !== null) pass = riv <= m.goalAbs;
+    } else if (m.goalRatio !== undefined) {
+      goal = `${m.better === 'higher' ? '≥' : '≤'} ${m.goalRatio.toFixed(1)}×`;
+      if (ratio !== null) pass = m.better === 'higher' ? ratio >= m.goalRatio : ratio <= m.goalRatio;
+    }
+    return {
+      key: m.key,
+      label: m.label,
+      unit: m.unit,
+      rivulet: riv,
+      redis: red,
+      ratio,
+      goal,
+      pass,
+      samples: { rivulet: s?.rivulet ?? [], redis: s?.redis ?? [] },
+      na: na.get(m.key) ?? {},
+      decimals: m.decimals ?? 0,
+    };
+  });
+
+  const fmt = (v: number | null, d: number, reason?: string) => (v === null ? `n/a${reason ? ` (${reason})` : ''}` : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+  const table = [
+    ['figure', 'unit', 'rivulet', haveRedis ? 'redis 7.0' : 'redis (not installed)', 'riv/redis', 'goal', ''],
+    ...rows.map((r) => [
+      r.label,
+      r.unit,
+      fmt(r.rivulet, r.decimals, r.na.rivulet),
+      fmt(r.redis, r.decimals, r.na.redis),
+      r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`,
+      r.goal,
+      r.pass === null ? '' : r.pass ? 'ok' : 'MISS',
+    ]),
+  ];
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const line = (row: string[]) => '| ' + row.map((c, i) => (i >= 2 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ') + ' |';
+  const out = [line(table[0]), '|' + widths.map((w, i) => (i >= 2 && i <= 4 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|', ...table.slice(1).map(line)];
+  const secs = (Date.now() - started) / 1000;
+  const header = `rivulet vs redis-server — ${opts.quick ? 'quick' : 'full'} run, ${opts.rounds} round(s), medians; ${os.cpus().length} cores, node ${process.version}; ${secs.toFixed(0)} s`;
+  process.stdout.write(`\n${header}\n\n${out.join('\n')}\n`);
+
+  if (opts.json) {
+    fs.writeFileSync(opts.json, JSON.stringify({ header, quick: opts.quick, rounds: opts.rounds, seconds: secs, sizes: sz, rows }, null, 2) + '\n');
+    log(`wrote ${opts.json}`);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,294 @@
+/**
+ * The benchmark's workloads. Each one takes a server kind, starts the server
+ * it needs (fresh, in a temp dir), measures, stops it, and returns named
+ * figures. The runner (run.ts) calls them for both servers in alternating
+ * order and takes medians.
+ */
+import { redisBenchmark } from './rbench.js';
+import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
+import { startServer, removeDir, sleep, type Kind, type Running, type StartOptions } from './servers.js';
+
+export interface Sizes {
+  xaddPlain: number;
+  xaddP16: number;
+  xaddP64: number;
+  xaddEverysec: number;
+  xaddAlways: number;
+  bigStream: number;
+  xrangeOps: number;
+  fanoutMessages: number;
+  memoryEntries: number;
+  aofEntries: number;
+}
+
+export const FULL: Sizes = {
+  xaddPlain: 100_000,
+  xaddP16: 400_000,
+  xaddP64: 800_000,
+  xaddEverysec: 100_000,
+  xaddAlways: 50_000,
+  bigStream: 1_000_000,
+  xrangeOps: 50_000,
+  fanoutMessages: 200,
+  memoryEntries: 1_000_000,
+  aofEntries: 1_000_000,
+};
+
+export const QUICK: Sizes = {
+  xaddPlain: 30_000,
+  xaddP16: 100_000,
+  xaddP64: 200_000,
+  xaddEverysec: 30_000,
+  xaddAlways: 10_000,
+  bigStream: 200_000,
+  xrangeOps: 10_000,
+  fanoutMessages: 50,
+  memoryEntries: 200_000,
+  aofEntries: 200_000,
+};
+
+export type Figures = Record<string, number>;
+
+/** Called with every server start, so spawn → PONG is sampled on every fresh start. */
+export type StartListener = (kind: Kind, s: Running) => void;
+
+export class WorkloadError extends Error {}
+
+async function withServer<T>(kind: Kind, opts: StartOptions, onStart: StartListener | null, fn: (s: Running) => Promise<T>): Promise<T> {
+  const s = await startServer(kind, opts);
+  onStart?.(kind, s);
+  try {
+    return await fn(s);
+  } finally {
+    await s.stop();
+  }
+}
+
+async function cmd(port: number, args: (string | number)[]): Promise<Reply> {
+  const c = await RespClient.connect(port);
+  try {
+    const r = await c.call(args);
+    if (r instanceof RespError) throw new WorkloadError(`${args[0]}: ${r.message}`);
+    return r;
+  } finally {
+    c.close();
+  }
+}
+
+async function xlen(port: number, key: string): Promise<number> {
+  return (await cmd(port, ['XLEN', key])) as number;
+}
+
+/** redis-benchmark silently counts error replies: check the stream really grew. */
+async function expectLength(port: number, key: string, n: number, what: string): Promise<void> {
+  const len = await xlen(port, key);
+  if (len !== n) throw new WorkloadError(`${what}: XLEN ${len}, expected ${n} (the server refused some commands)`);
+}
+
+async function xaddRun(port: number, key: string, n: number, pipeline: number, clients = 50, fields: string[] = ['f', 'v'], id = '*'): Promise<number> {
+  const r = await redisBenchmark(port, { clients, requests: n, pipeline, command: ['XADD', key, id, ...fields] });
+  await expectLength(port, key, n, `XADD -P ${pipeline}`);
+  return r.rps;
+}
+
+// ---------------------------------------------------------------------------
+
+/** XADD throughput, 50 clients, unpipelined and pipelined 16/64, no AOF. */
+export async function xaddThroughput(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const out: Figures = {};
+    out.xadd_p1 = await xaddRun(s.port, 'bench:p1', sz.xaddPlain, 1);
+    await cmd(s.port, ['DEL', 'bench:p1']);
+    out.xadd_p16 = await xaddRun(s.port, 'bench:p16', sz.xaddP16, 16);
+    await cmd(s.port, ['DEL', 'bench:p16']);
+    out.xadd_p64 = await xaddRun(s.port, 'bench:p64', sz.xaddP64, 64);
+    return out;
+  });
+}
+
+/** XADD throughput with appendonly yes and the given fsync policy, 50 clients unpipelined. */
+export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'always', onStart: StartListener): Promise<Figures> {
+  return withServer(kind, { appendonly: true, appendfsync: policy }, onStart, async (s) => {
+    const info = parseInfo(await cmd(s.port, ['INFO', 'persistence']));
+    if (info.get('aof_enabled') !== '1') throw new WorkloadError(`INFO persistence says aof_enabled:${info.get('aof_enabled')}`);
+    const n = policy === 'always' ? sz.xaddAlways : sz.xaddEverysec;
+    return { [`xadd_${policy}`]: await xaddRun(s.port, 'bench:aof', n, 1) };
+  });
+}
+
+/** Fills a stream with `1-*` IDs so that redis-benchmark's __rand_int__ can address random positions. */
+async function fillSeqStream(port: number, key: string, n: number): Promise<void> {
+  await redisBenchmark(port, { clients: 50, requests: n, pipeline: 64, command: ['XADD', key, '1-*', 'f', 'v'] });
+  await expectLength(port, key, n, 'fill');
+}
+
+/**
+ * On one 1M-entry stream: XRANGE key 1-<random> + COUNT 100 (8 clients), then
+ * a consumer group read+ack of the whole stream by 4 consumers.
+ */
+export async function bigStream(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const key = 'bench:big';
+    await fillSeqStream(s.port, key, sz.bigStream);
+    const xr = await redisBenchmark(s.port, {
+      clients: 8,
+      requests: sz.xrangeOps,
+      randomRange: sz.bigStream,
+      command: ['XRANGE', key, '1-__rand_int__', '+', 'COUNT', '100'],
+    });
+    const cg = await consumerGroup(s.port, key, sz.bigStream, 4);
+    return { xrange_c100: xr.rps, cg_entries: cg };
+  });
+}
+
+/** 4 consumers: XREADGROUP COUNT 100 then XACK of what was read, until the group is drained. Returns entries acked per second. */
+async function consumerGroup(port: number, key: string, total: number, consumers: number): Promise<number> {
+  await cmd(port, ['XGROUP', 'CREATE', key, 'g', '0']);
+  const clients = await Promise.all(Array.from({ length: consumers }, () => RespClient.connect(port)));
+  let acked = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    clients.map(async (c, i) => {
+      const name = `c${i}`;
+      for (;;) {
+        const r = await c.call(['XREADGROUP', 'GROUP', 'g', name, 'COUNT', '100', 'STREAMS', key, '>']);
+        if (r instanceof RespError) throw new WorkloadError(`XREADGROUP: ${r.message}`);
+        if (r === null) return;
+        const entries = ((r as Reply[])[0] as Reply[])[1] as Reply[][];
+        if (entries.length === 0) return;
+        const args: string[] = ['XACK', key, 'g'];
+        for (const e of entries) args.push(e[0] as string);
+        const n = await c.call(args);
+        if (typeof n !== 'number') throw new WorkloadError(`XACK: ${n instanceof RespError ? n.message : String(n)}`);
+        acked += n;
+      }
+    }),
+  );
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  for (const c of clients) c.close();
+  if (acked !== total) throw new WorkloadError(`consumer group acked ${acked} of ${total}`);
+  return acked / secs;
+}
+
+/**
+ * Fan-out: 100 clients blocked in XREAD BLOCK 0 on one stream, one producer.
+ * Each XADD is sent only once all 100 are blocked again (INFO clients
+ * blocked_clients), and latency runs from just before the XADD is written to
+ * the moment each reader has parsed its reply.
+ */
+export async function fanout(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const key = 'bench:fan';
+    const readers = 100;
+    const conns = await Promise.all(Array.from({ length: readers }, () => RespClient.connect(s.port)));
+    const producer = await RespClient.connect(s.port);
+    const control = await RespClient.connect(s.port);
+    const samples: number[] = [];
+    let sentAt = 0n;
+    let delivered = 0;
+    let allDelivered: (() => void) | null = null;
+    let stop = false;
+    const loops = conns.map(async (c) => {
+      let last = '$';
+      for (;;) {
+        const r = await c.call(['XREAD', 'BLOCK', '0', 'STREAMS', key, last]);
+        if (stop) return;
+        if (r instanceof RespError || r === null) throw new WorkloadError(`XREAD: ${r instanceof RespError ? r.message : 'nil'}`);
+        samples.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
+        const entries = ((r as Reply[])[0] as Reply[])[1] as Reply[][];
+        last = entries[entries.length - 1][0] as string;
+        if (++delivered === readers) allDelivered?.();
+      }
+    });
+    for (let m = 0; m < sz.fanoutMessages; m++) {
+      // Wait until every reader is blocked again.
+      for (let tries = 0; ; tries++) {
+        const info = parseInfo(await control.call(['INFO', 'clients']));
+        const blocked = Number(info.get('blocked_clients') ?? NaN);
+        if (Number.isNaN(blocked)) throw new WorkloadError('INFO clients has no blocked_clients');
+        if (blocked >= readers) break;
+        if (tries > 20_000) throw new WorkloadError(`only ${blocked} readers blocked`);
+        await sleep(0);
+      }
+      delivered = 0;
+      const done = new Promise<void>((r) => (allDelivered = r));
+      sentAt = process.hrtime.bigint();
+      await producer.call(['XADD', key, '*', 'n', String(m)]);
+      await done;
+    }
+    stop = true;
+    for (const c of conns) c.close();
+    await Promise.allSettled(loops);
+    producer.close();
+    control.close();
+    samples.sort((a, b) => a - b);
+    const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+    return { fanout_p50: pct(50), fanout_p99: pct(99) };
+  });
+}
+
+/** INFO memory fields as numbers. */
+async function memoryInfo(port: number): Promise<{ used: number; rss: number }> {
+  const m = parseInfo(await cmd(port, ['INFO', 'memory']));
+  return { used: Number(m.get('used_memory')), rss: Number(m.get('used_memory_rss')) };
+}
+
+/**
+ * Memory per entry after filling one stream with n entries of the given
+ * fields: MEMORY USAGE (SAMPLES 0 = exact), used_memory growth and RSS growth.
+ */
+export async function memoryPerEntry(kind: Kind, sz: Sizes, shape: 'fv' | 'f4', onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const n = sz.memoryEntries;
+    const key = `bench:mem:${shape}`;
+    // ~50-byte values; __rand_int__ (with -r) makes each value different, as real data is.
+    const v50 = (tag: string) => `${tag}-__rand_int__-${'x'.repeat(50 - tag.length - 14)}`;
+    const fields = shape === 'fv' ? ['f', 'v'] : ['name', v50('n'), 'email', v50('e'), 'payload', v50('p'), 'source', v50('s')];
+    await sleep(200);
+    const before = await memoryInfo(s.port);
+    await redisBenchmark(s.port, { clients: 50, requests: n, pipeline: 64, randomRange: 1_000_000_000, command: ['XADD', key, '*', ...fields] });
+    await expectLength(s.port, key, n, 'memory fill');
+    await sleep(1000); // let a lazy sweeper / allocator settle a little
+    const after = await memoryInfo(s.port);
+    const usage = (await cmd(s.port, ['MEMORY', 'USAGE', key, 'SAMPLES', '0'])) as number;
+    return {
+      [`mem_${shape}_usage`]: usage / n,
+      [`mem_${shape}_used`]: (after.used - before.used) / n,
+      [`mem_${shape}_rss`]: (after.rss - before.rss) / n,
+    };
+  });
+}
+
+/**
+ * AOF load: write an AOF of n XADDs with the server itself (appendonly yes,
+ * appendfsync no), stop it gracefully, and return a restarter that times
+ * spawn → PONG with loading:0, checking the data came back.
+ */
+export async function prepareAof(kind: Kind, sz: Sizes, onStart: StartListener): Promise<{ restart: () => Promise<number>; cleanup: () => void }> {
+  const s = await startServer(kind, { appendonly: true, appendfsync: 'no' });
+  onStart(kind, s);
+  const dir = s.dir;
+  try {
+    const info = parseInfo(await cmd(s.port, ['INFO', 'persistence']));
+    if (info.get('aof_enabled') !== '1') throw new WorkloadError(`INFO persistence says aof_enabled:${info.get('aof_enabled')}`);
+    await redisBenchmark(s.port, { clients: 50, requests: sz.aofEntries, pipeline: 64, command: ['XADD', 'bench:aof', '*', 'f', 'v'] });
+    await expectLength(s.port, 'bench:aof', sz.aofEntries, 'AOF fill');
+  } catch (e) {
+    await s.stop();
+    throw e;
+  }
+  await s.stop({ keepDir: true });
+  return {
+    async restart() {
+      const r = await startServer(kind, { appendonly: true, appendfsync: 'no', dir });
+      try {
+        const len = await xlen(r.port, 'bench:aof');
+        if (len !== sz.aofEntries) throw new WorkloadError(`after restart XLEN is ${len}, expected ${sz.aofEntries}`);
+        return r.readyMs;
+      } finally {
+        await r.stop({ keepDir: true });
+      }
+    },
+    cleanup: () => removeDir(dir),
+  };
+}
