@@ -280,9 +280,19 @@ export class Server implements KeyspaceHooks {
     this.log('notice', `rivulet ${VERSION} (Redis ${REDIS_VERSION} compatible) starting, pid=${process.pid}`);
     for (const p of this.plugins) await p.start?.(this);
     await this.listen();
+    this.armCron();
+    // CONFIG SET hz takes effect at once, as in Redis.
+    this.config.onChange((name) => {
+      if (name === 'hz' && this.cron) this.armCron();
+    });
+    this.log('notice', 'Ready to accept connections tcp');
+  }
+
+  /** (Re)starts the periodic tasks at `hz` runs per second. */
+  private armCron(): void {
+    if (this.cron) clearInterval(this.cron);
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
     this.cron.unref();
-    this.log('notice', 'Ready to accept connections tcp');
   }
 
   private async listen(): Promise<void> {
@@ -375,6 +385,7 @@ export class Server implements KeyspaceHooks {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.cron) clearInterval(this.cron);
+      this.cron = null;
       // net.Server.close() only calls back once every connection has ended: close the clients before waiting.
       const unlistened = Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
       for (const c of this.clients.values()) c.close();
