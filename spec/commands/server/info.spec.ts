@@ -163,6 +163,16 @@ describe('INFO', () => {
     expect(Number(f.get('total_net_input_bytes'))).to.be.greaterThan(0);
   });
 
+  it('instantaneous_ops_per_sec reflects recent traffic (sampled every 100 ms, as Redis)', async () => {
+    const p = redis.pipeline();
+    for (let i = 0; i < 3000; i++) p.ping();
+    await p.exec();
+    await new Promise((r) => setTimeout(r, 250));
+    const f = parse((await redis.info('stats')) as string).fields;
+    expect(Number(f.get('instantaneous_ops_per_sec'))).to.be.greaterThan(0);
+    expect(Number(f.get('instantaneous_input_kbps'))).to.be.greaterThan(0);
+  });
+
   it('commandstats counts calls, rejected and failed calls, with | for subcommands', async () => {
     await redis.call('CONFIG', 'RESETSTAT');
     await redis.ping();
