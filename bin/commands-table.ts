@@ -1,8 +1,12 @@
 /**
  * Prints the README's table of supported commands from the command table
  * itself (`npm run commands-table`), so the README cannot drift from what
- * the server answers.
+ * the server answers. `npm run commands-table -- --write` replaces the table
+ * between the README's commands-table markers.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../commands/index.js';
 import type { CommandSpec } from '../lib/command.js';
 
@@ -26,4 +30,17 @@ export function commandsTable(): string {
   return lines.join('\n');
 }
 
-process.stdout.write(commandsTable() + '\n');
+const START = '<!-- commands-table:start -->';
+const END = '<!-- commands-table:end -->';
+
+if (process.argv.includes('--write')) {
+  const readme = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a === -1 || b < a) throw new Error(`README.md has no ${START} ... ${END} block`);
+  fs.writeFileSync(readme, text.slice(0, a + START.length) + '\n' + commandsTable() + '\n' + text.slice(b));
+  process.stdout.write('README.md command table updated\n');
+} else {
+  process.stdout.write(commandsTable() + '\n');
+}
