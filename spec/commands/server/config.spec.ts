@@ -92,6 +92,27 @@ describe('CONFIG', () => {
     await redis.call('CONFIG', 'SET', 'requirepass', '');
   });
 
+  it('CONFIG SET maxclients and timeout take effect at once', async () => {
+    const n = server.server.clients.size;
+    await redis.call('CONFIG', 'SET', 'maxclients', String(n));
+    try {
+      const c = await RawConnection.open(server.port);
+      expect(((await c.next()) as Error).message).to.equal('ERR max number of clients reached');
+      await c.waitClosed();
+    } finally {
+      await redis.call('CONFIG', 'SET', 'maxclients', '10000');
+    }
+    // timeout on a server of its own: every idle client there (ours too) is closed.
+    const other = await startRivulet();
+    try {
+      const admin = await RawConnection.open(other.port);
+      expect(await admin.call('CONFIG', 'SET', 'timeout', '1', 'hz', '100')).to.equal('OK');
+      await admin.waitClosed(4000);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('errors match redis-server word for word', async function () {
     if (!oracle) this.skip(); // redis-server not installed
     await differential(server.port, oracle!.port, [
