@@ -112,6 +112,8 @@ export class Client {
           // Protocol error: reply, then close once the reply is written.
           this.reply.error((err as { message: string }).message);
           this.server.stats.protocolErrors++;
+          // Counted in total_error_replies and errorstats like any error reply, as Redis does.
+          this.server.stats.recordError('ERR', null, false);
           this.closeAfterReply();
           break;
         }

@@ -193,6 +193,16 @@ describe('INFO', () => {
     expect(text).to.equal('# Errorstats\r\nerrorstat_ERR:count=2\r\n');
   });
 
+  it('protocol errors count in errorstats and total_error_replies, as in redis-server', async () => {
+    await redis.call('CONFIG', 'RESETSTAT');
+    const c = await RawConnection.open(server.port);
+    c.write('*1\r\n:5\r\n');
+    await c.waitClosed();
+    const f = parse((await redis.info('stats', 'errorstats')) as string).fields;
+    expect(f.get('total_error_replies')).to.equal('1');
+    expect(f.get('errorstat_ERR')).to.equal('count=1');
+  });
+
   it('the cpu section has six second counts with six decimals', async () => {
     const f = parse((await redis.info('cpu')) as string).fields;
     for (const k of ['used_cpu_sys', 'used_cpu_user', 'used_cpu_sys_children', 'used_cpu_user_children', 'used_cpu_sys_main_thread', 'used_cpu_user_main_thread']) {
