@@ -33,7 +33,7 @@ export const xautoclaim: CommandSpec = {
   firstKey: 1,
   lastKey: 1,
   step: 1,
-  keySpecs: [singleKey(1, ['RW', 'update'])],
+  keySpecs: [singleKey(1, ['RW', 'delete'])],
   tips: ['nondeterministic_output'],
   summary:
     'Changes, or acquires, ownership of messages in a consumer group, as if the messages were delivered to as consumer group member.',

@@ -263,5 +263,5 @@ export const xgroup: CommandSpec = {
   summary: 'A container for consumer groups commands.',
   since: '5.0.0',
   complexity: 'Depends on subcommand.',
-  subcommands: [create, setid, destroy, createconsumer, delconsumer, help],
+  subcommands: [create, createconsumer, help, setid, delconsumer, destroy],
 };

@@ -307,5 +307,5 @@ export const xinfo: CommandSpec = {
   summary: 'A container for stream introspection commands.',
   since: '5.0.0',
   complexity: 'Depends on subcommand.',
-  subcommands: [consumers, groups, help, stream],
+  subcommands: [help, groups, consumers, stream],
 };

@@ -204,7 +204,7 @@ export const xreadgroup: CommandSpec = {
   lastKey: 0,
   step: 0,
   keySpecs: [
-    { flags: ['RW', 'access'], beginSearch: { keyword: 'STREAMS', startFrom: 4 }, findKeys: { lastKey: -1, keyStep: 1, limit: 2 } },
+    { flags: ['RO', 'access'], beginSearch: { keyword: 'STREAMS', startFrom: 4 }, findKeys: { lastKey: -1, keyStep: 1, limit: 2 } },
   ],
   summary:
     'Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.',
