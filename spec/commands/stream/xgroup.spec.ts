@@ -103,6 +103,7 @@ describe('XGROUP', () => {
     const cap = capture(riv);
     await r.xadd('s', '1-1', 'f', 'v');
     cap.reset();
+    const dirty = riv.server.dirty;
     await r.call('XGROUP', 'CREATE', 's', 'g', '0');
     await r.call('XGROUP', 'CREATE', 's', 'g', '0').catch(() => null);
     await r.call('XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '1');
@@ -112,6 +113,7 @@ describe('XGROUP', () => {
     await r.call('XGROUP', 'DELCONSUMER', 's', 'g', 'c');
     await r.call('XGROUP', 'DESTROY', 's', 'g');
     await r.call('XGROUP', 'DESTROY', 's', 'g');
+    expect(riv.server.dirty - dirty, 'one per successful change').to.equal(5);
     expect(cap.events).to.deep.equal([
       't:xgroup-create:s',
       't:xgroup-setid:s',
