@@ -14,7 +14,8 @@ export type Kind = 'rivulet' | 'redis';
 
 /** Repo root (this file runs from dist/bench/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const RIVULET_BIN = path.join(ROOT, 'bin', 'rivulet-server');
+/** RIVULET_BIN overrides it, to measure an experimental build side by side. */
+export const RIVULET_BIN = process.env.RIVULET_BIN ?? path.join(ROOT, 'bin', 'rivulet-server');
 
 export function hasBinary(name: string): boolean {
   try {
@@ -60,6 +61,8 @@ export interface Running {
   /** Spawn → first PONG (ms). */
   pongMs: number;
   output(): string;
+  /** The child process's signal sender (memory probe). */
+  signal(sig: NodeJS.Signals): void;
   /** Graceful stop (SIGTERM, then SIGKILL after a grace period). Removes the temp dir unless it was given. */
   stop(opts?: { keepDir?: boolean }): Promise<void>;
 }
@@ -118,6 +121,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
     readyMs,
     pongMs,
     output: () => out,
+    signal: (sig) => proc.kill(sig),
     async stop(stopOpts = {}) {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');

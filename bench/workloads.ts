@@ -4,6 +4,7 @@
  * figures. The runner (run.ts) calls them for both servers in alternating
  * order and takes medians.
  */
+import { fileURLToPath } from 'node:url';
 import { redisBenchmark } from './rbench.js';
 import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
 import { startServer, removeDir, sleep, type Kind, type Running, type StartOptions } from './servers.js';
@@ -80,9 +81,11 @@ async function xlen(port: number, key: string): Promise<number> {
 }
 
 /** redis-benchmark silently counts error replies: check the stream really grew. */
-async function expectLength(port: number, key: string, n: number, what: string): Promise<void> {
+async function expectLength(port: number, key: string, n: number, what: string): Promise<number> {
+  // redis-benchmark -P may send up to one pipeline more than -n (it counts whole batches).
   const len = await xlen(port, key);
-  if (len !== n) throw new WorkloadError(`${what}: XLEN ${len}, expected ${n} (the server refused some commands)`);
+  if (len < n || len > n + 64 * 50) throw new WorkloadError(`${what}: XLEN ${len}, expected ${n} (the server refused some commands)`);
+  return len;
 }
 
 async function xaddRun(port: number, key: string, n: number, pipeline: number, clients = 50, fields: string[] = ['f', 'v'], id = '*'): Promise<number> {
@@ -117,9 +120,9 @@ export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'alway
 }
 
 /** Fills a stream with `1-*` IDs so that redis-benchmark's __rand_int__ can address random positions. */
-async function fillSeqStream(port: number, key: string, n: number): Promise<void> {
+async function fillSeqStream(port: number, key: string, n: number): Promise<number> {
   await redisBenchmark(port, { clients: 50, requests: n, pipeline: 64, command: ['XADD', key, '1-*', 'f', 'v'] });
-  await expectLength(port, key, n, 'fill');
+  return expectLength(port, key, n, 'fill');
 }
 
 /**
@@ -129,14 +132,14 @@ async function fillSeqStream(port: number, key: string, n: number): Promise<void
 export async function bigStream(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
   return withServer(kind, {}, onStart, async (s) => {
     const key = 'bench:big';
-    await fillSeqStream(s.port, key, sz.bigStream);
+    const len = await fillSeqStream(s.port, key, sz.bigStream);
     const xr = await redisBenchmark(s.port, {
       clients: 8,
       requests: sz.xrangeOps,
       randomRange: sz.bigStream,
       command: ['XRANGE', key, '1-__rand_int__', '+', 'COUNT', '100'],
     });
-    const cg = await consumerGroup(s.port, key, sz.bigStream, 4);
+    const cg = await consumerGroup(s.port, key, len, 4);
     return { xrange_c100: xr.rps, cg_entries: cg };
   });
 }
@@ -227,10 +230,34 @@ export async function fanout(kind: Kind, sz: Sizes, onStart: StartListener): Pro
   });
 }
 
-/** INFO memory fields as numbers. */
-async function memoryInfo(port: number): Promise<{ used: number; rss: number }> {
-  const m = parseInfo(await cmd(port, ['INFO', 'memory']));
-  return { used: Number(m.get('used_memory')), rss: Number(m.get('used_memory_rss')) };
+const MEMPROBE = fileURLToPath(new URL('./memprobe.js', import.meta.url));
+
+interface MemorySnapshot {
+  /** INFO used_memory */
+  used: number;
+  /** INFO used_memory_rss */
+  rss: number;
+  /** Live bytes after a full GC: rivulet's heapUsed + external (memprobe); Redis's used_memory. */
+  live: number;
+}
+
+async function memorySnapshot(s: Running): Promise<MemorySnapshot> {
+  const m = parseInfo(await cmd(s.port, ['INFO', 'memory']));
+  const used = Number(m.get('used_memory'));
+  const rss = Number(m.get('used_memory_rss'));
+  if (s.kind !== 'rivulet') return { used, rss, live: used };
+  const seen = s.output().length;
+  s.signal('SIGUSR2');
+  for (let i = 0; i < 500; i++) {
+    const line = /MEMPROBE (\{.*\})/.exec(s.output().slice(seen));
+    if (line) {
+      const p = JSON.parse(line[1]) as { gc: boolean; heapUsed: number; external: number };
+      if (!p.gc) throw new WorkloadError('memprobe ran without --expose-gc');
+      return { used, rss, live: p.heapUsed + p.external };
+    }
+    await sleep(10);
+  }
+  throw new WorkloadError('memprobe did not answer');
 }
 
 /**
@@ -238,23 +265,26 @@ async function memoryInfo(port: number): Promise<{ used: number; rss: number }> 
  * fields: MEMORY USAGE (SAMPLES 0 = exact), used_memory growth and RSS growth.
  */
 export async function memoryPerEntry(kind: Kind, sz: Sizes, shape: 'fv' | 'f4', onStart: StartListener): Promise<Figures> {
-  return withServer(kind, {}, onStart, async (s) => {
+  const probe = kind === 'rivulet' ? { nodeFlags: ['--expose-gc', '--import', MEMPROBE] } : {};
+  return withServer(kind, probe, null, async (s) => {
     const n = sz.memoryEntries;
     const key = `bench:mem:${shape}`;
     // ~50-byte values; __rand_int__ (with -r) makes each value different, as real data is.
     const v50 = (tag: string) => `${tag}-__rand_int__-${'x'.repeat(50 - tag.length - 14)}`;
     const fields = shape === 'fv' ? ['f', 'v'] : ['name', v50('n'), 'email', v50('e'), 'payload', v50('p'), 'source', v50('s')];
     await sleep(200);
-    const before = await memoryInfo(s.port);
+    const before = await memorySnapshot(s);
     await redisBenchmark(s.port, { clients: 50, requests: n, pipeline: 64, randomRange: 1_000_000_000, command: ['XADD', key, '*', ...fields] });
     await expectLength(s.port, key, n, 'memory fill');
     await sleep(1000); // let a lazy sweeper / allocator settle a little
-    const after = await memoryInfo(s.port);
+    const after = await memorySnapshot(s);
     const usage = (await cmd(s.port, ['MEMORY', 'USAGE', key, 'SAMPLES', '0'])) as number;
+    const len = await xlen(s.port, key);
     return {
-      [`mem_${shape}_usage`]: usage / n,
-      [`mem_${shape}_used`]: (after.used - before.used) / n,
-      [`mem_${shape}_rss`]: (after.rss - before.rss) / n,
+      [`mem_${shape}_usage`]: usage / len,
+      [`mem_${shape}_live`]: (after.live - before.live) / len,
+      [`mem_${shape}_used`]: (after.used - before.used) / len,
+      [`mem_${shape}_rss`]: (after.rss - before.rss) / len,
     };
   });
 }
