@@ -90,9 +90,13 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   let pongMs = -1;
   let readyMs = -1;
   while (readyMs < 0) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${kind} exited during start-up:\n${out.slice(-2000)}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${kind} exited during start-up:\n${out.slice(-2000)}`);
+    }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
+      if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
       throw new Error(`${kind} did not answer PING in time:\n${out.slice(-2000)}`);
     }
     let c: RespClient | null = null;
