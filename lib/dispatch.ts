@@ -118,7 +118,7 @@ export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffe
   const mark = c.reply.mark();
   const dirtyBefore = server.dirty;
   server.beginPropagation(c, argv);
-  const t0 = process.hrtime.bigint();
+  const t0 = performance.now();
   let failed = false;
   try {
     spec.handler!(c, argv);
@@ -135,7 +135,7 @@ export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffe
       server.stats.recordError('ERR', fullName, false);
     }
   }
-  const usec = Number(process.hrtime.bigint() - t0) / 1000;
+  const usec = (performance.now() - t0) * 1000;
   server.stats.recordCall(fullName, usec);
   server.endPropagation(server.dirty !== dirtyBefore && !failed);
 }

@@ -119,6 +119,11 @@ export class Server implements KeyspaceHooks {
   }
 
   // ---- propagation (AOF) ----
+  /** Whether effects are logged anywhere: commands skip building propagation records when not. */
+  get propagating(): boolean {
+    return this.aof !== null;
+  }
+
   beginPropagation(c: Client, argv: Buffer[]): void {
     this.propClient = c;
     this.propArgv = argv;
@@ -205,7 +210,9 @@ export class Server implements KeyspaceHooks {
   }
 
   usedMemory(): number {
-    return process.memoryUsage().heapUsed;
+    // Stream chunks live in Buffers outside the V8 heap: count them too.
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
   }
 
   writeToClient(c: Client, data: Buffer): void {

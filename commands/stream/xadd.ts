@@ -77,12 +77,12 @@ export const xadd: CommandSpec = {
     if (a.strategy !== TrimStrategy.None) {
       if (s.trim(a) > 0) c.server.notify('t', 'xtrim', k, c.db.id);
       // A `~` trim depends on chunk boundaries: log it as the exact trim it turned out to be.
-      if (a.approx) threshold = s.achievedThreshold(a);
+      if (a.approx && c.server.propagating) threshold = s.achievedThreshold(a);
     }
     if (existing !== null) c.db.touch(k);
     // `*` and `ms-*` are logged as the ID chosen, so a replay adds the same entry.
     const chosenId = !a.idGiven || !a.seqGiven ? idText : null;
-    if (threshold !== null || chosenId !== null) c.server.propagateAs(rewriteForPropagation(argv, a, threshold, chosenId));
+    if (c.server.propagating && (threshold !== null || chosenId !== null)) c.server.propagateAs(rewriteForPropagation(argv, a, threshold, chosenId));
   },
 };
 

@@ -80,7 +80,7 @@ function resolveGroups(c: Client, req: ReadRequest): { streams: Stream[]; groups
  * anything. Group changes are applied; the commands to propagate are pushed
  * onto `prop`.
  */
-function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][]): boolean {
+function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][] | null): boolean {
   const now = Date.now();
   const server = c.server;
   const { r, keyArgs } = req;
@@ -104,7 +104,7 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
       consumer = g.createConsumer(req.consumerName, now)!;
       server.dirty++;
       server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
-      if (r.noAck) prop.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
+      if (r.noAck) prop?.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
     }
     consumer.seenTime = now;
     if (from === null) continue;
@@ -156,7 +156,8 @@ function deliverNew(
   now: number,
   keyArg: Buffer,
   groupArg: Buffer,
-  prop: Buffer[][],
+  /** Where the effects to log go; null when nothing is logged (no AOF), so none are built. */
+  prop: Buffer[][] | null,
   out: Served,
 ): number {
   s.log.range(from, MAX_ID, false, r.count, (id, fields) => {
@@ -185,11 +186,11 @@ function deliverNew(
       delivered = pe;
     }
     consumer.activeTime = now;
-    prop.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(id), delivered, g));
+    prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(id), delivered, g));
     queued++;
   }
   if (moved) {
-    prop.push(setidPropagation(keyArg, groupArg, g));
+    prop?.push(setidPropagation(keyArg, groupArg, g));
     queued++;
   }
   return queued;
@@ -242,9 +243,9 @@ export const xreadgroup: CommandSpec = {
     const { streams, groups } = resolveGroups(c, req);
     // The effects are propagated as XCLAIM/XGROUP commands, never as the read itself.
     c.server.suppressPropagation();
-    const prop: Buffer[][] = [];
+    const prop: Buffer[][] | null = c.server.propagating ? [] : null;
     const done = attempt(c, req, streams, groups, prop);
-    if (prop.length > 0) c.server.propagateAs(...prop);
+    if (prop !== null && prop.length > 0) c.server.propagateAs(...prop);
     if (done) return;
     if (r.blockUntil === -1 || mayNotBlock(c)) {
       c.reply.nullArray();
@@ -262,7 +263,7 @@ export const xreadgroup: CommandSpec = {
           return true;
         }
         const mark = c.reply.mark();
-        const wakeProp: Buffer[][] = [];
+        const wakeProp: Buffer[][] | null = c.server.propagating ? [] : null;
         try {
           const resolved = resolveGroups(c, req);
           const ok = attempt(c, req, resolved.streams, resolved.groups, wakeProp);
@@ -275,7 +276,7 @@ export const xreadgroup: CommandSpec = {
           return true;
         } finally {
           // Served after another client's command: log the effects on their own.
-          if (wakeProp.length > 0) c.server.propagate(state.db.id, wakeProp);
+          if (wakeProp !== null && wakeProp.length > 0) c.server.propagate(state.db.id, wakeProp);
         }
       },
       onTimeout(): void {
