@@ -75,6 +75,8 @@ export class Server implements KeyspaceHooks {
   configFile: string | undefined;
   /** Called after SHUTDOWN has closed the server (the CLI exits the process; embedded servers just stop). */
   onShutdown: (() => void) | null = null;
+  /** DEBUG SET-ACTIVE-EXPIRE: when false, keys expire only when accessed. */
+  activeExpireEnabled = true;
   /** Set while loading data at start-up: INFO reports loading:1. */
   loading = false;
   private listeners: net.Server[] = [];
@@ -372,7 +374,7 @@ export class Server implements KeyspaceHooks {
 
   private serverCron(): void {
     const budget = 25 / Math.max(1, this.config.int('hz'));
-    for (const db of this.dbs) db.activeExpire(budget);
+    if (this.activeExpireEnabled) for (const db of this.dbs) db.activeExpire(budget);
     this.blocking.serveReadyKeys();
     const timeout = this.config.int('timeout');
     if (timeout > 0) {

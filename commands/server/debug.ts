@@ -18,6 +18,9 @@ const HELP = [
   'RELOAD [option ...]',
   '    Serialize the dataset and reload it in memory (rivulet has no RDB: the round trip goes',
   '    through the same commands an AOF rewrite writes).',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the',
+  '    Redis behavior). Setting it to 1 reenables back the default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'HELP',
@@ -66,6 +69,10 @@ export const debug: CommandSpec = {
       // strtod semantics: garbage reads as 0.
       const secs = parseFloat(argv[2].toString());
       blockFor(Number.isFinite(secs) ? secs * 1000 : 0);
+      c.reply.ok();
+    } else if (sub === 'set-active-expire' && argv.length === 3) {
+      // Tests use this to make lazy-expiry behaviour deterministic, as Redis's own test suite does.
+      c.server.activeExpireEnabled = argv[2].toString() !== '0';
       c.reply.ok();
     } else if (sub === 'reload') {
       for (let i = 2; i < argv.length; i++) {
