@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from './client.js';
 import { Config } from './config.js';
 import type { CommandSpec } from './command.js';
@@ -18,6 +19,7 @@ import * as E from './errors.js';
 import { ReplyError } from './errors.js';
 import { Stats } from './stats.js';
 import { VERSION, REDIS_VERSION } from './version.js';
+import { strerror } from './persistence/writer.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -281,11 +283,13 @@ export class Server implements KeyspaceHooks {
       try {
         // No chdir, unlike redis-server: an embedded server must not move its host process.
         fs.mkdirSync(dir, { recursive: true });
-        fs.accessSync(dir, fs.constants.W_OK);
+        fs.accessSync(dir, fs.constants.X_OK);
       } catch (err) {
-        throw new Error(`Can't chdir to '${dir}': ${(err as Error).message}`);
+        throw new Error(`Can't chdir to '${dir}': ${strerror(err)}`);
       }
     }
+    // Only the AOF writes to dir: without it a read-only dir is fine, as for redis-server.
+    if (this.config.bool('appendonly')) probeWritable(dir === '' ? '.' : dir);
     this.log('notice', `rivulet ${VERSION} (Redis ${REDIS_VERSION} compatible) starting, pid=${process.pid}`);
     for (const p of this.plugins) await p.start?.(this);
     await this.listen();
@@ -338,7 +342,7 @@ export class Server implements KeyspaceHooks {
   }
 
   private accept(sock: net.Socket): void {
-    this.stats.connectionsReceived++;
+    // Refused connections count only in rejected_connections, as in Redis (stat_numconnections is bumped after the checks).
     if (this.clients.size >= this.config.int('maxclients')) {
       this.stats.rejectedConnections++;
       sock.end('-' + E.MAX_CLIENTS.message + '\r\n');
@@ -349,6 +353,7 @@ export class Server implements KeyspaceHooks {
       sock.end('-' + PROTECTED_MODE_DENIED + '\r\n');
       return;
     }
+    this.stats.connectionsReceived++;
     sock.setNoDelay(true);
     const c = new Client(this, sock, this.nextClientId++);
     this.clients.set(c.id, c);
@@ -437,10 +442,33 @@ function describe(e: NodeJS.ErrnoException): string {
   return e.message;
 }
 
+/**
+ * Refuses to start when the data directory cannot take a write: a full disk
+ * or a read-only mount found now is a clear start-up error, rather than a
+ * server that comes up and answers every write with MISCONF. Writes, fsyncs
+ * and removes a small probe file; throws an Error naming the directory and
+ * the cause (strerror text).
+ */
+function probeWritable(dir: string): void {
+  const probe = path.join(dir, `.rivulet-probe-${process.pid}`);
+  let fd = -1;
+  try {
+    fd = fs.openSync(probe, 'w', 0o600);
+    fs.writeSync(fd, Buffer.alloc(4096));
+    fs.fsyncSync(fd);
+  } catch (err) {
+    throw new Error(`The data directory '${path.resolve(dir)}' is not writable: ${strerror(err)}`);
+  } finally {
+    if (fd !== -1) fs.closeSync(fd);
+    fs.rmSync(probe, { force: true });
+  }
+}
+
 function isLoopback(addr: string | undefined): boolean {
   if (!addr) return true; // unix sockets
   return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
+/** Redis's text word for word, its "Setup a an" typo included (networking.c, 7.0 to 7.4): clients may match on it. */
 export const PROTECTED_MODE_DENIED =
-  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
