@@ -10,6 +10,10 @@
 
 const CRLF = '\r\n';
 const INITIAL = 16 * 1024;
+/** Room for a type byte, a sign, the 16 digits of any safe integer and CRLF. */
+const HEADER_MAX = 20;
+/** Strings and Buffers shorter than this are copied with a byte loop: cheaper than a call into Buffer.write/copy. */
+const SMALL = 32;
 /** After a flush, a buffer that grew past this is dropped so one huge reply does not pin memory. */
 const KEEP_MAX = 1024 * 1024;
 
@@ -58,19 +62,64 @@ export class ReplyWriter {
 
   /** Appends an ASCII/latin1 string as raw bytes. */
   private ascii(s: string): void {
-    this.ensure(s.length);
-    this.len += this.buf.write(s, this.len, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    if (n < SMALL) {
+      const buf = this.buf;
+      let p = this.len;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.len = p;
+    } else {
+      this.len += this.buf.write(s, this.len, 'latin1');
+    }
   }
 
   raw(b: Buffer): void {
     this.ensure(b.length);
-    b.copy(this.buf, this.len);
-    this.len += b.length;
+    this.len = copyInto(b, this.buf, this.len);
+  }
+
+  /**
+   * Writes a `<type><n>\r\n` header (`*3`, `$5`, `:42`) with the digits
+   * written straight into the buffer: no string is built. `n` must be a safe
+   * integer (every length and count is).
+   */
+  private header(type: number, n: number): void {
+    this.ensure(HEADER_MAX);
+    const buf = this.buf;
+    let p = this.len;
+    buf[p++] = type;
+    if (n < 0) {
+      buf[p++] = 45; // '-'
+      n = -n;
+    }
+    if (n < 10) {
+      buf[p++] = 48 + n;
+    } else {
+      p = writeDigits(buf, p, n);
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.len = p;
+  }
+
+  private crlf(): void {
+    this.ensure(2);
+    this.buf[this.len++] = 13;
+    this.buf[this.len++] = 10;
   }
 
   // ---- simple types ----------------------------------------------------------
   ok(): void {
-    this.ascii('+OK\r\n');
+    this.ensure(5);
+    const buf = this.buf;
+    const p = this.len;
+    buf[p] = 43; // '+OK\r\n'
+    buf[p + 1] = 79;
+    buf[p + 2] = 75;
+    buf[p + 3] = 13;
+    buf[p + 4] = 10;
+    this.len = p + 5;
   }
 
   simple(s: string): void {
@@ -83,25 +132,28 @@ export class ReplyWriter {
   }
 
   int(n: number | bigint): void {
-    this.ascii(':' + n + CRLF);
+    if (typeof n === 'number' && Number.isSafeInteger(n)) this.header(58 /* ':' */, n);
+    else this.ascii(':' + n + CRLF);
   }
 
   /** Binary-safe bulk string. Strings are encoded as UTF-8. */
   bulk(v: Buffer | string): void {
     if (typeof v === 'string') {
+      if (v.length < SMALL && isAscii(v)) {
+        this.bulkLatin1(v);
+        return;
+      }
       const n = Buffer.byteLength(v);
-      this.ascii('$' + n + CRLF);
+      this.header(36 /* '$' */, n);
       this.ensure(n + 2);
       this.len += this.buf.write(v, this.len, 'utf8');
-      this.ascii(CRLF);
+      this.crlf();
       return;
     }
-    this.ascii('$' + v.length + CRLF);
+    this.header(36 /* '$' */, v.length);
     this.ensure(v.length + 2);
-    v.copy(this.buf, this.len);
-    this.len += v.length;
-    this.buf[this.len++] = 13;
-    this.buf[this.len++] = 10;
+    this.len = copyInto(v, this.buf, this.len);
+    this.crlf();
   }
 
   /** Bulk string, or null for null. */
@@ -112,7 +164,27 @@ export class ReplyWriter {
 
   /** A bulk string whose bytes are latin1 (binary-safe key strings). */
   bulkLatin1(s: string): void {
-    this.ascii('$' + s.length + CRLF + s + CRLF);
+    this.header(36 /* '$' */, s.length);
+    this.ascii(s);
+    this.crlf();
+  }
+
+  /**
+   * The bulk string `<a>-<b>` of two non-negative safe integers (a stream ID),
+   * written digit by digit without building a string.
+   */
+  bulkDecimalPair(a: number, b: number): void {
+    const na = digitCount(a);
+    const nb = digitCount(b);
+    this.header(36 /* '$' */, na + nb + 1);
+    this.ensure(na + nb + 3);
+    const buf = this.buf;
+    let p = writeDigits(buf, this.len, a);
+    buf[p++] = 45; // '-'
+    p = writeDigits(buf, p, b);
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.len = p;
   }
 
   /** The null bulk string: `$-1` in RESP2, `_` in RESP3. */
@@ -126,22 +198,23 @@ export class ReplyWriter {
   }
 
   array(n: number): void {
-    this.ascii('*' + n + CRLF);
+    this.header(42 /* '*' */, n);
   }
 
   /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
   map(n: number): void {
-    this.ascii(this.proto === Proto.RESP3 ? '%' + n + CRLF : '*' + 2 * n + CRLF);
+    if (this.proto === Proto.RESP3) this.header(37 /* '%' */, n);
+    else this.header(42 /* '*' */, 2 * n);
   }
 
   /** A set of n members: `~n` in RESP3, an array in RESP2. */
   set(n: number): void {
-    this.ascii(this.proto === Proto.RESP3 ? '~' + n + CRLF : '*' + n + CRLF);
+    this.header(this.proto === Proto.RESP3 ? 126 /* '~' */ : 42 /* '*' */, n);
   }
 
   /** An out-of-band push of n elements: `>n` in RESP3, an array in RESP2 (pub/sub messages). */
   push(n: number): void {
-    this.ascii(this.proto === Proto.RESP3 ? '>' + n + CRLF : '*' + n + CRLF);
+    this.header(this.proto === Proto.RESP3 ? 62 /* '>' */ : 42 /* '*' */, n);
   }
 
   /** A double: `,` in RESP3; a bulk string in RESP2, formatted as Redis does (%.17g). */
@@ -174,6 +247,50 @@ export class ReplyWriter {
     this.array(items.length);
     for (const it of items) this.bulk(it);
   }
+}
+
+/**
+ * Writes the decimal digits of a non-negative safe integer at p; returns the
+ * offset after them. Digits are produced least significant first, so count
+ * them first and fill from the right.
+ */
+function writeDigits(buf: Buffer, p: number, n: number): number {
+  let q = p + digitCount(n);
+  const end = q;
+  while (n >= 10) {
+    const next = Math.floor(n / 10);
+    buf[--q] = 48 + (n - next * 10);
+    n = next;
+  }
+  buf[--q] = 48 + n;
+  return end;
+}
+
+/** Number of decimal digits of a non-negative safe integer. */
+function digitCount(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
+}
+
+/** Copies src into dst at p (a byte loop for small sources); returns p + src.length. */
+function copyInto(src: Buffer, dst: Buffer, p: number): number {
+  const n = src.length;
+  if (n < SMALL) {
+    for (let i = 0; i < n; i++) dst[p + i] = src[i];
+  } else {
+    src.copy(dst, p);
+  }
+  return p + n;
+}
+
+/** True when every character is 7-bit, so UTF-8 and latin1 bytes coincide. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 /** Formats a double the way Redis's RESP3 double / RESP2 reply does (inf, -inf, nan, shortest round-trip). */

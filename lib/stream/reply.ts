@@ -8,16 +8,18 @@ import type { Client } from '../client.js';
 import { type StreamId, formatId } from './id.js';
 import type { Stream } from './stream.js';
 
-/** Writes one stream ID as a bulk string (`ms-seq`). */
+/** Writes one stream ID as a bulk string (`ms-seq`); no string is built unless a half is above 2^53. */
 export function writeId(c: Client, id: StreamId): void {
-  c.reply.bulkLatin1(formatId(id));
+  const { ms, seq } = id;
+  if (typeof ms === 'number' && typeof seq === 'number') c.reply.bulkDecimalPair(ms, seq);
+  else c.reply.bulkLatin1(formatId(id));
 }
 
 /** Writes `[id, [f, v, ...]]`, or `[id, nil]` when `fields` is null (a deleted entry). */
 export function writeEntry(c: Client, id: StreamId, fields: Buffer[] | null): void {
   const r = c.reply;
   r.array(2);
-  r.bulkLatin1(formatId(id));
+  writeId(c, id);
   if (fields === null) {
     r.nullArray();
     return;

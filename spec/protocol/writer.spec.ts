@@ -73,4 +73,46 @@ describe('reply writer', () => {
     expect(out.length).to.equal(5 + '$100000\r\n'.length + 100_000 + 2);
     expect(w.size).to.equal(0);
   });
+
+  it('integers and headers carry exact decimal digits, from 0 to 2^53-1, negatives and 64-bit bigints', () => {
+    expect(encode(Proto.RESP2, (w) => w.int(0))).to.equal(':0\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(9))).to.equal(':9\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(10))).to.equal(':10\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(-1))).to.equal(':-1\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(-1234567))).to.equal(':-1234567\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(9007199254740991))).to.equal(':9007199254740991\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(-9007199254740991))).to.equal(':-9007199254740991\r\n');
+    expect(encode(Proto.RESP2, (w) => w.int(18446744073709551615n))).to.equal(':18446744073709551615\r\n');
+    expect(encode(Proto.RESP2, (w) => w.array(100))).to.equal('*100\r\n');
+    expect(encode(Proto.RESP2, (w) => w.map(5))).to.equal('*10\r\n');
+  });
+
+  it('bulk strings: short ASCII, non-ASCII UTF-8 (length in bytes), latin1 keys and Buffers of every size', () => {
+    expect(encode(Proto.RESP2, (w) => w.bulk('hello'))).to.equal('$5\r\nhello\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulk(''))).to.equal('$0\r\n\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulk('é'))).to.equal('$2\r\n' + Buffer.from('é').toString('latin1') + '\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulkLatin1('\xff\x00k'))).to.equal('$3\r\n\xff\x00k\r\n');
+    const long = 'x'.repeat(40);
+    expect(encode(Proto.RESP2, (w) => w.bulkLatin1(long))).to.equal(`$40\r\n${long}\r\n`);
+    expect(encode(Proto.RESP2, (w) => w.bulk(Buffer.from([0, 255, 13, 10])))).to.equal('$4\r\n\x00\xff\r\n\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulk(Buffer.from(long)))).to.equal(`$40\r\n${long}\r\n`);
+  });
+
+  it('a stream ID is written as the bulk string ms-seq', () => {
+    expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(0, 0))).to.equal('$3\r\n0-0\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(1700000000123, 45))).to.equal('$16\r\n1700000000123-45\r\n');
+    expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(9007199254740991, 10))).to.equal('$19\r\n9007199254740991-10\r\n');
+  });
+
+  it('many small writes grow the buffer without losing or reordering bytes', () => {
+    const w = new ReplyWriter();
+    let expected = '';
+    for (let i = 0; i < 5000; i++) {
+      w.array(2);
+      w.bulkDecimalPair(i, i * 7);
+      w.int(i * 1000003);
+      expected += `*2\r\n$${`${i}-${i * 7}`.length}\r\n${i}-${i * 7}\r\n:${i * 1000003}\r\n`;
+    }
+    expect(w.take().toString('latin1')).to.equal(expected);
+  });
 });
