@@ -101,9 +101,7 @@ export class RequestParser {
         }
         if (this.buf.length - this.pos < this.bulkLen + 2) return null;
         const end = this.pos + this.bulkLen;
-        // Copy small arguments: a view would keep the whole read chunk alive
-        // for as long as the argument lives (e.g. as a stored value).
-        this.argv.push(Buffer.from(this.buf.subarray(this.pos, end)));
+        this.argv.push(copyArg(this.buf, this.pos, end));
         this.pos = end + 2; // Redis does not check that \r\n follows the payload
         this.bulkLen = -1;
         this.remaining--;
@@ -145,6 +143,23 @@ export class RequestParser {
     if (args === null) throw protocolError('unbalanced quotes in request');
     return args;
   }
+}
+
+/**
+ * Copies buf[start, end) into a Buffer of its own: a view would keep the
+ * whole read chunk alive for as long as the argument lives (e.g. as a stored
+ * value). One allocation (small sizes come from Node's pool) and one copy;
+ * short arguments are copied with a byte loop, cheaper than a call into copy().
+ */
+function copyArg(buf: Buffer, start: number, end: number): Buffer {
+  const len = end - start;
+  const out = Buffer.allocUnsafe(len);
+  if (len < 32) {
+    for (let i = 0; i < len; i++) out[i] = buf[start + i];
+  } else {
+    buf.copy(out, 0, start, end);
+  }
+  return out;
 }
 
 /** Thrown when the query buffer grows past client-query-buffer-limit. */
