@@ -199,3 +199,19 @@ export const SHUTDOWN_ERRORS = e('ERR Errors trying to SHUTDOWN. Check logs.');
 export const DEBUG_RELOAD_OPTIONS = e('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
 export const DEBUG_RELOAD_FAILED = e('ERR Error trying to load the RDB dump, check server logs.');
 export const DEBUG_LOADAOF_FAILED = e('ERR Error trying to load the AOF files, check server logs.');
+
+// ---- Redis 8 stream features (issue 9): XDELEX, XACKDEL, CLAIM, IDMP, XCFGSET, XNACK, MAXCOUNT/MAXSIZE ----
+// Texts marked "(rivulet wording)" were not found in Redis's documentation; see /work/notes/redis8-facts.md.
+export const NUMIDS_NOT_POSITIVE = e('ERR Number of IDs must be a positive integer');
+export const NUMIDS_MISMATCH = e('ERR The `numids` parameter must match the number of arguments');
+export const XCLAIM_OPTION_MIN_IDLE = e('ERR Invalid min-idle-time argument for XREADGROUP CLAIM'); // (rivulet wording)
+export const IDMP_NEEDS_AUTO_ID = e('ERR IDMP and IDMPAUTO can only be used with auto-generated IDs'); // (rivulet wording)
+export const IDMP_EMPTY = e('ERR IDMP producer-id and idempotent-id must not be empty'); // (rivulet wording)
+export const XCFGSET_INVALID_DURATION = e('ERR invalid duration');
+export const XCFGSET_INVALID_MAXSIZE = e('ERR invalid maxsize');
+export const XIDMPRECORD_NO_ENTRY = e('ERR the stream ID refers to a non-existent or deleted entry'); // (rivulet wording)
+export const XIDMPRECORD_CONFLICT = e('ERR the pid/iid pair already maps to a different stream ID'); // (rivulet wording)
+export const XNACK_RETRYCOUNT = e('ERR Invalid RETRYCOUNT option argument for XNACK'); // (rivulet wording)
+export const MAXCOUNT_NOT_POSITIVE = e('ERR MAXCOUNT must be a positive integer');
+export const MAXSIZE_NOT_POSITIVE = e('ERR MAXSIZE must be a positive integer');
+export const MAXCOUNT_BELOW_COUNT = e('ERR MAXCOUNT must be greater than or equal to COUNT'); // (rivulet wording)

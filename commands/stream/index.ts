@@ -15,6 +15,9 @@ import { xpending } from './xpending.js';
 import { xclaim } from './xclaim.js';
 import { xautoclaim } from './xautoclaim.js';
 import { xinfo } from './xinfo.js';
+// Redis 8 additions (issue 9).
+import { xdelex } from './xdelex.js';
+import { xackdel } from './xackdel.js';
 
 export const streamCommands: CommandSpec[] = [
   xadd,
@@ -32,4 +35,6 @@ export const streamCommands: CommandSpec[] = [
   xclaim,
   xautoclaim,
   xinfo,
+  xdelex,
+  xackdel,
 ];

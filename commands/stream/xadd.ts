@@ -1,5 +1,5 @@
 /**
- * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
+ * XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
@@ -9,6 +9,7 @@ import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib
 import { formatId, isZeroId } from '../../lib/stream/id.js';
 import { Stream, chunkLimits, getOrCreateStream, getStream } from '../../lib/stream/stream.js';
 import { trimArguments } from './xtrim.js';
+import { refPolicyArgument } from './refpolicy.js';
 
 /** Redis refuses an entry whose fields and values total more than this (STREAM_LISTPACK_MAX_SIZE). */
 const MAX_ENTRY_BYTES = 2 ** 30;
@@ -37,10 +38,12 @@ export const xadd: CommandSpec = {
   history: [
     ['6.2.0', 'Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.'],
     ['7.0.0', 'Added support for the `<ms>-*` explicit ID form.'],
+    ['8.2.0', 'Added the `KEEPREF`, `DELREF` and `ACKED` options.'],
   ],
   arguments: [
     key('key'),
     token('NOMKSTREAM', { name: 'nomkstream', since: '6.2.0', optional: true }),
+    refPolicyArgument({ since: '8.2.0' }),
     block('trim', trimArguments, { optional: true }),
     oneof('id_or_auto', [token('*', { name: 'auto_id' }), arg('id', 'string')]),
     block('field_value', [arg('field', 'string'), arg('value', 'string')], { multiple: true }),

@@ -1,11 +1,12 @@
 /**
- * XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
+ * XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]
  */
 import type { ArgSpec, CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
 import { keyOf } from '../../lib/keyspace.js';
 import { parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
 import { getStream } from '../../lib/stream/stream.js';
+import { refPolicyArgument } from './refpolicy.js';
 
 /** The trim block's arguments, shared with XADD's docs. */
 export const trimArguments: ArgSpec[] = [
@@ -30,8 +31,11 @@ export const xtrim: CommandSpec = {
   group: 'stream',
   complexity:
     'O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.',
-  history: [['6.2.0', 'Added the `MINID` trimming strategy and the `LIMIT` option.']],
-  arguments: [key('key'), block('trim', trimArguments)],
+  history: [
+    ['6.2.0', 'Added the `MINID` trimming strategy and the `LIMIT` option.'],
+    ['8.2.0', 'Added the `KEEPREF`, `DELREF` and `ACKED` options.'],
+  ],
+  arguments: [key('key'), block('trim', [...trimArguments, refPolicyArgument({ since: '8.2.0' })])],
   handler(c, argv) {
     const a = parseAddTrimArgs(argv, false, c.server.config.int('stream-node-max-entries'), c.server.loading);
     const k = keyOf(argv[1]);

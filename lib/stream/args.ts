@@ -4,7 +4,9 @@
  *
  * - stream IDs as arguments: strict (`XDEL`, `XSETID`, `MINID`, XREAD IDs),
  *   XADD's (`ms-seq`, `ms-*`), and range bounds (`-`, `+`, `ms`, `(ms-seq`);
- * - trim options `MAXLEN|MINID [=|~] threshold [LIMIT count]` (XADD, XTRIM);
+ * - trim options `[KEEPREF|DELREF|ACKED] MAXLEN|MINID [=|~] threshold [LIMIT count]`
+ *   (XADD, XTRIM; the reference policies are Redis 8.2's);
+ * - the `IDS numids id [id ...]` block (XDELEX, XACKDEL, XNACK: Redis 8.2/8.8);
  * - read options `[COUNT n] [BLOCK ms] [NOACK] [GROUP g c] STREAMS key... id...`
  *   (XREAD, XREADGROUP) and the special read IDs `$`, `+`, `>`.
  *
@@ -177,8 +179,49 @@ export const enum TrimStrategy {
   MinId = 2,
 }
 
+/**
+ * What a deletion or trim does about consumer-group references (Redis 8.2):
+ * KEEPREF leaves PEL entries dangling (XDEL's behaviour, the default),
+ * DELREF removes them from every group's PEL, ACKED deletes only entries
+ * every group has delivered and acknowledged.
+ */
+export const enum RefPolicy {
+  KeepRef = 0,
+  DelRef = 1,
+  Acked = 2,
+}
+
+/** The policy a KEEPREF/DELREF/ACKED token names, or null when the argument is none of them. */
+export function refPolicyArg(b: Buffer): RefPolicy | null {
+  if (isKw(b, 'keepref')) return RefPolicy.KeepRef;
+  if (isKw(b, 'delref')) return RefPolicy.DelRef;
+  if (isKw(b, 'acked')) return RefPolicy.Acked;
+  return null;
+}
+
+/**
+ * `IDS numids id [id ...]` at argv[at] (argv[at] is the IDS token): the IDs
+ * (strict, missing sequence 0) and the index after the block. numids must be
+ * a positive integer ("Number of IDs must be a positive integer") not larger
+ * than the arguments left ("The `numids` parameter must match ..."); callers
+ * that allow nothing after the block check `next === argv.length` themselves.
+ */
+export function idsBlockArg(argv: Buffer[], at: number): { ids: StreamId[]; next: number } {
+  if (at + 1 >= argv.length) throw E.SYNTAX;
+  const v = parseInt64(argv[at + 1]);
+  if (v === null || v <= 0) throw E.NUMIDS_NOT_POSITIVE;
+  const first = at + 2;
+  if (BigInt(v) > BigInt(argv.length - first)) throw E.NUMIDS_MISMATCH;
+  const n = Number(v);
+  const ids = new Array<StreamId>(n);
+  for (let i = 0; i < n; i++) ids[i] = strictIdArg(argv[first + i]);
+  return { ids, next: first + n };
+}
+
 export interface AddTrimArgs {
   strategy: TrimStrategy;
+  /** KEEPREF (default), DELREF or ACKED: what trimming does about consumer-group references. */
+  refPolicy: RefPolicy;
   /** `~` given: trim whole chunks only (and at most `limit` entries). */
   approx: boolean;
   /** MAXLEN threshold (a count; values above 2^53 lose nothing that matters, they exceed any length). */
@@ -211,6 +254,7 @@ export interface AddTrimArgs {
 export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: number, fromLoader = false): AddTrimArgs {
   const a: AddTrimArgs = {
     strategy: TrimStrategy.None,
+    refPolicy: RefPolicy.KeepRef,
     approx: false,
     maxLen: 0,
     minId: { ms: 0, seq: 0 },
@@ -264,6 +308,8 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       i++;
     } else if (xadd && isKw(opt, 'nomkstream')) {
       a.noMkStream = true;
+    } else if (refPolicyArg(opt) !== null) {
+      a.refPolicy = refPolicyArg(opt)!;
     } else if (xadd) {
       const p = xaddIdArg(opt);
       a.id = p.id;

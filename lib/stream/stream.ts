@@ -16,8 +16,8 @@ import type { TypedValue } from '../keyspace.js';
 import type { Client } from '../client.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
-import { type StreamId, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, formatId } from './id.js';
-import { type AddTrimArgs, TrimStrategy } from './args.js';
+import { type StreamId, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId } from './id.js';
+import { type AddTrimArgs, TrimStrategy, RefPolicy } from './args.js';
 import type { ConsumerGroup } from './group.js';
 
 export class Stream implements TypedValue {
@@ -103,9 +103,94 @@ export class Stream implements TypedValue {
    * were removed. Does not touch maxDeletedId. O(entries removed + chunks).
    */
   trim(a: AddTrimArgs): number {
+    // "If there are no consumer groups, these arguments have no effect" (Redis 8.2 XADD/XTRIM).
+    if (a.refPolicy === RefPolicy.KeepRef || this.groups.size === 0) return this.trimLog(a);
+    if (a.refPolicy === RefPolicy.Acked) return this.trimAcked(a);
+    // DELREF: trim, then drop the groups' references to the removed head range.
+    const before = this.firstEntryId();
+    const lastBefore = this.lastEntryId();
+    const removed = this.trimLog(a);
+    if (removed > 0 && before !== null) {
+      const after = this.firstEntryId();
+      const end = after === null ? lastBefore! : prevId(after);
+      if (end !== null) this.deleteRefsInRange(before, end);
+    }
+    return removed;
+  }
+
+  private trimLog(a: AddTrimArgs): number {
     if (a.strategy === TrimStrategy.MaxLen) return this.log.trimMaxLen(a.maxLen, a.approx, a.limit);
     if (a.strategy === TrimStrategy.MinId) return this.log.trimMinId(a.minId, a.approx, a.limit);
     return 0;
+  }
+
+  /**
+   * ACKED trimming: removes only a head of entries every group has delivered
+   * and acknowledged, so it stops at the first referenced entry even when the
+   * threshold asks for more. O(entries removed + groups).
+   */
+  private trimAcked(a: AddTrimArgs): number {
+    const ref = this.firstReferencedId();
+    if (ref === null) return this.trimLog(a);
+    if (a.strategy === TrimStrategy.MinId) {
+      const bound = compareIds(ref, a.minId) < 0 ? ref : a.minId;
+      return this.log.trimMinId(bound, a.approx, a.limit);
+    }
+    if (a.strategy !== TrimStrategy.MaxLen) return 0;
+    const excess = this.length - a.maxLen;
+    const lastFree = prevId(ref);
+    if (excess <= 0 || lastFree === null) return 0;
+    // How many of the entries MAXLEN would remove are unreferenced (they form a head: all below `ref`).
+    const free = this.log.range(MIN_ID, lastFree, false, excess, () => true);
+    if (free === 0) return 0;
+    return this.log.trimMaxLen(this.length - free, a.approx, a.limit);
+  }
+
+  /**
+   * The smallest ID some group still references: its first pending entry, or
+   * the first ID above its last-delivered ID (not yet delivered). null when no
+   * group references anything (or there are no groups). O(groups).
+   */
+  firstReferencedId(): StreamId | null {
+    let min: StreamId | null = null;
+    for (const g of this.groups.values()) {
+      const pe = g.pel.first();
+      if (pe !== undefined && (min === null || compareIds(pe.id, min) < 0)) min = pe.id;
+      const undelivered = nextId(g.lastId);
+      if (undelivered !== null && (min === null || compareIds(undelivered, min) < 0)) min = undelivered;
+    }
+    return min;
+  }
+
+  /**
+   * Is the entry still referenced by a consumer group (Redis 8.2 ACKED rule):
+   * some group has not delivered it yet or has it pending? With no groups at
+   * all it counts as referenced, as XDELEX ACKED documents ("2 ... also, if
+   * there are no consumer groups"). O(groups · log PEL).
+   */
+  isReferenced(id: StreamId): boolean {
+    if (this.groups.size === 0) return true;
+    for (const g of this.groups.values()) {
+      if (compareIds(id, g.lastId) > 0 || g.pel.get(id) !== undefined) return true;
+    }
+    return false;
+  }
+
+  /** DELREF: removes the entry from every group's PEL (and its owner's). Returns how many PEL entries went. */
+  deleteRefs(id: StreamId): number {
+    let n = 0;
+    for (const g of this.groups.values()) if (g.ack(id) !== undefined) n++;
+    return n;
+  }
+
+  /** Removes every group's pending entries with start <= id <= end. */
+  private deleteRefsInRange(start: StreamId, end: StreamId): void {
+    for (const g of this.groups.values()) {
+      const doomed: StreamId[] = [];
+      const cur = g.pel.seek(start);
+      for (let pe = cur.next(); pe !== null && compareIds(pe.id, end) <= 0; pe = cur.next()) doomed.push(pe.id);
+      for (const id of doomed) g.ack(id);
+    }
   }
 
   /** The threshold that makes an exact trim reproduce the state after this one (see rewriteForPropagation). */

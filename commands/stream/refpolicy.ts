@@ -1,0 +1,70 @@
+/**
+ * Shared by XDELEX and XACKDEL (Redis 8.2): the `[KEEPREF|DELREF|ACKED] IDS
+ * numids id...` tail, its COMMAND DOCS arguments, and the per-ID deletion
+ * under a reference policy.
+ */
+import type { ArgSpec } from '../../lib/command.js';
+import { arg, block, oneof, token } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { RefPolicy, idsBlockArg, isKw, refPolicyArg } from '../../lib/stream/args.js';
+import type { StreamId } from '../../lib/stream/id.js';
+import type { Stream } from '../../lib/stream/stream.js';
+
+/** `KEEPREF | DELREF | ACKED` as COMMAND DOCS describes it (XADD and XTRIM mark it since 8.2.0). */
+export function refPolicyArgument(extra: Partial<ArgSpec> = {}): ArgSpec {
+  return oneof(
+    'condition',
+    [token('KEEPREF', { name: 'keepref' }), token('DELREF', { name: 'delref' }), token('ACKED', { name: 'acked' })],
+    { optional: true, ...extra },
+  );
+}
+
+export const idsArgument: ArgSpec = block('ids', [arg('numids', 'integer'), arg('id', 'string', { multiple: true })], { token: 'IDS' });
+
+/**
+ * Parses `[KEEPREF|DELREF|ACKED]` and `IDS numids id...` from argv[from] on,
+ * in any order (the docs: "The IDS block can be at any position"). Arguments
+ * left over after the IDs mean numids did not match them. Throws Redis's
+ * errors; changes nothing.
+ */
+export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPolicy; ids: StreamId[] } {
+  let policy: RefPolicy | null = null;
+  let ids: StreamId[] | null = null;
+  for (let i = from; i < argv.length; ) {
+    const p = refPolicyArg(argv[i]);
+    if (p !== null && policy === null) {
+      policy = p;
+      i++;
+    } else if (ids === null && isKw(argv[i], 'ids')) {
+      const b = idsBlockArg(argv, i);
+      ids = b.ids;
+      i = b.next;
+    } else if (ids !== null) {
+      throw E.NUMIDS_MISMATCH;
+    } else {
+      throw E.SYNTAX;
+    }
+  }
+  if (ids === null) throw E.SYNTAX;
+  return { policy: policy ?? RefPolicy.KeepRef, ids };
+}
+
+/** Per-ID reply codes (XDELEX, XACKDEL). */
+export const NOT_FOUND = -1;
+export const DELETED = 1;
+export const STILL_REFERENCED = 2;
+
+/**
+ * Deletes one entry under a policy; returns the reply code and counts the
+ * changes (deleted entries + removed PEL references) in `changes.n`.
+ * DELREF removes dangling references even when the entry is gone.
+ */
+export function deleteWithPolicy(s: Stream, id: StreamId, policy: RefPolicy, changes: { n: number; deleted: number }): number {
+  if (policy === RefPolicy.DelRef) changes.n += s.deleteRefs(id);
+  if (!s.log.has(id)) return NOT_FOUND;
+  if (policy === RefPolicy.Acked && s.isReferenced(id)) return STILL_REFERENCED;
+  s.deleteIds([id]);
+  changes.n++;
+  changes.deleted++;
+  return DELETED;
+}

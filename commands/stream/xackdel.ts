@@ -1,0 +1,54 @@
+/**
+ * XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id [id ...]  (Redis 8.2)
+ *
+ * XACK in `group`, then a deletion under the policy. Reply per ID: 1
+ * acknowledged and deleted, 2 acknowledged but kept (ACKED: another group
+ * still references it), -1 no such entry in the stream; a missing key
+ * answers -1 for every ID. A missing group is NOGROUP (not documented; the
+ * wording of XACK's siblings). Logged as sent (deterministic).
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import { arg, key, singleKey } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { getStream } from '../../lib/stream/stream.js';
+import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
+
+export const xackdel: CommandSpec = {
+  name: 'xackdel',
+  arity: -6,
+  flags: ['write', 'fast'],
+  acl: ['write', 'stream', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  keySpecs: [singleKey(1, ['RW', 'update', 'delete'])],
+  summary: 'Acknowledges and conditionally deletes one or multiple entries for a stream consumer group.',
+  since: '8.2.0',
+  group: 'stream',
+  complexity: 'O(1) for each entry ID processed.',
+  arguments: [key('key'), arg('group', 'string'), refPolicyArgument(), idsArgument],
+  handler(c, argv) {
+    const { policy, ids } = parsePolicyAndIds(argv, 3);
+    const k = keyOf(argv[1]);
+    const s = getStream(c, k);
+    if (s === null) {
+      c.reply.array(ids.length);
+      for (let i = 0; i < ids.length; i++) c.reply.int(NOT_FOUND);
+      return;
+    }
+    const g = s.groups.get(argv[2].toString('latin1'));
+    if (g === undefined) throw E.noGroup(k, argv[2].toString('latin1'));
+    const changes = { n: 0, deleted: 0 };
+    c.reply.array(ids.length);
+    for (const id of ids) {
+      if (g.ack(id) !== undefined) changes.n++;
+      c.reply.int(deleteWithPolicy(s, id, policy, changes));
+    }
+    if (changes.deleted > 0) c.server.notify('t', 'xdel', k, c.db.id);
+    if (changes.n > 0) {
+      c.db.touch(k);
+      c.server.dirty += changes.n;
+    }
+  },
+};
