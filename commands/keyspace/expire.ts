@@ -5,7 +5,7 @@
  * so the AOF never depends on when it is replayed; a time already in the
  * past deletes the key and is propagated as `DEL key`.
  */
-import type { CommandSpec } from '../../lib/command.js';
+import type { ArgSpec, CommandSpec } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import { keyOf } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
@@ -82,110 +82,53 @@ function expireGeneric(c: Client, argv: Buffer[], name: string, relative: boolea
   c.reply.int(1);
 }
 
-export const expire: CommandSpec = {
-  name: 'expire',
-  arity: -3,
-  flags: ['write', 'fast'],
-  acl: ['keyspace', 'write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets the expiration time of a key in seconds.',
-  since: '1.0.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'seconds', type: 'integer' },
-    { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
-        { name: 'nx', type: 'pure-token', token: 'NX' },
-        { name: 'xx', type: 'pure-token', token: 'XX' },
-        { name: 'gt', type: 'pure-token', token: 'GT' },
-        { name: 'lt', type: 'pure-token', token: 'LT' },
-      ] },
-  ],
-  handler: (c, argv) => expireGeneric(c, argv, 'expire', true, true),
-};
+/**
+ * The four commands share everything but their name, docs and how the time
+ * argument is read (relative or absolute, seconds or milliseconds).
+ */
+function expireCommand(
+  name: string, summary: string, since: string, time: ArgSpec, relative: boolean, seconds: boolean,
+): CommandSpec {
+  return {
+    name,
+    arity: -3,
+    flags: ['write', 'fast'],
+    acl: ['keyspace', 'write', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    keySpecs: [{ flags: ['RW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    summary,
+    since,
+    group: 'generic',
+    complexity: 'O(1)',
+    history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+      time,
+      { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
+          { name: 'nx', type: 'pure-token', token: 'NX' },
+          { name: 'xx', type: 'pure-token', token: 'XX' },
+          { name: 'gt', type: 'pure-token', token: 'GT' },
+          { name: 'lt', type: 'pure-token', token: 'LT' },
+        ] },
+    ],
+    handler: (c, argv) => expireGeneric(c, argv, name, relative, seconds),
+  };
+}
 
-export const pexpire: CommandSpec = {
-  name: 'pexpire',
-  arity: -3,
-  flags: ['write', 'fast'],
-  acl: ['keyspace', 'write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets the expiration time of a key in milliseconds.',
-  since: '2.6.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'milliseconds', type: 'integer' },
-    { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
-        { name: 'nx', type: 'pure-token', token: 'NX' },
-        { name: 'xx', type: 'pure-token', token: 'XX' },
-        { name: 'gt', type: 'pure-token', token: 'GT' },
-        { name: 'lt', type: 'pure-token', token: 'LT' },
-      ] },
-  ],
-  handler: (c, argv) => expireGeneric(c, argv, 'pexpire', true, false),
-};
+export const expire = expireCommand(
+  'expire', 'Sets the expiration time of a key in seconds.', '1.0.0',
+  { name: 'seconds', type: 'integer' }, true, true);
 
-export const expireat: CommandSpec = {
-  name: 'expireat',
-  arity: -3,
-  flags: ['write', 'fast'],
-  acl: ['keyspace', 'write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets the expiration time of a key to a Unix timestamp.',
-  since: '1.2.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'unix-time-seconds', type: 'unix-time' },
-    { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
-        { name: 'nx', type: 'pure-token', token: 'NX' },
-        { name: 'xx', type: 'pure-token', token: 'XX' },
-        { name: 'gt', type: 'pure-token', token: 'GT' },
-        { name: 'lt', type: 'pure-token', token: 'LT' },
-      ] },
-  ],
-  handler: (c, argv) => expireGeneric(c, argv, 'expireat', false, true),
-};
+export const pexpire = expireCommand(
+  'pexpire', 'Sets the expiration time of a key in milliseconds.', '2.6.0',
+  { name: 'milliseconds', type: 'integer' }, true, false);
 
-export const pexpireat: CommandSpec = {
-  name: 'pexpireat',
-  arity: -3,
-  flags: ['write', 'fast'],
-  acl: ['keyspace', 'write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets the expiration time of a key to a Unix milliseconds timestamp.',
-  since: '2.6.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['7.0.0', 'Added options: `NX`, `XX`, `GT` and `LT`.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'unix-time-milliseconds', type: 'unix-time' },
-    { name: 'condition', type: 'oneof', since: '7.0.0', optional: true, arguments: [
-        { name: 'nx', type: 'pure-token', token: 'NX' },
-        { name: 'xx', type: 'pure-token', token: 'XX' },
-        { name: 'gt', type: 'pure-token', token: 'GT' },
-        { name: 'lt', type: 'pure-token', token: 'LT' },
-      ] },
-  ],
-  handler: (c, argv) => expireGeneric(c, argv, 'pexpireat', false, false),
-};
+export const expireat = expireCommand(
+  'expireat', 'Sets the expiration time of a key to a Unix timestamp.', '1.2.0',
+  { name: 'unix-time-seconds', type: 'unix-time' }, false, true);
+
+export const pexpireat = expireCommand(
+  'pexpireat', 'Sets the expiration time of a key to a Unix milliseconds timestamp.', '2.6.0',
+  { name: 'unix-time-milliseconds', type: 'unix-time' }, false, false);

@@ -20,82 +20,37 @@ function ttlGeneric(c: Client, argv: Buffer[], ms: boolean, absolute: boolean): 
   c.reply.int(ms ? t : Math.floor((t + 500) / 1000));
 }
 
-export const ttl: CommandSpec = {
-  name: 'ttl',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  acl: ['keyspace', 'read', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  tips: ['nondeterministic_output'],
-  summary: 'Returns the expiration time in seconds of a key.',
-  since: '1.0.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['2.8.0', 'Added the -2 reply.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => ttlGeneric(c, argv, false, false),
-};
+/**
+ * The four commands share everything but their name and docs. The relative
+ * ones (TTL, PTTL) depend on the clock, hence the nondeterministic tip, and
+ * are the ones that gained the -2 reply in 2.8.
+ */
+function ttlCommand(name: string, summary: string, since: string, ms: boolean, absolute: boolean): CommandSpec {
+  return {
+    name,
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    acl: ['keyspace', 'read', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    ...(absolute ? {} : { tips: ['nondeterministic_output'] }),
+    summary,
+    since,
+    group: 'generic',
+    complexity: 'O(1)',
+    ...(absolute ? {} : { history: [['2.8.0', 'Added the -2 reply.']] as [string, string][] }),
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+    ],
+    handler: (c, argv) => ttlGeneric(c, argv, ms, absolute),
+  };
+}
 
-export const pttl: CommandSpec = {
-  name: 'pttl',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  acl: ['keyspace', 'read', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  tips: ['nondeterministic_output'],
-  summary: 'Returns the expiration time in milliseconds of a key.',
-  since: '2.6.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  history: [['2.8.0', 'Added the -2 reply.']],
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => ttlGeneric(c, argv, true, false),
-};
-
-export const expiretime: CommandSpec = {
-  name: 'expiretime',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  acl: ['keyspace', 'read', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Returns the expiration time of a key as a Unix timestamp.',
-  since: '7.0.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => ttlGeneric(c, argv, false, true),
-};
-
-export const pexpiretime: CommandSpec = {
-  name: 'pexpiretime',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  acl: ['keyspace', 'read', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Returns the expiration time of a key as a Unix milliseconds timestamp.',
-  since: '7.0.0',
-  group: 'generic',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => ttlGeneric(c, argv, true, true),
-};
+export const ttl = ttlCommand('ttl', 'Returns the expiration time in seconds of a key.', '1.0.0', false, false);
+export const pttl = ttlCommand('pttl', 'Returns the expiration time in milliseconds of a key.', '2.6.0', true, false);
+export const expiretime = ttlCommand(
+  'expiretime', 'Returns the expiration time of a key as a Unix timestamp.', '7.0.0', false, true);
+export const pexpiretime = ttlCommand(
+  'pexpiretime', 'Returns the expiration time of a key as a Unix milliseconds timestamp.', '7.0.0', true, true);
