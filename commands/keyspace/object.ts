@@ -1,5 +1,5 @@
 /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP: introspection of one key's value. */
-import type { CommandSpec } from '../../lib/command.js';
+import type { CommandSpec, Handler } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import { keyOf, type Value } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
@@ -39,6 +39,32 @@ function introspect(c: Client, argv: Buffer[]): Value | null {
   return v;
 }
 
+/**
+ * The four key subcommands share all metadata but name, docs and handler:
+ * read-only, the key at argv[2], output that depends on server state.
+ */
+function keySubcommand(name: string, summary: string, since: string, handler: Handler): CommandSpec {
+  return {
+    name,
+    arity: 3,
+    flags: ['readonly'],
+    acl: ['keyspace', 'read', 'slow'],
+    firstKey: 2,
+    lastKey: 2,
+    step: 1,
+    keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    tips: ['nondeterministic_output'],
+    summary,
+    since,
+    group: 'generic',
+    complexity: 'O(1)',
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+    ],
+    handler,
+  };
+}
+
 export const object: CommandSpec = {
   name: 'object',
   arity: -2,
@@ -52,50 +78,14 @@ export const object: CommandSpec = {
   group: 'generic',
   complexity: 'Depends on subcommand.',
   subcommands: [
-    {
-      name: 'encoding',
-      arity: 3,
-      flags: ['readonly'],
-      acl: ['keyspace', 'read', 'slow'],
-      firstKey: 2,
-      lastKey: 2,
-      step: 1,
-      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-      tips: ['nondeterministic_output'],
-      summary: 'Returns the internal encoding of a Redis object.',
-      since: '2.2.3',
-      group: 'generic',
-      complexity: 'O(1)',
-      arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-      ],
-      handler(c, argv) {
-        const v = introspect(c, argv);
-        if (v !== null) c.reply.bulk(Buffer.isBuffer(v) ? stringEncoding(v) : v.encoding);
-      },
-    },
-    {
-      name: 'freq',
-      arity: 3,
-      flags: ['readonly'],
-      acl: ['keyspace', 'read', 'slow'],
-      firstKey: 2,
-      lastKey: 2,
-      step: 1,
-      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-      tips: ['nondeterministic_output'],
-      summary: 'Returns the logarithmic access frequency counter of a Redis object.',
-      since: '4.0.0',
-      group: 'generic',
-      complexity: 'O(1)',
-      arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-      ],
-      handler(c, argv) {
-        if (!lfuPolicy(c)) throw E.OBJECT_FREQ_NO_LFU;
-        if (introspect(c, argv) !== null) c.reply.int(LFU_INIT_VAL);
-      },
-    },
+    keySubcommand('encoding', 'Returns the internal encoding of a Redis object.', '2.2.3', (c, argv) => {
+      const v = introspect(c, argv);
+      if (v !== null) c.reply.bulk(Buffer.isBuffer(v) ? stringEncoding(v) : v.encoding);
+    }),
+    keySubcommand('freq', 'Returns the logarithmic access frequency counter of a Redis object.', '4.0.0', (c, argv) => {
+      if (!lfuPolicy(c)) throw E.OBJECT_FREQ_NO_LFU;
+      if (introspect(c, argv) !== null) c.reply.int(LFU_INIT_VAL);
+    }),
     {
       name: 'help',
       arity: 2,
@@ -113,49 +103,13 @@ export const object: CommandSpec = {
         for (const line of HELP) c.reply.simple(line);
       },
     },
-    {
-      name: 'idletime',
-      arity: 3,
-      flags: ['readonly'],
-      acl: ['keyspace', 'read', 'slow'],
-      firstKey: 2,
-      lastKey: 2,
-      step: 1,
-      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-      tips: ['nondeterministic_output'],
-      summary: 'Returns the time since the last access to a Redis object.',
-      since: '2.2.3',
-      group: 'generic',
-      complexity: 'O(1)',
-      arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-      ],
-      handler(c, argv) {
-        if (lfuPolicy(c)) throw E.OBJECT_IDLETIME_LFU;
-        if (introspect(c, argv) !== null) c.reply.int(Math.floor(c.db.idleMs(keyOf(argv[2])) / 1000));
-      },
-    },
-    {
-      name: 'refcount',
-      arity: 3,
-      flags: ['readonly'],
-      acl: ['keyspace', 'read', 'slow'],
-      firstKey: 2,
-      lastKey: 2,
-      step: 1,
-      keySpecs: [{ flags: ['RO'], beginSearch: { index: 2 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-      tips: ['nondeterministic_output'],
-      summary: 'Returns the reference count of a value of a key.',
-      since: '2.2.3',
-      group: 'generic',
-      complexity: 'O(1)',
-      arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-      ],
-      handler(c, argv) {
-        const v = introspect(c, argv);
-        if (v !== null) c.reply.int(Buffer.isBuffer(v) ? stringRefcount(v) : 1);
-      },
-    },
+    keySubcommand('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3', (c, argv) => {
+      if (lfuPolicy(c)) throw E.OBJECT_IDLETIME_LFU;
+      if (introspect(c, argv) !== null) c.reply.int(Math.floor(c.db.idleMs(keyOf(argv[2])) / 1000));
+    }),
+    keySubcommand('refcount', 'Returns the reference count of a value of a key.', '2.2.3', (c, argv) => {
+      const v = introspect(c, argv);
+      if (v !== null) c.reply.int(Buffer.isBuffer(v) ? stringRefcount(v) : 1);
+    }),
   ],
 };
