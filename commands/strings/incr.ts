@@ -1,5 +1,5 @@
 /** INCR, DECR, INCRBY, DECRBY on a string holding a signed 64-bit integer (missing = 0); the TTL is kept. */
-import type { CommandSpec } from '../../lib/command.js';
+import type { ArgSpec, CommandSpec, Handler } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import { keyOf } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
@@ -41,84 +41,50 @@ function amount(b: Buffer): number | bigint {
   return v >= -BigInt(SMALL) && v <= BigInt(SMALL) ? Number(v) : v;
 }
 
-export const incr: CommandSpec = {
-  name: 'incr',
-  arity: 2,
-  flags: ['write', 'denyoom', 'fast'],
-  acl: ['write', 'string', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'access', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Increments the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.',
-  since: '1.0.0',
-  group: 'string',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => incrBy(c, argv[1], 1),
-};
+/**
+ * The four commands share all metadata but name, docs and the optional amount
+ * argument (which sets the arity); each handler only picks the increment.
+ */
+function incrCommand(name: string, summary: string, amountArg: ArgSpec | null, handler: Handler): CommandSpec {
+  return {
+    name,
+    arity: amountArg === null ? 2 : 3,
+    flags: ['write', 'denyoom', 'fast'],
+    acl: ['write', 'string', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    keySpecs: [{ flags: ['RW', 'access', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    summary,
+    since: '1.0.0',
+    group: 'string',
+    complexity: 'O(1)',
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+      ...(amountArg === null ? [] : [amountArg]),
+    ],
+    handler,
+  };
+}
 
-export const decr: CommandSpec = {
-  name: 'decr',
-  arity: 2,
-  flags: ['write', 'denyoom', 'fast'],
-  acl: ['write', 'string', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'access', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.',
-  since: '1.0.0',
-  group: 'string',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-  ],
-  handler: (c, argv) => incrBy(c, argv[1], -1),
-};
+export const incr = incrCommand(
+  'incr', 'Increments the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', null,
+  (c, argv) => incrBy(c, argv[1], 1));
 
-export const incrby: CommandSpec = {
-  name: 'incrby',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  acl: ['write', 'string', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'access', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.',
-  since: '1.0.0',
-  group: 'string',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'increment', type: 'integer' },
-  ],
-  handler: (c, argv) => incrBy(c, argv[1], amount(argv[2])),
-};
+export const decr = incrCommand(
+  'decr', 'Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn\'t exist.', null,
+  (c, argv) => incrBy(c, argv[1], -1));
 
-export const decrby: CommandSpec = {
-  name: 'decrby',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  acl: ['write', 'string', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RW', 'access', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn\'t exist.',
-  since: '1.0.0',
-  group: 'string',
-  complexity: 'O(1)',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'decrement', type: 'integer' },
-  ],
-  handler(c, argv) {
+export const incrby = incrCommand(
+  'incrby', 'Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn\'t exist.',
+  { name: 'increment', type: 'integer' },
+  (c, argv) => incrBy(c, argv[1], amount(argv[2])));
+
+export const decrby = incrCommand(
+  'decrby', 'Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn\'t exist.',
+  { name: 'decrement', type: 'integer' },
+  (c, argv) => {
     const by = amount(argv[2]);
     if (by === INT64_MIN) throw E.DECR_OVERFLOW;
     incrBy(c, argv[1], typeof by === 'number' ? -by : -by);
-  },
-};
+  });
