@@ -13,6 +13,14 @@
  * deleted stream releases the client with "UNBLOCKED the stream key no longer
  * exists"; a destroyed group with the re-run's NOGROUP error.
  *
+ * CLAIM min-idle-time (Redis 8.4), with `>` only: first the group's pending
+ * entries idle at least that long (longest idle first — XNACKed ones, whose
+ * delivery time is 0, lead), claimed for this consumer, then new entries;
+ * COUNT covers both. Every entry of such a stream's reply is
+ * [id, fields, idle ms, previous deliveries] (new entries: 0, 0). While
+ * blocked, a timer re-runs the read when the next pending entry becomes idle
+ * enough.
+ *
  * Propagation, as Redis 7.4: never the command; per delivered entry an
  * idempotent `XCLAIM ... TIME RETRYCOUNT FORCE JUSTID LASTID`, then
  * `XGROUP SETID key group <last id> ENTRIESREAD <n>` when the group moved;
@@ -28,11 +36,14 @@ import { keyOf } from '../../lib/keyspace.js';
 import { Proto } from '../../lib/resp/writer.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
-import { writeEntry } from '../../lib/stream/reply.js';
+import { writeEntry, writeId } from '../../lib/stream/reply.js';
 import { type Stream, getStream } from '../../lib/stream/stream.js';
 import {
   type ConsumerGroup,
   type Consumer,
+  type PendingEntry,
+  bumpDeliveryCount,
+  deliveryCountReply,
   createConsumerPropagation,
   setidPropagation,
   streamIdBuffer,
@@ -48,6 +59,8 @@ interface Served {
   index: number;
   ids: StreamId[];
   fields: (Buffer[] | null)[];
+  /** CLAIM replies: idle ms and previous delivery count per entry (pairs, parallel to ids); null otherwise. */
+  meta: number[] | null;
 }
 
 interface ReadRequest {
@@ -107,8 +120,13 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
       if (r.noAck) prop?.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
     }
     consumer.seenTime = now;
-    if (from === null) continue;
-    const out: Served = { index: i, ids: [], fields: [] };
+    const claiming = !history && r.claimMinIdle >= 0;
+    const out: Served = { index: i, ids: [], fields: [], meta: claiming ? [] : null };
+    if (claiming && claimIdle(s, g, consumer, r, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
+    if (from === null || (r.count > 0 && out.ids.length >= r.count)) {
+      if (out.ids.length > 0) served.push(out);
+      continue;
+    }
     if (history) readHistory(s, consumer, from, r.count, now, out);
     else if (deliverNew(s, g, consumer, from, r, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
     served.push(out);
@@ -122,9 +140,84 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
     if (!resp3) reply.array(2);
     reply.bulk(keyArgs[sv.index]);
     reply.array(sv.ids.length);
-    for (let k = 0; k < sv.ids.length; k++) writeEntry(c, sv.ids[k], sv.fields[k]);
+    const meta = sv.meta;
+    for (let k = 0; k < sv.ids.length; k++) {
+      if (meta === null) {
+        writeEntry(c, sv.ids[k], sv.fields[k]);
+        continue;
+      }
+      // CLAIM: [id, fields, idle, deliveries]; entries past the claimed ones are new (0, 0).
+      reply.array(4);
+      writeId(c, sv.ids[k]);
+      const f = sv.fields[k]!;
+      reply.array(f.length);
+      for (let j = 0; j < f.length; j++) reply.bulk(f[j]);
+      const claimed = 2 * k < meta.length;
+      reply.int(claimed ? meta[2 * k] : 0);
+      reply.int(claimed ? deliveryCountReply(meta[2 * k + 1]) : 0);
+    }
   }
   return true;
+}
+
+/**
+ * CLAIM: claims for `consumer` the group's pending entries idle at least
+ * r.claimMinIdle ms, longest idle first (ties by ID), at most r.count (0 =
+ * all). Entries no longer in the stream are skipped (left pending). Records
+ * each entry's idle time and previous delivery count in out.meta. Returns
+ * how many commands it queued for propagation. O(PEL + k log k).
+ */
+function claimIdle(
+  s: Stream,
+  g: ConsumerGroup,
+  consumer: Consumer,
+  r: ReadArgs,
+  now: number,
+  keyArg: Buffer,
+  groupArg: Buffer,
+  prop: Buffer[][] | null,
+  out: Served,
+): number {
+  const idle: PendingEntry[] = [];
+  const cur = g.pel.seek();
+  for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+    if (now - pe.deliveryTime >= r.claimMinIdle && s.log.has(pe.id)) idle.push(pe);
+  }
+  if (idle.length === 0) return 0;
+  idle.sort((a, b) => a.deliveryTime - b.deliveryTime || compareIds(a.id, b.id));
+  const n = r.count > 0 ? Math.min(r.count, idle.length) : idle.length;
+  let queued = 0;
+  for (let k = 0; k < n; k++) {
+    const pe = idle[k];
+    out.ids.push(pe.id);
+    out.fields.push(s.log.get(pe.id));
+    out.meta!.push(Math.max(0, now - pe.deliveryTime), pe.deliveryCount);
+    g.transfer(pe, consumer);
+    pe.deliveryTime = now;
+    pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+    consumer.activeTime = now;
+    prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(pe.id), pe, g));
+    queued++;
+  }
+  return queued;
+}
+
+/**
+ * When the next live pending entry of any of the request's groups becomes
+ * idle enough for CLAIM (unix ms), or -1 when none is pending. O(PEL).
+ */
+function nextClaimableAt(req: ReadRequest, streams: Stream[], groups: ConsumerGroup[]): number {
+  let at = -1;
+  for (let i = 0; i < streams.length; i++) {
+    if (req.ids[i] !== '>') continue;
+    const cur = groups[i].pel.seek();
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+      if (!streams[i].log.has(pe.id)) continue;
+      const t = pe.deliveryTime + req.r.claimMinIdle;
+      if (at === -1 || t < at) at = t;
+    }
+  }
+  return at;
 }
 
 /** The consumer's pending entries with ID >= from (at most count, 0 = all); each live one counts as a new delivery. */
@@ -160,7 +253,9 @@ function deliverNew(
   prop: Buffer[][] | null,
   out: Served,
 ): number {
-  s.log.range(from, MAX_ID, false, r.count, (id, fields) => {
+  // Entries already in `out` were claimed (CLAIM): COUNT covers them too.
+  const start = out.ids.length;
+  s.log.range(from, MAX_ID, false, r.count > 0 ? r.count - start : 0, (id, fields) => {
     out.ids.push(id);
     out.fields.push(fields);
     return true;
@@ -168,7 +263,8 @@ function deliverNew(
   const first = firstEntryId(s);
   let queued = 0;
   let moved = false;
-  for (const id of out.ids) {
+  for (let k = start; k < out.ids.length; k++) {
+    const id = out.ids[k];
     if (compareIds(id, g.lastId) > 0) {
       advanceEntriesRead(s, g, id, first);
       g.lastId = id;
@@ -213,10 +309,12 @@ export const xreadgroup: CommandSpec = {
   group: 'stream',
   complexity:
     'For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.',
+  history: [['8.4.0', 'Added the `CLAIM` option.']],
   arguments: [
     block('group-block', [arg('group', 'string'), arg('consumer', 'string')], { token: 'GROUP' }),
     arg('count', 'integer', { token: 'COUNT', optional: true }),
     arg('milliseconds', 'integer', { token: 'BLOCK', optional: true }),
+    arg('min-idle-time', 'integer', { token: 'CLAIM', since: '8.4.0', optional: true }),
     token('NOACK', { optional: true }),
     block('streams', [key('key', 0, { multiple: true }), arg('id', 'string', { multiple: true })], { token: 'STREAMS' }),
   ],
@@ -284,8 +382,37 @@ export const xreadgroup: CommandSpec = {
       },
     };
     c.server.blocking.block(c, state);
+    if (r.claimMinIdle >= 0) armClaimTimer(c, state, req);
   },
 };
+
+/**
+ * CLAIM's idle condition can become true while blocked (Redis 8.4 docs): wake
+ * the client when the next pending entry becomes claimable, re-running the
+ * read as a key signal would; re-armed after each attempt that served
+ * nothing. The timer is unref'd and checks the client is still in this block.
+ */
+function armClaimTimer(c: Client, state: BlockState, req: ReadRequest): void {
+  let at: number;
+  try {
+    const { streams, groups } = resolveGroups(c, req);
+    at = nextClaimableAt(req, streams, groups);
+  } catch {
+    return; // a missing group or key: a key signal ends the block
+  }
+  // Other clients may add pending entries meanwhile without signalling the key: look again at least every min-idle ms.
+  const now = Date.now();
+  const rescan = now + Math.max(10, req.r.claimMinIdle);
+  if (at === -1 || at > rescan) at = rescan;
+  if (state.timeoutAt > 0 && at >= state.timeoutAt) return;
+  const t = setTimeout(() => {
+    if (c.blocked !== state) return;
+    c.server.blocking.signal(state.db, req.keys[0]);
+    c.server.blocking.serveReadyKeys();
+    if (c.blocked === state) armClaimTimer(c, state, req);
+  }, Math.max(1, at - now + 1));
+  t.unref();
+}
 
 /** The stream at key in the client's db, or null when missing or of another type. */
 function getStreamOrNull(c: Client, k: string): Stream | null {

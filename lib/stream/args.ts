@@ -7,8 +7,8 @@
  * - trim options `[KEEPREF|DELREF|ACKED] MAXLEN|MINID [=|~] threshold [LIMIT count]`
  *   (XADD, XTRIM; the reference policies are Redis 8.2's);
  * - the `IDS numids id [id ...]` block (XDELEX, XACKDEL, XNACK: Redis 8.2/8.8);
- * - read options `[COUNT n] [BLOCK ms] [NOACK] [GROUP g c] STREAMS key... id...`
- *   (XREAD, XREADGROUP) and the special read IDs `$`, `+`, `>`.
+ * - read options `[COUNT n] [BLOCK ms] [CLAIM min-idle] [NOACK] [GROUP g c] STREAMS key... id...`
+ *   (XREAD, XREADGROUP; CLAIM is XREADGROUP's, Redis 8.4) and the special read IDs `$`, `+`, `>`.
  *
  * Every parser throws a ReplyError with Redis's exact text and mutates
  * nothing. The numbers are read the way Redis reads them, quirks included:
@@ -348,6 +348,8 @@ export interface ReadArgs {
   /** -1 = no BLOCK; 0 = block forever; otherwise the absolute unix ms deadline. */
   blockUntil: number;
   noAck: boolean;
+  /** XREADGROUP CLAIM min-idle-time (Redis 8.4), in ms; -1 when not given. */
+  claimMinIdle: number;
   group: Buffer | null;
   consumer: Buffer | null;
   /** argv index of the first key; keys are argv[keysAt .. keysAt+numStreams), IDs follow. */
@@ -363,7 +365,7 @@ export interface ReadArgs {
  * Redis's order. Throws on the first error.
  */
 export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number): ReadArgs {
-  const r: ReadArgs = { count: 0, blockUntil: -1, noAck: false, group: null, consumer: null, keysAt: 0, numStreams: 0 };
+  const r: ReadArgs = { count: 0, blockUntil: -1, noAck: false, claimMinIdle: -1, group: null, consumer: null, keysAt: 0, numStreams: 0 };
   const argc = argv.length;
   for (let i = 1; i < argc; i++) {
     const more = argc - i - 1;
@@ -387,6 +389,11 @@ export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number):
       r.group = argv[i + 1];
       r.consumer = argv[i + 2];
       i += 2;
+    } else if (xreadgroup && more >= 1 && isKw(o, 'claim')) {
+      i++;
+      const v = parseInt64(argv[i]);
+      if (v === null || v < 0) throw E.XCLAIM_OPTION_MIN_IDLE;
+      r.claimMinIdle = Number(v);
     } else if (isKw(o, 'noack')) {
       if (!xreadgroup) throw E.NOACK_ONLY_IN_XREADGROUP;
       r.noAck = true;

@@ -28,6 +28,23 @@ export interface PendingEntry {
   consumer: Consumer;
 }
 
+/**
+ * Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8). Kept
+ * as 2^63, the nearest double; bumpDeliveryCount saturates there and
+ * deliveryCountReply writes it back as 9223372036854775807.
+ */
+export const DELIVERY_COUNT_MAX = 2 ** 63;
+
+/** The counter after one more delivery (saturating at DELIVERY_COUNT_MAX). */
+export function bumpDeliveryCount(n: number): number {
+  return n >= DELIVERY_COUNT_MAX ? DELIVERY_COUNT_MAX : n + 1;
+}
+
+/** The counter as replies and the AOF show it (LLONG_MAX exactly for a saturated one). */
+export function deliveryCountReply(n: number): number | bigint {
+  return n >= DELIVERY_COUNT_MAX ? 9223372036854775807n : n;
+}
+
 /** Entries per PEL block: big enough for few blocks, small enough that splicing inside one is cheap. */
 const BLOCK_MAX = 128;
 
