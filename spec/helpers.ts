@@ -108,6 +108,36 @@ export async function startRedis(extraArgs: string[] = []): Promise<ExternalServ
   };
 }
 
+/** What useRivulet() gives a describe block; the fields are set once its before() hook has run. */
+export interface RivuletFixture {
+  server: RivuletServer;
+  /** ioredis connected to `server`. */
+  redis: Redis;
+  /** redis-server as the oracle, or null when it is not installed. */
+  oracle: ExternalServer | null;
+}
+
+/**
+ * One in-process rivulet, an ioredis client on it and (when installed) a
+ * redis-server oracle for the enclosing describe block, stopped after it.
+ * (spec/commands/keyspace/fixture.ts builds a richer variant with AOF and
+ * keyspace-event taps.)
+ */
+export function useRivulet(): RivuletFixture {
+  const s: RivuletFixture = { server: undefined as unknown as RivuletServer, redis: undefined as unknown as Redis, oracle: null };
+  before(async () => {
+    s.server = await startRivulet();
+    s.redis = connect(s.server.port);
+    if (HAVE_REDIS) s.oracle = await startRedis();
+  });
+  after(async () => {
+    s.redis.disconnect();
+    await s.server.close();
+    await s.oracle?.stop();
+  });
+  return s;
+}
+
 /** Starts bin/rivulet-server as a child process (for CLI, crash and durability tests). */
 export async function startRivuletProcess(args: string[], opts: { waitReady?: boolean } = {}): Promise<ExternalServer & { output: () => string }> {
   let port = 0;

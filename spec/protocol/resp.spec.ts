@@ -5,10 +5,8 @@
  */
 import net from 'node:net';
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { startRivulet, connect, startRedis, HAVE_REDIS, RawConnection, differential, type ExternalServer } from '../helpers.js';
-import type { RivuletServer } from '../../lib/index.js';
+import { startRivulet, connect, startRedis, HAVE_REDIS, RawConnection, differential, useRivulet } from '../helpers.js';
 
 /** Writes raw bytes on a fresh connection; returns what came back within `ms` and whether the server closed the connection. */
 async function exchange(port: number, data: string | Buffer, ms = 150): Promise<{ out: string; closed: boolean }> {
@@ -79,26 +77,14 @@ const RAW_CASES: string[] = [
 ];
 
 describe('RESP protocol', () => {
-  let server: RivuletServer;
-  let redis: Redis;
-  let oracle: ExternalServer | null = null;
-  before(async () => {
-    server = await startRivulet();
-    redis = connect(server.port);
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.close();
-    await oracle?.stop();
-  });
+  const fx = useRivulet();
 
   describe('malformed and inline input, byte for byte against redis-server', () => {
     for (const input of RAW_CASES) {
       const label = JSON.stringify(input.length > 40 ? input.slice(0, 20) + `...(${input.length} bytes)` : input);
       it(`answers ${label} exactly as redis-server does`, async function () {
-        if (!oracle) this.skip(); // redis-server not installed
-        const [ours, theirs] = await Promise.all([exchange(server.port, input), exchange(oracle!.port, input)]);
+        if (!fx.oracle) this.skip(); // redis-server not installed
+        const [ours, theirs] = await Promise.all([exchange(fx.server.port, input), exchange(fx.oracle!.port, input)]);
         expect(ours).to.deep.equal(theirs);
       });
     }
@@ -132,16 +118,16 @@ describe('RESP protocol', () => {
   });
 
   it('a protocol error is answered with Redis\'s text, then the connection is closed', async () => {
-    expect(await exchange(server.port, '*1\r\n:5\r\n')).to.deep.equal({ out: "-ERR Protocol error: expected '$', got ':'\r\n", closed: true });
-    expect(await exchange(server.port, '*abc\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
-    expect(await exchange(server.port, '*1\r\n$x\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
-    expect(await exchange(server.port, 'SET "a b\r\n')).to.deep.equal({ out: '-ERR Protocol error: unbalanced quotes in request\r\n', closed: true });
+    expect(await exchange(fx.server.port, '*1\r\n:5\r\n')).to.deep.equal({ out: "-ERR Protocol error: expected '$', got ':'\r\n", closed: true });
+    expect(await exchange(fx.server.port, '*abc\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid multibulk length\r\n', closed: true });
+    expect(await exchange(fx.server.port, '*1\r\n$x\r\n')).to.deep.equal({ out: '-ERR Protocol error: invalid bulk length\r\n', closed: true });
+    expect(await exchange(fx.server.port, 'SET "a b\r\n')).to.deep.equal({ out: '-ERR Protocol error: unbalanced quotes in request\r\n', closed: true });
   });
 
   it('a client sending garbage does not disturb another client mid-pipeline', async () => {
-    const good = await RawConnection.open(server.port);
+    const good = await RawConnection.open(fx.server.port);
     good.write('ECHO one\r\n*2\r\n$4\r\nECHO\r\n$3\r\nt');
-    const bad = await exchange(server.port, '*1\r\n:5\r\n');
+    const bad = await exchange(fx.server.port, '*1\r\n:5\r\n');
     expect(bad.closed).to.equal(true);
     good.write('wo\r\n');
     expect(await good.next()).to.deep.equal(Buffer.from('one').toString());
@@ -151,7 +137,7 @@ describe('RESP protocol', () => {
   });
 
   it('inline commands take quoted arguments with escapes', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     c.write('ECHO "a b" \r\n');
     expect(await c.next()).to.equal('a b');
     c.write("ECHO 'c d'\r\n");
@@ -162,7 +148,7 @@ describe('RESP protocol', () => {
   });
 
   it('10,000 pipelined commands in one write are all answered, in order', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     const parts: string[] = [];
     for (let i = 0; i < 10_000; i++) parts.push(`*2\r\n$4\r\nECHO\r\n$${String(i).length}\r\n${i}\r\n`);
     c.write(parts.join(''));
@@ -171,7 +157,7 @@ describe('RESP protocol', () => {
   });
 
   it('ioredis pipelines thousands of commands and gets every reply in order', async () => {
-    const p = redis.pipeline();
+    const p = fx.redis.pipeline();
     for (let i = 0; i < 5000; i++) p.echo(`m${i}`);
     const res = (await p.exec())!;
     expect(res.length).to.equal(5000);
@@ -182,8 +168,8 @@ describe('RESP protocol', () => {
   });
 
   it('unknown commands and wrong arity use Redis\'s exact texts', async function () {
-    if (!oracle) this.skip(); // redis-server not installed
-    await differential(server.port, oracle!.port, [
+    if (!fx.oracle) this.skip(); // redis-server not installed
+    await differential(fx.server.port, fx.oracle!.port, [
       ['NOSUCH'],
       ['NOSUCH', 'a', 'b'],
       ['nosuch', 'x'.repeat(200), 'y'],
@@ -202,7 +188,7 @@ describe('RESP protocol', () => {
 
   describe('RESP3', () => {
     it('HELLO 3 replies with a map and switches the connection to RESP3', async () => {
-      const c = await RawConnection.open(server.port);
+      const c = await RawConnection.open(fx.server.port);
       c.write('HELLO 3\r\n');
       await c.next();
       const text = c.received.toString();
@@ -212,7 +198,7 @@ describe('RESP protocol', () => {
     });
 
     it('RESP3 replies (maps, sets, nulls, verbatim) are byte-identical to redis-server', async function () {
-      if (!oracle) this.skip(); // redis-server not installed
+      if (!fx.oracle) this.skip(); // redis-server not installed
       const script =
         'HELLO 3\r\n' +
         'CONFIG GET maxmemory\r\n' +
@@ -224,13 +210,13 @@ describe('RESP protocol', () => {
         'ROLE\r\n' +
         'CONFIG GET nosuch\r\n';
       const strip = (s: string): string => s.slice(s.indexOf('modules\r\n*0\r\n') + 13);
-      const [ours, theirs] = await Promise.all([exchange(server.port, script, 300), exchange(oracle!.port, script, 300)]);
+      const [ours, theirs] = await Promise.all([exchange(fx.server.port, script, 300), exchange(fx.oracle!.port, script, 300)]);
       expect(strip(ours.out)).to.equal(strip(theirs.out));
       expect(strip(ours.out)).to.contain('%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n_\r\n');
     });
 
     it('node-redis with RESP 3 talks to rivulet (HELLO 3, CLIENT SETINFO, maps, nulls)', async () => {
-      const client = createClient({ socket: { port: server.port, host: '127.0.0.1' }, RESP: 3 });
+      const client = createClient({ socket: { port: fx.server.port, host: '127.0.0.1' }, RESP: 3 });
       const errors: Error[] = [];
       client.on('error', (e: Error) => errors.push(e));
       await client.connect();
@@ -245,7 +231,7 @@ describe('RESP protocol', () => {
     });
 
     it('RESET brings a RESP3 connection back to RESP2', async () => {
-      const c = await RawConnection.open(server.port);
+      const c = await RawConnection.open(fx.server.port);
       c.write('HELLO 3\r\n');
       await c.next();
       c.write('RESET\r\n');
@@ -260,7 +246,7 @@ describe('RESP protocol', () => {
 
   describe('client handshakes', () => {
     it('ioredis\'s ready check (INFO, loading:0) passes and the client becomes ready', async () => {
-      const c = connect(server.port, { enableReadyCheck: true });
+      const c = connect(fx.server.port, { enableReadyCheck: true });
       await new Promise<void>((resolve, reject) => {
         c.once('ready', () => resolve());
         c.once('error', reject);
@@ -271,7 +257,7 @@ describe('RESP protocol', () => {
     });
 
     it('ioredis with a connection name sends CLIENT SETNAME and it shows in CLIENT LIST', async () => {
-      const c = connect(server.port, { connectionName: 'ioredis-conn' });
+      const c = connect(fx.server.port, { connectionName: 'ioredis-conn' });
       await c.ping();
       expect(await c.call('CLIENT', 'GETNAME')).to.equal('ioredis-conn');
       c.disconnect();

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { startRivulet, connect, startRedis, differential, HAVE_REDIS, RawConnection, sleep, type ExternalServer } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { connect, differential, RawConnection, sleep, useRivulet } from '../../helpers.js';
 
 const FIELDS = [
   'id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'watch', 'qbuf', 'qbuf-free',
@@ -16,23 +14,11 @@ function fields(line: string): Map<string, string> {
 }
 
 describe('CLIENT', () => {
-  let server: RivuletServer;
-  let redis: Redis;
-  let oracle: ExternalServer | null = null;
-  before(async () => {
-    server = await startRivulet();
-    redis = connect(server.port);
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.close();
-    await oracle?.stop();
-  });
+  const fx = useRivulet();
 
   it('CLIENT ID is a unique integer per connection, and CLIENT INFO shows it', async () => {
-    const other = connect(server.port);
-    const a = (await redis.call('CLIENT', 'ID')) as number;
+    const other = connect(fx.server.port);
+    const a = (await fx.redis.call('CLIENT', 'ID')) as number;
     const b = (await other.call('CLIENT', 'ID')) as number;
     expect(a).to.be.a('number');
     expect(b).to.not.equal(a);
@@ -41,7 +27,7 @@ describe('CLIENT', () => {
   });
 
   it('CLIENT INFO has Redis 7.4 fields in Redis order, ending with a newline', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     const line = (await c.call('CLIENT', 'INFO')) as string;
     c.close();
     expect(line.endsWith('\n')).to.equal(true);
@@ -53,22 +39,22 @@ describe('CLIENT', () => {
     expect(f.get('resp')).to.equal('2');
     expect(f.get('multi')).to.equal('-1');
     expect(f.get('addr')).to.match(/^127\.0\.0\.1:\d+$/);
-    expect(f.get('laddr')).to.equal(`127.0.0.1:${server.port}`);
+    expect(f.get('laddr')).to.equal(`127.0.0.1:${fx.server.port}`);
   });
 
   it('SETNAME / GETNAME round-trip; an empty name clears it; bad characters are refused', async () => {
-    expect(await redis.call('CLIENT', 'GETNAME')).to.equal(null);
-    expect(await redis.call('CLIENT', 'SETNAME', 'worker-1')).to.equal('OK');
-    expect(await redis.call('CLIENT', 'GETNAME')).to.equal('worker-1');
-    expect(fields((await redis.call('CLIENT', 'INFO')) as string).get('name')).to.equal('worker-1');
-    const err = await redis.call('CLIENT', 'SETNAME', 'a b').catch((e: Error) => e);
+    expect(await fx.redis.call('CLIENT', 'GETNAME')).to.equal(null);
+    expect(await fx.redis.call('CLIENT', 'SETNAME', 'worker-1')).to.equal('OK');
+    expect(await fx.redis.call('CLIENT', 'GETNAME')).to.equal('worker-1');
+    expect(fields((await fx.redis.call('CLIENT', 'INFO')) as string).get('name')).to.equal('worker-1');
+    const err = await fx.redis.call('CLIENT', 'SETNAME', 'a b').catch((e: Error) => e);
     expect((err as Error).message).to.equal('ERR Client names cannot contain spaces, newlines or special characters.');
-    expect(await redis.call('CLIENT', 'SETNAME', '')).to.equal('OK');
-    expect(await redis.call('CLIENT', 'GETNAME')).to.equal(null);
+    expect(await fx.redis.call('CLIENT', 'SETNAME', '')).to.equal('OK');
+    expect(await fx.redis.call('CLIENT', 'GETNAME')).to.equal(null);
   });
 
   it('CLIENT SETINFO records lib-name and lib-ver (node-redis sends them on connect)', async () => {
-    const client = createClient({ socket: { port: server.port, host: '127.0.0.1' }, RESP: 3 });
+    const client = createClient({ socket: { port: fx.server.port, host: '127.0.0.1' }, RESP: 3 });
     await client.connect();
     const line = String(await client.sendCommand(['CLIENT', 'INFO']));
     const f = fields(line);
@@ -79,7 +65,7 @@ describe('CLIENT', () => {
   });
 
   it('CLIENT SETINFO validates the attribute and its characters (Redis 7.2+ texts)', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     expect(await c.call('CLIENT', 'SETINFO', 'LIB-NAME', 'mylib')).to.equal('OK');
     expect(await c.call('CLIENT', 'SETINFO', 'lib-ver', '1.2.3')).to.equal('OK');
     expect(((await c.call('CLIENT', 'SETINFO', 'foo', 'bar')) as Error).message).to.equal("ERR Unrecognized option 'foo'");
@@ -93,50 +79,50 @@ describe('CLIENT', () => {
   });
 
   it('CLIENT LIST shows every connection; TYPE and ID filter it', async () => {
-    const other = connect(server.port);
+    const other = connect(fx.server.port);
     const otherId = (await other.call('CLIENT', 'ID')) as number;
-    const myId = (await redis.call('CLIENT', 'ID')) as number;
-    const all = ((await redis.call('CLIENT', 'LIST')) as string).split('\n').filter(Boolean);
+    const myId = (await fx.redis.call('CLIENT', 'ID')) as number;
+    const all = ((await fx.redis.call('CLIENT', 'LIST')) as string).split('\n').filter(Boolean);
     expect(all.map((l) => fields(l).get('id'))).to.include.members([String(otherId), String(myId)]);
-    const byId = ((await redis.call('CLIENT', 'LIST', 'ID', String(otherId), '999999')) as string).split('\n').filter(Boolean);
+    const byId = ((await fx.redis.call('CLIENT', 'LIST', 'ID', String(otherId), '999999')) as string).split('\n').filter(Boolean);
     expect(byId.map((l) => fields(l).get('id'))).to.deep.equal([String(otherId)]);
-    const normal = ((await redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string).split('\n').filter(Boolean);
+    const normal = ((await fx.redis.call('CLIENT', 'LIST', 'TYPE', 'normal')) as string).split('\n').filter(Boolean);
     expect(normal.length).to.equal(all.length);
-    expect(await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).to.equal('');
+    expect(await fx.redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')).to.equal('');
     other.disconnect();
   });
 
   it('flags show MULTI (x) and a blocked client (b); multi counts queued commands', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     await c.call('MULTI');
     await c.call('PING');
     const id = await c.call('CLIENT', 'ID');
     expect(id).to.equal('QUEUED');
-    const line = ((await redis.call('CLIENT', 'LIST')) as string).split('\n').find((l) => fields(l).get('flags') === 'x');
+    const line = ((await fx.redis.call('CLIENT', 'LIST')) as string).split('\n').find((l) => fields(l).get('flags') === 'x');
     expect(line, 'a client in MULTI').to.not.equal(undefined);
     expect(fields(line!).get('multi')).to.equal('2');
     c.close();
   });
 
   it('CLIENT KILL by ID closes that connection and replies with the count', async () => {
-    const victim = await RawConnection.open(server.port);
+    const victim = await RawConnection.open(fx.server.port);
     const id = (await victim.call('CLIENT', 'ID')) as number;
-    expect(await redis.call('CLIENT', 'KILL', 'ID', String(id))).to.equal(1);
+    expect(await fx.redis.call('CLIENT', 'KILL', 'ID', String(id))).to.equal(1);
     await victim.waitClosed();
-    expect(await redis.call('CLIENT', 'KILL', 'ID', String(id))).to.equal(0);
+    expect(await fx.redis.call('CLIENT', 'KILL', 'ID', String(id))).to.equal(0);
   });
 
   it('CLIENT KILL with the old address form replies OK, or "No such client"', async () => {
-    const victim = await RawConnection.open(server.port);
+    const victim = await RawConnection.open(fx.server.port);
     const addr = fields((await victim.call('CLIENT', 'INFO')) as string).get('addr')!;
-    expect(await redis.call('CLIENT', 'KILL', addr)).to.equal('OK');
+    expect(await fx.redis.call('CLIENT', 'KILL', addr)).to.equal('OK');
     await victim.waitClosed();
-    const err = await redis.call('CLIENT', 'KILL', addr).catch((e: Error) => e);
+    const err = await fx.redis.call('CLIENT', 'KILL', addr).catch((e: Error) => e);
     expect((err as Error).message).to.equal('ERR No such client');
   });
 
   it('CLIENT KILL skips the caller unless SKIPME no, and then closes it after the reply', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     const addr = fields((await c.call('CLIENT', 'INFO')) as string).get('addr')!;
     expect(await c.call('CLIENT', 'KILL', 'ADDR', addr)).to.equal(0);
     expect(await c.call('CLIENT', 'KILL', 'ADDR', addr, 'SKIPME', 'no')).to.equal(1);
@@ -144,23 +130,23 @@ describe('CLIENT', () => {
   });
 
   it('CLIENT KILL by LADDR, TYPE, USER and MAXAGE (7.4)', async () => {
-    const victim = await RawConnection.open(server.port);
+    const victim = await RawConnection.open(fx.server.port);
     await victim.call('PING');
     await sleep(1100);
     // MAXAGE 1 matches connections at least a second old (our own ioredis connection is skipped by SKIPME).
-    const killed = (await redis.call('CLIENT', 'KILL', 'MAXAGE', '1', 'LADDR', `127.0.0.1:${server.port}`, 'TYPE', 'normal', 'USER', 'default')) as number;
+    const killed = (await fx.redis.call('CLIENT', 'KILL', 'MAXAGE', '1', 'LADDR', `127.0.0.1:${fx.server.port}`, 'TYPE', 'normal', 'USER', 'default')) as number;
     expect(killed).to.be.at.least(1);
     await victim.waitClosed();
   });
 
   it('CLIENT UNBLOCK ends a block with the timeout reply or an UNBLOCKED error, replying 1, else 0', async () => {
-    const reader = await RawConnection.open(server.port);
+    const reader = await RawConnection.open(fx.server.port);
     const id = (await reader.call('CLIENT', 'ID')) as number;
-    expect(await redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(0);
-    const blocked = server.server.clients.get(id)!;
+    expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(0);
+    const blocked = fx.server.server.clients.get(id)!;
     // Block the client the way XREAD BLOCK does, through the registry.
     const block = (): void =>
-      server.server.blocking.block(blocked, {
+      fx.server.server.blocking.block(blocked, {
         db: blocked.db,
         keys: ['s'],
         timeoutAt: 0,
@@ -168,18 +154,18 @@ describe('CLIENT', () => {
         onTimeout: () => blocked.reply.nullArray(),
       });
     block();
-    expect(fields((await redis.call('CLIENT', 'LIST', 'ID', String(id))) as string).get('flags')).to.equal('b');
-    expect(await redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(1);
+    expect(fields((await fx.redis.call('CLIENT', 'LIST', 'ID', String(id))) as string).get('flags')).to.equal('b');
+    expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(1);
     expect(await reader.next()).to.equal(null);
     block();
-    expect(await redis.call('CLIENT', 'UNBLOCK', String(id), 'ERROR')).to.equal(1);
+    expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id), 'ERROR')).to.equal(1);
     expect(((await reader.next()) as Error).message).to.equal('UNBLOCKED client unblocked via CLIENT UNBLOCK');
     expect(await reader.call('PING')).to.equal('PONG');
     reader.close();
   });
 
   it('NO-EVICT and NO-TOUCH take on/off and show in the flags', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     expect(await c.call('CLIENT', 'NO-EVICT', 'on')).to.equal('OK');
     expect(await c.call('CLIENT', 'NO-TOUCH', 'ON')).to.equal('OK');
     expect(fields((await c.call('CLIENT', 'INFO')) as string).get('flags')).to.equal('eT');
@@ -190,8 +176,8 @@ describe('CLIENT', () => {
   });
 
   it('errors match redis-server word for word', async function () {
-    if (!oracle) this.skip(); // redis-server not installed
-    await differential(server.port, oracle!.port, [
+    if (!fx.oracle) this.skip(); // redis-server not installed
+    await differential(fx.server.port, fx.oracle!.port, [
       ['CLIENT', 'KILL', '1.2.3.4:5'],
       ['CLIENT', 'KILL', 'ID', 'abc'],
       ['CLIENT', 'KILL', 'ID', '0'],

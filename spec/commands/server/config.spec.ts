@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { startRivulet, connect, startRedis, differential, HAVE_REDIS, startRivuletProcess, tmpDir, rmrf, RawConnection, type ExternalServer } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { startRivulet, connect, differential, startRivuletProcess, tmpDir, rmrf, RawConnection, useRivulet } from '../../helpers.js';
 
 /** A flat CONFIG GET reply as an object. */
 function asMap(reply: unknown): Record<string, unknown> {
@@ -15,30 +13,18 @@ function asMap(reply: unknown): Record<string, unknown> {
 }
 
 describe('CONFIG', () => {
-  let server: RivuletServer;
-  let redis: Redis;
-  let oracle: ExternalServer | null = null;
-  before(async () => {
-    server = await startRivulet();
-    redis = connect(server.port);
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.close();
-    await oracle?.stop();
-  });
+  const fx = useRivulet();
 
   it('CONFIG GET answers what client libraries ask for at connect time', async () => {
-    expect(await redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'noeviction']);
-    expect(await redis.call('CONFIG', 'GET', 'databases')).to.deep.equal(['databases', '16']);
-    expect(await redis.call('CONFIG', 'GET', 'appendonly')).to.deep.equal(['appendonly', 'no']);
-    expect(await redis.call('CONFIG', 'GET', 'notify-keyspace-events')).to.deep.equal(['notify-keyspace-events', '']);
-    expect(await redis.call('CONFIG', 'GET', 'cluster-enabled')).to.deep.equal(['cluster-enabled', 'no']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'noeviction']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'databases')).to.deep.equal(['databases', '16']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'appendonly')).to.deep.equal(['appendonly', 'no']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'notify-keyspace-events')).to.deep.equal(['notify-keyspace-events', '']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'cluster-enabled')).to.deep.equal(['cluster-enabled', 'no']);
   });
 
   it('CONFIG GET takes several glob patterns and lists each parameter once', async () => {
-    const r = (await redis.call('CONFIG', 'GET', 'maxmemory*', 'maxmemory-policy', 'HZ')) as string[];
+    const r = (await fx.redis.call('CONFIG', 'GET', 'maxmemory*', 'maxmemory-policy', 'HZ')) as string[];
     const map = new Map<string, string>();
     for (let i = 0; i < r.length; i += 2) map.set(r[i], r[i + 1]);
     expect(r.length).to.equal(map.size * 2);
@@ -46,11 +32,11 @@ describe('CONFIG', () => {
     expect(map.get('maxmemory-policy')).to.equal('noeviction');
     expect(map.get('maxmemory-samples')).to.equal('5');
     expect(map.get('hz')).to.equal('10');
-    expect(await redis.call('CONFIG', 'GET', 'nosuch*')).to.deep.equal([]);
+    expect(await fx.redis.call('CONFIG', 'GET', 'nosuch*')).to.deep.equal([]);
   });
 
   it('CONFIG GET replies with a map in RESP3', async () => {
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     c.write('HELLO 3\r\n');
     await c.next();
     const before = c.received.length;
@@ -58,49 +44,49 @@ describe('CONFIG', () => {
     await c.next();
     expect(c.received.subarray(before).toString()).to.equal('%1\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n');
     c.close();
-    const client = createClient({ socket: { port: server.port, host: '127.0.0.1' }, RESP: 3 });
+    const client = createClient({ socket: { port: fx.server.port, host: '127.0.0.1' }, RESP: 3 });
     await client.connect();
     expect(await client.configGet('maxmemory-policy')).to.deep.equal({ 'maxmemory-policy': 'noeviction' });
     await client.quit();
   });
 
   it('CONFIG SET changes values, with units, and CONFIG GET shows them as Redis stores them', async () => {
-    expect(await redis.call('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'ALLKEYS-LRU')).to.equal('OK');
-    expect(await redis.call('CONFIG', 'GET', 'maxmemory')).to.deep.equal(['maxmemory', '104857600']);
-    expect(await redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'allkeys-lru']);
-    await redis.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction');
-    await redis.call('CONFIG', 'SET', 'hz', '1000');
-    expect(await redis.call('CONFIG', 'GET', 'hz')).to.deep.equal(['hz', '500']);
-    await redis.call('CONFIG', 'SET', 'hz', '10');
+    expect(await fx.redis.call('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'ALLKEYS-LRU')).to.equal('OK');
+    expect(await fx.redis.call('CONFIG', 'GET', 'maxmemory')).to.deep.equal(['maxmemory', '104857600']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'maxmemory-policy')).to.deep.equal(['maxmemory-policy', 'allkeys-lru']);
+    await fx.redis.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction');
+    await fx.redis.call('CONFIG', 'SET', 'hz', '1000');
+    expect(await fx.redis.call('CONFIG', 'GET', 'hz')).to.deep.equal(['hz', '500']);
+    await fx.redis.call('CONFIG', 'SET', 'hz', '10');
   });
 
   it('a failing CONFIG SET of several pairs changes none of them', async () => {
-    await redis.call('CONFIG', 'SET', 'timeout', '0');
-    const err = await redis.call('CONFIG', 'SET', 'timeout', '100', 'maxmemory', 'lots').catch((e: Error) => e);
+    await fx.redis.call('CONFIG', 'SET', 'timeout', '0');
+    const err = await fx.redis.call('CONFIG', 'SET', 'timeout', '100', 'maxmemory', 'lots').catch((e: Error) => e);
     expect((err as Error).message).to.equal(
       "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
     );
-    expect(await redis.call('CONFIG', 'GET', 'timeout')).to.deep.equal(['timeout', '0']);
+    expect(await fx.redis.call('CONFIG', 'GET', 'timeout')).to.deep.equal(['timeout', '0']);
   });
 
   it('CONFIG SET requirepass takes effect for new connections', async () => {
-    await redis.call('CONFIG', 'SET', 'requirepass', 'pw');
-    const c = await RawConnection.open(server.port);
+    await fx.redis.call('CONFIG', 'SET', 'requirepass', 'pw');
+    const c = await RawConnection.open(fx.server.port);
     expect(((await c.call('PING')) as Error).message).to.equal('NOAUTH Authentication required.');
     expect(await c.call('AUTH', 'pw')).to.equal('OK');
     c.close();
-    await redis.call('CONFIG', 'SET', 'requirepass', '');
+    await fx.redis.call('CONFIG', 'SET', 'requirepass', '');
   });
 
   it('CONFIG SET maxclients and timeout take effect at once', async () => {
-    const n = server.server.clients.size;
-    await redis.call('CONFIG', 'SET', 'maxclients', String(n));
+    const n = fx.server.server.clients.size;
+    await fx.redis.call('CONFIG', 'SET', 'maxclients', String(n));
     try {
-      const c = await RawConnection.open(server.port);
+      const c = await RawConnection.open(fx.server.port);
       expect(((await c.next()) as Error).message).to.equal('ERR max number of clients reached');
       await c.waitClosed();
     } finally {
-      await redis.call('CONFIG', 'SET', 'maxclients', '10000');
+      await fx.redis.call('CONFIG', 'SET', 'maxclients', '10000');
     }
     // timeout on a server of its own: every idle client there (ours too) is closed.
     const other = await startRivulet();
@@ -114,8 +100,8 @@ describe('CONFIG', () => {
   });
 
   it('errors match redis-server word for word', async function () {
-    if (!oracle) this.skip(); // redis-server not installed
-    await differential(server.port, oracle!.port, [
+    if (!fx.oracle) this.skip(); // redis-server not installed
+    await differential(fx.server.port, fx.oracle!.port, [
       ['CONFIG', 'SET', 'nosuch', '1'],
       ['CONFIG', 'SET', 'hz', '1', 'nosuch', '2'],
       ['CONFIG', 'SET', 'port', 'abc'],
@@ -161,11 +147,11 @@ describe('CONFIG', () => {
       ['CONFIG', 'SET', 'loglevel', 'WARNING'],
       ['CONFIG', 'GET', 'loglevel'],
     ]);
-    await redis.call('CONFIG', 'SET', 'loglevel', 'warning');
+    await fx.redis.call('CONFIG', 'SET', 'loglevel', 'warning');
   });
 
   it('dir is a protected config: CONFIG SET refuses it unless enable-protected-configs allows', async () => {
-    const err = await redis.call('CONFIG', 'SET', 'dir', '/tmp').catch((e: Error) => e);
+    const err = await fx.redis.call('CONFIG', 'SET', 'dir', '/tmp').catch((e: Error) => e);
     expect((err as Error).message).to.equal("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
     const local = await startRivulet({ 'enable-protected-configs': 'local' });
     const c = connect(local.port);
@@ -175,14 +161,14 @@ describe('CONFIG', () => {
   });
 
   it('CONFIG REWRITE without a config file is refused', async () => {
-    const err = await redis.call('CONFIG', 'REWRITE').catch((e: Error) => e);
+    const err = await fx.redis.call('CONFIG', 'REWRITE').catch((e: Error) => e);
     expect((err as Error).message).to.equal('ERR The server is running without a config file');
   });
 
   it('CONFIG RESETSTAT zeroes the INFO counters', async () => {
-    await redis.ping();
-    expect(await redis.call('CONFIG', 'RESETSTAT')).to.equal('OK');
-    const info = (await redis.info('stats')) as string;
+    await fx.redis.ping();
+    expect(await fx.redis.call('CONFIG', 'RESETSTAT')).to.equal('OK');
+    const info = (await fx.redis.info('stats')) as string;
     expect(info).to.contain('total_commands_processed:1\r\n');
     expect(info).to.contain('total_error_replies:0\r\n');
   });

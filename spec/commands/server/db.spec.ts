@@ -1,36 +1,22 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
-import { startRivulet, connect, startRedis, differential, HAVE_REDIS, RawConnection, type ExternalServer } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { differential, RawConnection, useRivulet } from '../../helpers.js';
 
 describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
-  let server: RivuletServer;
-  let redis: Redis;
-  let oracle: ExternalServer | null = null;
+  const fx = useRivulet();
   /** Seeds keys directly (this spec is about whole-database commands, not SET). */
   const seed = (db: number, ...keys: string[]): void => {
-    for (const k of keys) server.server.dbs[db].set(k, Buffer.from('v'));
+    for (const k of keys) fx.server.server.dbs[db].set(k, Buffer.from('v'));
   };
-  before(async () => {
-    server = await startRivulet();
-    redis = connect(server.port);
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    redis.disconnect();
-    await server.close();
-    await oracle?.stop();
-  });
   beforeEach(() => {
-    for (const db of server.server.dbs) db.flush();
+    for (const db of fx.server.server.dbs) db.flush();
   });
 
   it('DBSIZE counts the keys of the selected database', async () => {
-    expect(await redis.dbsize()).to.equal(0);
+    expect(await fx.redis.dbsize()).to.equal(0);
     seed(0, 'a', 'b');
     seed(1, 'c');
-    expect(await redis.dbsize()).to.equal(2);
-    const c = await RawConnection.open(server.port);
+    expect(await fx.redis.dbsize()).to.equal(2);
+    const c = await RawConnection.open(fx.server.port);
     await c.call('SELECT', '1');
     expect(await c.call('DBSIZE')).to.equal(1);
     c.close();
@@ -39,29 +25,29 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
   it('FLUSHDB empties only the selected database, and counts as a change to propagate', async () => {
     seed(0, 'a');
     seed(1, 'b');
-    const dirty = server.server.dirty;
-    expect(await redis.call('FLUSHDB')).to.equal('OK');
-    expect(server.server.dbs[0].size).to.equal(0);
-    expect(server.server.dbs[1].size).to.equal(1);
-    expect(server.server.dirty).to.be.greaterThan(dirty);
-    expect(await redis.call('FLUSHDB', 'ASYNC')).to.equal('OK');
-    expect(await redis.call('FLUSHDB', 'sync')).to.equal('OK');
+    const dirty = fx.server.server.dirty;
+    expect(await fx.redis.call('FLUSHDB')).to.equal('OK');
+    expect(fx.server.server.dbs[0].size).to.equal(0);
+    expect(fx.server.server.dbs[1].size).to.equal(1);
+    expect(fx.server.server.dirty).to.be.greaterThan(dirty);
+    expect(await fx.redis.call('FLUSHDB', 'ASYNC')).to.equal('OK');
+    expect(await fx.redis.call('FLUSHDB', 'sync')).to.equal('OK');
   });
 
   it('FLUSHALL empties every database', async () => {
     seed(0, 'a');
     seed(5, 'b');
-    const dirty = server.server.dirty;
-    expect(await redis.call('FLUSHALL', 'SYNC')).to.equal('OK');
-    expect(server.server.dbs.every((d) => d.size === 0)).to.equal(true);
-    expect(server.server.dirty).to.be.greaterThan(dirty);
+    const dirty = fx.server.server.dirty;
+    expect(await fx.redis.call('FLUSHALL', 'SYNC')).to.equal('OK');
+    expect(fx.server.server.dbs.every((d) => d.size === 0)).to.equal(true);
+    expect(fx.server.server.dirty).to.be.greaterThan(dirty);
   });
 
   it('FLUSHDB makes an EXEC that WATCHed a flushed key fail', async () => {
     seed(0, 'w');
-    const c = await RawConnection.open(server.port);
+    const c = await RawConnection.open(fx.server.port);
     expect(await c.call('WATCH', 'w')).to.equal('OK');
-    await redis.call('FLUSHDB');
+    await fx.redis.call('FLUSHDB');
     await c.call('MULTI');
     await c.call('PING');
     expect(await c.call('EXEC')).to.equal(null);
@@ -71,17 +57,17 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
   it('SWAPDB exchanges the contents of two databases, expiries included', async () => {
     seed(0, 'zero');
     seed(1, 'one', 'uno');
-    server.server.dbs[1].setExpire('uno', Date.now() + 60_000);
-    expect(await redis.call('SWAPDB', '0', '1')).to.equal('OK');
-    expect([...server.server.dbs[0].data.keys()].sort()).to.deep.equal(['one', 'uno']);
-    expect(server.server.dbs[0].getExpire('uno')).to.be.a('number');
-    expect([...server.server.dbs[1].data.keys()]).to.deep.equal(['zero']);
-    expect(await redis.dbsize()).to.equal(2);
-    expect(await redis.call('SWAPDB', '3', '3')).to.equal('OK');
+    fx.server.server.dbs[1].setExpire('uno', Date.now() + 60_000);
+    expect(await fx.redis.call('SWAPDB', '0', '1')).to.equal('OK');
+    expect([...fx.server.server.dbs[0].data.keys()].sort()).to.deep.equal(['one', 'uno']);
+    expect(fx.server.server.dbs[0].getExpire('uno')).to.be.a('number');
+    expect([...fx.server.server.dbs[1].data.keys()]).to.deep.equal(['zero']);
+    expect(await fx.redis.dbsize()).to.equal(2);
+    expect(await fx.redis.call('SWAPDB', '3', '3')).to.equal('OK');
   });
 
   it('TIME returns seconds and microseconds close to the wall clock', async () => {
-    const [s, us] = (await redis.call('TIME')) as string[];
+    const [s, us] = (await fx.redis.call('TIME')) as string[];
     expect(s).to.match(/^\d+$/);
     expect(us).to.match(/^\d{1,6}$/);
     const t = Number(s) * 1000 + Number(us) / 1000;
@@ -89,20 +75,20 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
   });
 
   it('LASTSAVE is a unix time no later than now', async () => {
-    const t = (await redis.call('LASTSAVE')) as number;
+    const t = (await fx.redis.call('LASTSAVE')) as number;
     expect(t).to.be.at.most(Math.floor(Date.now() / 1000));
     expect(t).to.be.at.least(Math.floor(Date.now() / 1000) - 3600);
   });
 
   it('ROLE says master with offset 0 and no replicas, like a fresh redis-server', async function () {
-    expect(await redis.call('ROLE')).to.deep.equal(['master', 0, []]);
-    if (!oracle) this.skip(); // redis-server not installed for the differential part
-    await differential(server.port, oracle!.port, [['ROLE']]);
+    expect(await fx.redis.call('ROLE')).to.deep.equal(['master', 0, []]);
+    if (!fx.oracle) this.skip(); // redis-server not installed for the differential part
+    await differential(fx.server.port, fx.oracle!.port, [['ROLE']]);
   });
 
   it('arguments and errors match redis-server', async function () {
-    if (!oracle) this.skip(); // redis-server not installed
-    await differential(server.port, oracle!.port, [
+    if (!fx.oracle) this.skip(); // redis-server not installed
+    await differential(fx.server.port, fx.oracle!.port, [
       ['DBSIZE'],
       ['DBSIZE', 'x'],
       ['FLUSHDB', 'foo'],
