@@ -7,7 +7,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, block } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
-import { paramDef, PARAMS, ConfigError, splitConfigLine, type ParamDef } from '../../lib/config.js';
+import { paramDef, PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
 
 const admin = {
   flags: ['admin', 'noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -218,7 +218,7 @@ function formatDirective(def: ParamDef, value: string): string[] {
       return [`${def.name} ${formatMemory(Number(value))}`];
     case 'string':
     case 'flags':
-      return [`${def.name} ${quote(value)}`];
+      return [`${def.name} ${reprWord(value)}`];
     case 'list': {
       if (def.name === 'client-output-buffer-limit') {
         // One line per class, as Redis writes it.
@@ -243,21 +243,6 @@ function formatMemory(n: number): string {
   if (n % MB === 0) return `${n / MB}mb`;
   if (n % 1024 === 0) return `${n / 1024}kb`;
   return String(n);
-}
-
-/** Double-quoted with escapes, as Redis's sdscatrepr. */
-function quote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.charCodeAt(0);
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 32 || code === 127) out += '\\x' + code.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 const configHelp: CommandSpec = {
