@@ -126,56 +126,43 @@ export const setnx: CommandSpec = {
   },
 };
 
-export const setex: CommandSpec = {
-  name: 'setex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  acl: ['write', 'string', 'slow'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets the string value and expiration time of a key. Creates the key if it doesn\'t exist.',
-  since: '2.0.0',
-  group: 'string',
-  complexity: 'O(1)',
-  // Redis 7.4's command table marks it deprecated (Debian's 7.0 does not).
-  docFlags: ['deprecated'],
-  deprecatedSince: '2.6.12',
-  replacedBy: '`SET` with the `EX` argument',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'seconds', type: 'integer' },
-    { name: 'value', type: 'string' },
-  ],
-  handler(c, argv) {
-    setGeneric(c, argv, EX, argv[1], argv[3], argv[2], 'setex', null, null);
-  },
-};
+/**
+ * SETEX and PSETEX differ only in name, docs and the unit of their time
+ * argument (`unit` is the EX or PX flag SET would use).
+ */
+function setexCommand(name: string, summary: string, since: string, unit: number, timeArg: string, option: string): CommandSpec {
+  return {
+    name,
+    arity: 4,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+    summary,
+    since,
+    group: 'string',
+    complexity: 'O(1)',
+    // Redis 7.4's command table marks them deprecated (Debian's 7.0 does not).
+    docFlags: ['deprecated'],
+    deprecatedSince: '2.6.12',
+    replacedBy: `\`SET\` with the \`${option}\` argument`,
+    arguments: [
+      { name: 'key', type: 'key', keySpecIndex: 0 },
+      { name: timeArg, type: 'integer' },
+      { name: 'value', type: 'string' },
+    ],
+    handler(c, argv) {
+      setGeneric(c, argv, unit, argv[1], argv[3], argv[2], name, null, null);
+    },
+  };
+}
 
-export const psetex: CommandSpec = {
-  name: 'psetex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  acl: ['write', 'string', 'slow'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
-  summary: 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.',
-  since: '2.6.0',
-  group: 'string',
-  complexity: 'O(1)',
-  // Redis 7.4's command table marks it deprecated (Debian's 7.0 does not).
-  docFlags: ['deprecated'],
-  deprecatedSince: '2.6.12',
-  replacedBy: '`SET` with the `PX` argument',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'milliseconds', type: 'integer' },
-    { name: 'value', type: 'string' },
-  ],
-  handler(c, argv) {
-    setGeneric(c, argv, PX, argv[1], argv[3], argv[2], 'psetex', null, null);
-  },
-};
+export const setex = setexCommand(
+  'setex', 'Sets the string value and expiration time of a key. Creates the key if it doesn\'t exist.', '2.0.0',
+  EX, 'seconds', 'EX');
+
+export const psetex = setexCommand(
+  'psetex', 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.', '2.6.0',
+  PX, 'milliseconds', 'PX');
