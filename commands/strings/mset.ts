@@ -20,53 +20,39 @@ function msetGeneric(c: Client, argv: Buffer[], name: string, nx: boolean): bool
   return true;
 }
 
-export const mset: CommandSpec = {
-  name: 'mset',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  acl: ['write', 'string', 'slow'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  keySpecs: [{ flags: ['OW', 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
-  tips: ['request_policy:multi_shard', 'response_policy:all_succeeded'],
-  summary: 'Atomically creates or modifies the string values of one or more keys.',
-  since: '1.0.1',
-  group: 'string',
-  complexity: 'O(N) where N is the number of keys to set.',
-  arguments: [
-    { name: 'key_value', type: 'block', multiple: true, arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-        { name: 'value', type: 'string' },
-      ] },
-  ],
-  handler(c, argv) {
-    msetGeneric(c, argv, 'mset', false);
-    c.reply.ok();
-  },
-};
+/**
+ * MSET and MSETNX differ only in `nx`, which decides the key spec (insert vs
+ * update), the cluster reply policy and the reply (OK vs 1/0).
+ */
+function msetCommand(name: string, summary: string, nx: boolean): CommandSpec {
+  return {
+    name,
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    acl: ['write', 'string', 'slow'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 2,
+    keySpecs: [{ flags: ['OW', nx ? 'insert' : 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
+    tips: ['request_policy:multi_shard', nx ? 'response_policy:agg_min' : 'response_policy:all_succeeded'],
+    summary,
+    since: '1.0.1',
+    group: 'string',
+    complexity: 'O(N) where N is the number of keys to set.',
+    arguments: [
+      { name: 'key_value', type: 'block', multiple: true, arguments: [
+          { name: 'key', type: 'key', keySpecIndex: 0 },
+          { name: 'value', type: 'string' },
+        ] },
+    ],
+    handler(c, argv) {
+      const done = msetGeneric(c, argv, name, nx);
+      if (nx) c.reply.int(done ? 1 : 0);
+      else c.reply.ok();
+    },
+  };
+}
 
-export const msetnx: CommandSpec = {
-  name: 'msetnx',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  acl: ['write', 'string', 'slow'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  keySpecs: [{ flags: ['OW', 'insert'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
-  tips: ['request_policy:multi_shard', 'response_policy:agg_min'],
-  summary: 'Atomically modifies the string values of one or more keys only when all keys don\'t exist.',
-  since: '1.0.1',
-  group: 'string',
-  complexity: 'O(N) where N is the number of keys to set.',
-  arguments: [
-    { name: 'key_value', type: 'block', multiple: true, arguments: [
-        { name: 'key', type: 'key', keySpecIndex: 0 },
-        { name: 'value', type: 'string' },
-      ] },
-  ],
-  handler(c, argv) {
-    c.reply.int(msetGeneric(c, argv, 'msetnx', true) ? 1 : 0);
-  },
-};
+export const mset = msetCommand('mset', 'Atomically creates or modifies the string values of one or more keys.', false);
+export const msetnx = msetCommand(
+  'msetnx', 'Atomically modifies the string values of one or more keys only when all keys don\'t exist.', true);
