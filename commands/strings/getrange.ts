@@ -51,26 +51,13 @@ export const getrange: CommandSpec = {
   handler: getRange,
 };
 
+/** SUBSTR is GETRANGE's deprecated old name: the same command under other docs. */
 export const substr: CommandSpec = {
+  ...getrange,
   name: 'substr',
-  arity: 4,
-  flags: ['readonly'],
-  acl: ['read', 'string', 'slow'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  keySpecs: [{ flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
   summary: 'Returns a substring from a string value.',
   since: '1.0.0',
-  group: 'string',
-  complexity: 'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.',
   docFlags: ['deprecated'],
   deprecatedSince: '2.0.0',
   replacedBy: '`GETRANGE`',
-  arguments: [
-    { name: 'key', type: 'key', keySpecIndex: 0 },
-    { name: 'start', type: 'integer' },
-    { name: 'end', type: 'integer' },
-  ],
-  handler: getRange,
 };
