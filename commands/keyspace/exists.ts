@@ -1,7 +1,18 @@
 /** EXISTS: how many of the named keys exist (a key named twice counts twice). */
 import type { CommandSpec } from '../../lib/command.js';
+import type { Client } from '../../lib/client.js';
 import { keyOf } from '../../lib/keyspace.js';
 import { lookupRead } from './lookup.js';
+
+/**
+ * Replies how many of argv[1..] exist, each occurrence counted (EXISTS and
+ * TOUCH); `touch` decides whether the lookups update the access time.
+ */
+export function countExisting(c: Client, argv: Buffer[], touch: boolean): void {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (lookupRead(c, keyOf(argv[i]), touch) !== undefined) n++;
+  c.reply.int(n);
+}
 
 export const exists: CommandSpec = {
   name: 'exists',
@@ -21,9 +32,5 @@ export const exists: CommandSpec = {
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
   ],
-  handler(c, argv) {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) if (lookupRead(c, keyOf(argv[i]), false) !== undefined) n++;
-    c.reply.int(n);
-  },
+  handler: (c, argv) => countExisting(c, argv, false),
 };

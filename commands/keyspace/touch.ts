@@ -1,7 +1,6 @@
 /** TOUCH: updates the keys' last access time; returns how many exist. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
-import { lookupRead } from './lookup.js';
+import { countExisting } from './exists.js';
 
 export const touch: CommandSpec = {
   name: 'touch',
@@ -20,9 +19,5 @@ export const touch: CommandSpec = {
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
   ],
-  handler(c, argv) {
-    let n = 0;
-    for (let i = 1; i < argv.length; i++) if (lookupRead(c, keyOf(argv[i])) !== undefined) n++;
-    c.reply.int(n);
-  },
+  handler: (c, argv) => countExisting(c, argv, true),
 };
