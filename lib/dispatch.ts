@@ -5,7 +5,7 @@
  * the handler, records stats and propagates the effect.
  */
 import type { Client } from './client.js';
-import { arityOk, type CommandSpec } from './command.js';
+import { arityOk, type CommandSpec, type CommandFlag } from './command.js';
 import * as E from './errors.js';
 import { ReplyError } from './errors.js';
 import { Proto } from './resp/writer.js';
@@ -61,6 +61,20 @@ export function processCommand(c: Client, argv: Buffer[]): void {
     if (c.multi) c.multi.error = true;
     return;
   }
+  // OOM and MISCONF come before the Pub/Sub context check and MULTI queueing, as in Redis's processCommand.
+  const refusal = refusalFor(c, spec, fullName);
+  if (refusal) {
+    if (fullName === 'exec' && c.multi) {
+      // Redis's execCommandAbort: the transaction is discarded and the reason named.
+      c.multi = null;
+      c.unwatchAll();
+      reject(c, E.custom(`EXECABORT Transaction discarded because of: ${refusal.message}`), fullName);
+    } else {
+      reject(c, refusal, fullName);
+      if (c.multi) c.multi.error = true;
+    }
+    return;
+  }
   if (c.proto === Proto.RESP2 && c.isSubscribed && !PUBSUB_ALLOWED.has(fullName)) {
     reject(
       c,
@@ -71,16 +85,9 @@ export function processCommand(c: Client, argv: Buffer[]): void {
     );
     return;
   }
-  const isWrite = spec.flags.includes('write');
   if (c.multi && !MULTI_IMMEDIATE.has(fullName)) {
     if (spec.flags.includes('no_multi')) {
       reject(c, E.custom(`ERR Command not allowed inside a transaction`), fullName);
-      c.multi.error = true;
-      return;
-    }
-    const refusal = server.refuseWrite(spec, isWrite);
-    if (refusal) {
-      reject(c, refusal, fullName);
       c.multi.error = true;
       return;
     }
@@ -88,13 +95,25 @@ export function processCommand(c: Client, argv: Buffer[]): void {
     c.reply.simple('QUEUED');
     return;
   }
-  const refusal = server.refuseWrite(spec, isWrite);
-  if (refusal) {
-    reject(c, refusal, fullName);
-    return;
-  }
   call(c, spec, fullName, argv);
   server.afterCommand();
+}
+
+/** Commands that are never refused for memory inside MULTI (Redis: queueing anything else could grow memory without bound). */
+const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/**
+ * Why the server refuses this command now (OOM, MISCONF), or null. EXEC
+ * counts as write/denyoom when a queued command is, as in Redis.
+ */
+function refusalFor(c: Client, spec: CommandSpec, fullName: string): ReplyError | null {
+  const queue = fullName === 'exec' ? c.multi?.queue : undefined;
+  const flagged = (flag: CommandFlag): boolean => spec.flags.includes(flag) || (queue?.some((q) => q.spec.flags.includes(flag)) ?? false);
+  return c.server.refuseWrite({
+    denyoom: flagged('denyoom') || (c.multi !== null && !OOM_EXEMPT_IN_MULTI.has(fullName)),
+    write: flagged('write'),
+    ping: fullName === 'ping',
+  });
 }
 
 /** An arity error still counts as a rejected call of that command in INFO commandstats (Redis does so); unknown commands do not. */

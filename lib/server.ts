@@ -203,13 +203,18 @@ export class Server implements KeyspaceHooks {
     this.blocking.serveReadyKeys();
   }
 
-  /** Why a command may not run now (OOM, MISCONF), or null. */
-  refuseWrite(spec: CommandSpec, isWrite: boolean): ReplyError | null {
-    if (isWrite || spec.flags.includes('denyoom')) {
+  /**
+   * Why a command may not run now, or null (Redis's processCommand order):
+   * OOM for a command that may grow memory while used memory is over
+   * maxmemory (noeviction: nothing is evicted); then MISCONF for writes — and
+   * PING, so health checks notice — while the AOF cannot be written.
+   */
+  refuseWrite(cmd: { denyoom: boolean; write: boolean; ping: boolean }): ReplyError | null {
+    if (cmd.denyoom) {
       const maxmemory = this.config.int('maxmemory');
-      if (maxmemory > 0 && spec.flags.includes('denyoom') && this.usedMemory() > maxmemory) return E.OOM;
-      if (isWrite && this.aof) return this.aof.writeError();
+      if (maxmemory > 0 && this.usedMemory() > maxmemory) return E.OOM;
     }
+    if ((cmd.write || cmd.ping) && this.aof) return this.aof.writeError();
     return null;
   }
 
@@ -344,13 +349,11 @@ export class Server implements KeyspaceHooks {
   private accept(sock: net.Socket): void {
     // Refused connections count only in rejected_connections, as in Redis (stat_numconnections is bumped after the checks).
     if (this.clients.size >= this.config.int('maxclients')) {
-      this.stats.rejectedConnections++;
-      sock.end('-' + E.MAX_CLIENTS.message + '\r\n');
+      this.refuse(sock, E.MAX_CLIENTS.message);
       return;
     }
     if (this.config.bool('protected-mode') && this.config.get('requirepass') === '' && !isLoopback(sock.remoteAddress)) {
-      this.stats.rejectedConnections++;
-      sock.end('-' + PROTECTED_MODE_DENIED + '\r\n');
+      this.refuse(sock, PROTECTED_MODE_DENIED);
       return;
     }
     this.stats.connectionsReceived++;
@@ -365,6 +368,20 @@ export class Server implements KeyspaceHooks {
       /* reset by peer etc.: 'close' follows */
     });
     sock.on('close', () => this.disconnect(c));
+  }
+
+  /**
+   * Sends one error line to a connection that is not admitted and closes it.
+   * Its input is read and dropped (an unread socket would never see the
+   * peer's close and would linger, holding a file descriptor), and it is
+   * destroyed after a second whatever the peer does.
+   */
+  private refuse(sock: net.Socket, message: string): void {
+    this.stats.rejectedConnections++;
+    sock.on('error', () => {});
+    sock.setTimeout(1000, () => sock.destroy());
+    sock.resume();
+    sock.end('-' + message + '\r\n');
   }
 
   /** Everything a client leaves behind goes away with it. */
