@@ -120,6 +120,9 @@ export const PARAMS: readonly ParamDef[] = [
   // streams
   mem('stream-node-max-bytes', 4096),
   int('stream-node-max-entries', 100, 0, LONG_MAX),
+  // Redis 8.6 idempotent production: defaults for streams XCFGSET has not configured.
+  int('stream-idmp-duration', 100, 1, 86400),
+  int('stream-idmp-maxsize', 100, 1, 10000),
   // notifications
   {
     name: 'notify-keyspace-events',

@@ -18,6 +18,8 @@ import { xinfo } from './xinfo.js';
 // Redis 8 additions (issue 9).
 import { xdelex } from './xdelex.js';
 import { xackdel } from './xackdel.js';
+import { xcfgset } from './xcfgset.js';
+import { xidmprecord } from './xidmprecord.js';
 
 export const streamCommands: CommandSpec[] = [
   xadd,
@@ -37,4 +39,6 @@ export const streamCommands: CommandSpec[] = [
   xinfo,
   xdelex,
   xackdel,
+  xcfgset,
+  xidmprecord,
 ];

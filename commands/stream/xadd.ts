@@ -1,5 +1,5 @@
 /**
- * XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
+ * XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [IDMPAUTO pid | IDMP pid iid] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
@@ -7,7 +7,9 @@ import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/keyspace.js';
 import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
 import { formatId, isZeroId } from '../../lib/stream/id.js';
-import { Stream, chunkLimits, getOrCreateStream, getStream } from '../../lib/stream/stream.js';
+import { Stream, chunkLimits, getOrCreateStream, getStream, idmpLimits } from '../../lib/stream/stream.js';
+import { IdmpState, autoIid } from '../../lib/stream/idmp.js';
+import { xidmprecordArgv } from './xidmprecord.js';
 import { trimArguments } from './xtrim.js';
 import { refPolicyArgument } from './refpolicy.js';
 
@@ -39,11 +41,24 @@ export const xadd: CommandSpec = {
     ['6.2.0', 'Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option.'],
     ['7.0.0', 'Added support for the `<ms>-*` explicit ID form.'],
     ['8.2.0', 'Added the `KEEPREF`, `DELREF` and `ACKED` options.'],
+    ['8.6.0', 'Added the `IDMPAUTO` and `IDMP` options.'],
   ],
   arguments: [
     key('key'),
     token('NOMKSTREAM', { name: 'nomkstream', since: '6.2.0', optional: true }),
     refPolicyArgument({ since: '8.2.0' }),
+    oneof(
+      'idmp',
+      [
+        block('idmpauto-with-pid', [token('IDMPAUTO', { name: 'idmpauto-token' }), arg('pid', 'string', { display: 'producer-id' })]),
+        block('idmp-with-pid-iid', [
+          token('IDMP', { name: 'idmp-token' }),
+          arg('pid', 'string', { display: 'producer-id' }),
+          arg('iid', 'string', { display: 'idempotent-id' }),
+        ]),
+      ],
+      { optional: true, since: '8.6.0' },
+    ),
     block('trim', trimArguments, { optional: true }),
     oneof('id_or_auto', [token('*', { name: 'auto_id' }), arg('id', 'string')]),
     block('field_value', [arg('field', 'string'), arg('value', 'string')], { multiple: true }),
@@ -62,6 +77,19 @@ export const xadd: CommandSpec = {
       c.reply.nullBulk();
       return;
     }
+    // IDMP/IDMPAUTO (Redis 8.6): a (pid, iid) recorded within the duration answers the original ID and adds nothing.
+    let pid: string | null = null;
+    let iid: string | null = null;
+    if (a.idmpPid !== null) {
+      pid = a.idmpPid.toString('latin1');
+      iid = a.idmpIid !== null ? a.idmpIid.toString('latin1') : autoIid(argv.slice(fieldsAt));
+      const rec = existing?.idmp?.lookup(pid, iid, Date.now(), idmpLimits(c, existing).durationMs);
+      if (rec !== undefined) {
+        existing!.idmp!.iidsDuplicates++;
+        c.reply.bulkLatin1(formatId(rec.id));
+        return;
+      }
+    }
     if (existing !== null && existing.exhausted) throw E.STREAM_EXHAUSTED;
     const id = (existing ?? EMPTY).nextAddId(a.idGiven ? a : null, Date.now());
     let bytes = 0;
@@ -72,6 +100,12 @@ export const xadd: CommandSpec = {
     const s = existing ?? getOrCreateStream(c, k).stream;
     s.append(id, argv.slice(fieldsAt), chunkLimits(c));
     const idText = formatId(id);
+    if (pid !== null) {
+      const lim = idmpLimits(c, s);
+      const idmp = (s.idmp ??= new IdmpState());
+      idmp.record(pid, iid!, id, Date.now(), lim.durationMs, lim.maxSize);
+      idmp.iidsAdded++;
+    }
     c.reply.bulkLatin1(idText);
     c.server.notify('t', 'xadd', k, c.db.id);
     c.server.dirty++;
@@ -85,7 +119,12 @@ export const xadd: CommandSpec = {
     if (existing !== null) c.db.touch(k);
     // `*` and `ms-*` are logged as the ID chosen, so a replay adds the same entry.
     const chosenId = !a.idGiven || !a.seqGiven ? idText : null;
-    if (c.server.propagating && (threshold !== null || chosenId !== null)) c.server.propagateAs(rewriteForPropagation(argv, a, threshold, chosenId));
+    if (c.server.propagating && (threshold !== null || chosenId !== null)) {
+      const logged = rewriteForPropagation(argv, a, threshold, chosenId);
+      // The tracking is logged as XIDMPRECORD (what Redis's AOF rewrite writes); skipped if the entry trimmed itself away.
+      if (pid !== null && s.log.has(id)) c.server.propagateAs(logged, xidmprecordArgv(argv[1], a.idmpPid!, iid!, idText));
+      else c.server.propagateAs(logged);
+    }
   },
 };
 

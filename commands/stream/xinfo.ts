@@ -9,6 +9,9 @@
  * - GROUPS: entries-read and lag (nil when unknown, see lib/stream/lag.ts).
  * - CONSUMERS: idle (since seen-time) and (7.2+) inactive (since
  *   active-time, -1 if never active).
+ * - STREAM (Redis 8.6): once the stream uses IDMP (an IDMP XADD or XCFGSET),
+ *   idmp-duration, idmp-maxsize, pids-tracked, iids-tracked, iids-added and
+ *   iids-duplicates after recorded-first-entry-id (the docs give no order).
  * Groups and consumers are listed by name, bytewise, as Redis's rax orders them.
  */
 import type { CommandSpec } from '../../lib/command.js';
@@ -17,7 +20,7 @@ import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/keyspace.js';
-import { type Stream, getStream } from '../../lib/stream/stream.js';
+import { type Stream, getStream, idmpLimits } from '../../lib/stream/stream.js';
 import { writeEntry } from '../../lib/stream/reply.js';
 import { type StreamId, MIN_ID, MAX_ID, formatId } from '../../lib/stream/id.js';
 import { ENTRIES_READ_UNKNOWN, type ConsumerGroup } from '../../lib/stream/group.js';
@@ -70,6 +73,27 @@ function writeStreamHeader(c: Client, s: Stream): void {
   c.reply.bulk('entries-added');
   c.reply.int(s.entriesAdded);
   writeIdField(c, 'recorded-first-entry-id', firstEntryId(s));
+  if (s.idmp !== null) writeIdmpFields(c, s);
+}
+
+/** Fields the header gains once a stream uses idempotent production (Redis 8.6). */
+const IDMP_FIELDS = 6;
+
+function writeIdmpFields(c: Client, s: Stream): void {
+  const lim = idmpLimits(c, s);
+  const counts = s.idmp!.counts(Date.now(), lim.durationMs);
+  c.reply.bulk('idmp-duration');
+  c.reply.int(lim.durationMs / 1000);
+  c.reply.bulk('idmp-maxsize');
+  c.reply.int(lim.maxSize);
+  c.reply.bulk('pids-tracked');
+  c.reply.int(counts.pids);
+  c.reply.bulk('iids-tracked');
+  c.reply.int(counts.iids);
+  c.reply.bulk('iids-added');
+  c.reply.int(s.idmp!.iidsAdded);
+  c.reply.bulk('iids-duplicates');
+  c.reply.int(s.idmp!.iidsDuplicates);
 }
 
 /** One edge entry (first or last) or nil. */
@@ -100,8 +124,9 @@ function streamInfo(c: Client, argv: Buffer[]): void {
       count = v < 0 ? 10 : typeof v === 'bigint' ? 0 : v;
     }
   }
+  const extra = s.idmp !== null ? IDMP_FIELDS : 0;
   if (!full) {
-    c.reply.map(10);
+    c.reply.map(10 + extra);
     writeStreamHeader(c, s);
     c.reply.bulk('groups');
     c.reply.int(s.groups.size);
@@ -111,7 +136,7 @@ function streamInfo(c: Client, argv: Buffer[]): void {
     writeEdgeEntry(c, s, true);
     return;
   }
-  c.reply.map(9);
+  c.reply.map(9 + extra);
   writeStreamHeader(c, s);
   c.reply.bulk('entries');
   const ids: StreamId[] = [];

@@ -11,7 +11,9 @@
  *            XGROUP CREATE key group last-id ENTRIESREAD n, and per consumer
  *            XCLAIM key group consumer 0 id TIME ms RETRYCOUNT n JUSTID FORCE
  *            for each pending entry, or XGROUP CREATECONSUMER key group consumer
- *            when it has none.
+ *            when it has none; then (Redis 8.6+) XCFGSET key IDMP-DURATION d
+ *            IDMP-MAXSIZE m when the stream has its own IDMP settings, and
+ *            XIDMPRECORD key pid iid id per tracked idempotent ID.
  *
  * Each generator yields one encoded command at a time, so a rewrite can stop
  * between any two commands and continue on a later event-loop turn.
@@ -41,6 +43,10 @@ const JUSTID = B('JUSTID');
 const FORCE = B('FORCE');
 const ZERO = B('0');
 const MAXLEN = B('MAXLEN');
+const XCFGSET = B('XCFGSET');
+const IDMP_DURATION = B('IDMP-DURATION');
+const IDMP_MAXSIZE = B('IDMP-MAXSIZE');
+const XIDMPRECORD = B('XIDMPRECORD');
 
 const idArg = (id: StreamId): Buffer => B(`${id.ms}-${id.seq}`);
 
@@ -102,6 +108,20 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
           XCLAIM, k, gname, cname, ZERO, idArg(pe.id),
           TIME, B(String(pe.deliveryTime)), RETRYCOUNT, B(String(pe.deliveryCount)), JUSTID, FORCE,
         ]);
+      }
+    }
+  }
+  if (s.idmp !== null) {
+    // Redis 8.6+ (redis/redis#14794): per-stream IDMP settings as XCFGSET (which clears the maps, so first),
+    // then one XIDMPRECORD per tracked (pid, iid) whose entry still exists, oldest first.
+    const cfg: Buffer[] = [XCFGSET, k];
+    if (s.idmp.duration !== null) cfg.push(IDMP_DURATION, B(String(s.idmp.duration)));
+    if (s.idmp.maxSize !== null) cfg.push(IDMP_MAXSIZE, B(String(s.idmp.maxSize)));
+    if (cfg.length > 2) yield encodeCommand(cfg);
+    for (const [pid, m] of s.idmp.producers) {
+      for (const [iid, rec] of m) {
+        if (!s.log.has(rec.id)) continue;
+        yield encodeCommand([XIDMPRECORD, k, B(pid), B(iid), idArg(rec.id)]);
       }
     }
   }

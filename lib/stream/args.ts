@@ -236,6 +236,13 @@ export interface AddTrimArgs {
   limitIndex: number;
   /** XADD only. */
   noMkStream: boolean;
+  /** XADD IDMP/IDMPAUTO (Redis 8.6): the producer ID, null when neither was given. */
+  idmpPid: Buffer | null;
+  /** IDMP's idempotent ID; null with IDMPAUTO (computed from the fields). */
+  idmpIid: Buffer | null;
+  /** argv index of the IDMP/IDMPAUTO token and how many arguments the option spans (dropped when propagated). */
+  idmpIndex: number;
+  idmpArgc: number;
   idGiven: boolean;
   /** False for `ms-*`. */
   seqGiven: boolean;
@@ -262,6 +269,10 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     thresholdIndex: 0,
     limitIndex: -1,
     noMkStream: false,
+    idmpPid: null,
+    idmpIid: null,
+    idmpIndex: -1,
+    idmpArgc: 0,
     idGiven: false,
     seqGiven: true,
     id: { ms: 0, seq: 0 },
@@ -308,6 +319,19 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       i++;
     } else if (xadd && isKw(opt, 'nomkstream')) {
       a.noMkStream = true;
+    } else if (xadd && more >= 2 && isKw(opt, 'idmp')) {
+      if (a.idmpPid !== null) throw E.SYNTAX;
+      a.idmpPid = argv[i + 1];
+      a.idmpIid = argv[i + 2];
+      a.idmpIndex = i;
+      a.idmpArgc = 3;
+      i += 2;
+    } else if (xadd && more >= 1 && isKw(opt, 'idmpauto')) {
+      if (a.idmpPid !== null) throw E.SYNTAX;
+      a.idmpPid = argv[i + 1];
+      a.idmpIndex = i;
+      a.idmpArgc = 2;
+      i++;
     } else if (refPolicyArg(opt) !== null) {
       a.refPolicy = refPolicyArg(opt)!;
     } else if (xadd) {
@@ -321,6 +345,11 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     }
   }
   a.idIndex = i;
+  if (a.idmpPid !== null) {
+    // "Both modes can only be specified when the entry ID is `*`."
+    if (a.idGiven) throw E.IDMP_NEEDS_AUTO_ID;
+    if (a.idmpPid.length === 0 || (a.idmpIid !== null && a.idmpIid.length === 0)) throw E.IDMP_EMPTY;
+  }
   if (a.limit !== 0 && a.strategy === TrimStrategy.None) throw E.LIMIT_WITHOUT_STRATEGY;
   if (!xadd && a.strategy === TrimStrategy.None) throw E.XTRIM_NEEDS_STRATEGY;
   if (fromLoader) {
@@ -470,6 +499,8 @@ export function rewriteForPropagation(
 ): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < argv.length; i++) {
+    // IDMP/IDMPAUTO are not logged on XADD (they need `*`): XIDMPRECORD follows it instead.
+    if (a.idmpIndex >= 0 && i >= a.idmpIndex && i < a.idmpIndex + a.idmpArgc) continue;
     if (threshold !== null) {
       if (a.limitIndex >= 0 && (i === a.limitIndex || i === a.limitIndex + 1)) continue;
       if (i === a.thresholdIndex - 1 && a.approx) {

@@ -19,6 +19,7 @@ import { StreamLog, type ChunkLimits } from './log.js';
 import { type StreamId, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId } from './id.js';
 import { type AddTrimArgs, TrimStrategy, RefPolicy } from './args.js';
 import type { ConsumerGroup } from './group.js';
+import { IdmpState } from './idmp.js';
 
 export class Stream implements TypedValue {
   readonly kind = 'stream';
@@ -33,6 +34,8 @@ export class Stream implements TypedValue {
   entriesAdded = 0;
   /** Consumer groups by name (latin1 string of the name's bytes). */
   readonly groups = new Map<string, ConsumerGroup>();
+  /** Idempotent-production tracking (Redis 8.6), created by the first IDMP XADD or XCFGSET; null before. */
+  idmp: IdmpState | null = null;
 
   get length(): number {
     return this.log.length;
@@ -202,6 +205,7 @@ export class Stream implements TypedValue {
   memoryUsage(): number {
     let n = 64 + this.log.memoryUsage();
     for (const g of this.groups.values()) n += g.memoryUsage();
+    if (this.idmp !== null) n += this.idmp.memoryUsage();
     return n;
   }
 
@@ -212,8 +216,18 @@ export class Stream implements TypedValue {
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
+    s.idmp = this.idmp === null ? null : this.idmp.clone();
     return s;
   }
+}
+
+/** The IDMP limits in force for a stream: its XCFGSET values, else the stream-idmp-* directives. */
+export function idmpLimits(c: Client, s: Stream): { durationMs: number; maxSize: number } {
+  const cfg = c.server.config;
+  return {
+    durationMs: (s.idmp?.duration ?? cfg.int('stream-idmp-duration')) * 1000,
+    maxSize: s.idmp?.maxSize ?? cfg.int('stream-idmp-maxsize'),
+  };
 }
 
 /** The chunk limits from the live config (read per append, so CONFIG SET applies at once). */
