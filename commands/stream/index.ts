@@ -20,6 +20,7 @@ import { xdelex } from './xdelex.js';
 import { xackdel } from './xackdel.js';
 import { xcfgset } from './xcfgset.js';
 import { xidmprecord } from './xidmprecord.js';
+import { xnack } from './xnack.js';
 
 export const streamCommands: CommandSpec[] = [
   xadd,
@@ -41,4 +42,5 @@ export const streamCommands: CommandSpec[] = [
   xackdel,
   xcfgset,
   xidmprecord,
+  xnack,
 ];

@@ -23,7 +23,7 @@ import { keyOf } from '../../lib/keyspace.js';
 import { type Stream, getStream, idmpLimits } from '../../lib/stream/stream.js';
 import { writeEntry } from '../../lib/stream/reply.js';
 import { type StreamId, MIN_ID, MAX_ID, formatId } from '../../lib/stream/id.js';
-import { ENTRIES_READ_UNKNOWN, type ConsumerGroup } from '../../lib/stream/group.js';
+import { ENTRIES_READ_UNKNOWN, type ConsumerGroup, deliveryCountReply } from '../../lib/stream/group.js';
 import { firstEntryId, groupLag } from '../../lib/stream/lag.js';
 import { writeHelp } from './xgroup.js';
 
@@ -172,7 +172,7 @@ function streamInfo(c: Client, argv: Buffer[]): void {
       c.reply.bulkLatin1(formatId(pe.id));
       c.reply.bulkLatin1(pe.consumer.name);
       c.reply.int(pe.deliveryTime);
-      c.reply.int(pe.deliveryCount);
+      c.reply.int(deliveryCountReply(pe.deliveryCount));
     }
     const consumers = g.sortedConsumers();
     c.reply.bulk('consumers');
@@ -196,7 +196,7 @@ function streamInfo(c: Client, argv: Buffer[]): void {
         c.reply.array(3);
         c.reply.bulkLatin1(formatId(pe.id));
         c.reply.int(pe.deliveryTime);
-        c.reply.int(pe.deliveryCount);
+        c.reply.int(deliveryCountReply(pe.deliveryCount));
       }
     }
   }

@@ -17,7 +17,7 @@ import { type StreamId, compareIds } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { rangeEndArg, rangeStartArg } from '../../lib/stream/args.js';
 import { writeId } from '../../lib/stream/reply.js';
-import type { PelIndex } from '../../lib/stream/group.js';
+import { type PelIndex, deliveryCountReply } from '../../lib/stream/group.js';
 
 function int64(b: Buffer): number {
   const v = parseInt64(b);
@@ -126,7 +126,7 @@ export const xpending: CommandSpec = {
       writeId(c, pe.id);
       c.reply.bulkLatin1(pe.consumer.name);
       c.reply.int(Math.max(0, now - pe.deliveryTime));
-      c.reply.int(pe.deliveryCount);
+      c.reply.int(deliveryCountReply(pe.deliveryCount));
     }
   },
 };

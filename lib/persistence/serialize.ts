@@ -13,7 +13,9 @@
  *            for each pending entry, or XGROUP CREATECONSUMER key group consumer
  *            when it has none; then (Redis 8.6+) XCFGSET key IDMP-DURATION d
  *            IDMP-MAXSIZE m when the stream has its own IDMP settings, and
- *            XIDMPRECORD key pid iid id per tracked idempotent ID.
+ *            XIDMPRECORD key pid iid id per tracked idempotent ID. Entries
+ *            released by XNACK (no owner) come back through
+ *            XNACK key group FAIL IDS 1 id RETRYCOUNT n FORCE, after all the XCLAIMs.
  *
  * Each generator yields one encoded command at a time, so a rewrite can stop
  * between any two commands and continue on a later event-loop turn.
@@ -23,6 +25,7 @@ import { Stream } from '../stream/stream.js';
 import type { StreamId } from '../stream/id.js';
 import { MAX_ID, nextId } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
+import { deliveryCountReply } from '../stream/group.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const SET = B('SET');
@@ -47,6 +50,10 @@ const XCFGSET = B('XCFGSET');
 const IDMP_DURATION = B('IDMP-DURATION');
 const IDMP_MAXSIZE = B('IDMP-MAXSIZE');
 const XIDMPRECORD = B('XIDMPRECORD');
+const XNACK = B('XNACK');
+const FAIL = B('FAIL');
+const IDS = B('IDS');
+const ONE = B('1');
 
 const idArg = (id: StreamId): Buffer => B(`${id.ms}-${id.seq}`);
 
@@ -106,9 +113,19 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
       for (let pe = cur.next(); pe !== null; pe = cur.next()) {
         yield encodeCommand([
           XCLAIM, k, gname, cname, ZERO, idArg(pe.id),
-          TIME, B(String(pe.deliveryTime)), RETRYCOUNT, B(String(pe.deliveryCount)), JUSTID, FORCE,
+          TIME, B(String(pe.deliveryTime)), RETRYCOUNT, B(String(deliveryCountReply(pe.deliveryCount))), JUSTID, FORCE,
         ]);
       }
+    }
+  }
+  for (const name of names) {
+    // Entries released by XNACK (Redis 8.8) have no owner: XNACK ... FORCE recreates them, delivery time 0.
+    const g = s.groups.get(name)!;
+    const cur = g.unowned.pel.seek();
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+      yield encodeCommand([
+        XNACK, k, B(name), FAIL, IDS, ONE, idArg(pe.id), RETRYCOUNT, B(String(deliveryCountReply(pe.deliveryCount))), FORCE,
+      ]);
     }
   }
   if (s.idmp !== null) {

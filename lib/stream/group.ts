@@ -249,6 +249,13 @@ export class ConsumerGroup {
   readonly pel = new PelIndex();
   /** Consumers by name (latin1 string of the name's bytes). Listings sort names bytewise, as Redis's rax does. */
   readonly consumers = new Map<string, Consumer>();
+  /**
+   * The owner of entries released by XNACK (Redis 8.8's NULL consumer): not
+   * in `consumers`, so no listing shows it and no command can name it, but
+   * its `pel` view keeps the two-PEL invariant; XPENDING shows its name "".
+   * CLAIM, XCLAIM and XAUTOCLAIM take entries from it like from anyone.
+   */
+  readonly unowned = new Consumer('', 0);
 
   constructor(
     /** The group name as a latin1 string. */
@@ -330,7 +337,8 @@ export class ConsumerGroup {
     }
     const cur = this.pel.seek();
     for (let pe = cur.next(); pe !== null; pe = cur.next()) {
-      g.addPending(pe.id, g.consumers.get(pe.consumer.name)!, pe.deliveryTime, pe.deliveryCount);
+      const owner = pe.consumer === this.unowned ? g.unowned : g.consumers.get(pe.consumer.name)!;
+      g.addPending(pe.id, owner, pe.deliveryTime, pe.deliveryCount);
     }
     return g;
   }
@@ -369,7 +377,7 @@ export function xclaimPropagation(keyArg: Buffer, groupArg: Buffer, idArg: Buffe
     TIME_ARG,
     Buffer.from(String(pe.deliveryTime)),
     RETRYCOUNT_ARG,
-    Buffer.from(String(pe.deliveryCount)),
+    Buffer.from(String(deliveryCountReply(pe.deliveryCount))),
     FORCE_ARG,
     JUSTID_ARG,
     LASTID_ARG,

@@ -1,0 +1,102 @@
+/**
+ * XNACK key group SILENT|FAIL|FATAL IDS numids id [id ...] [RETRYCOUNT count] [FORCE]  (Redis 8.8)
+ *
+ * Releases pending entries back to the group without acknowledging them:
+ * each loses its owner (XPENDING shows ""), gets delivery time 0 (so any
+ * min-idle-time claims it at once, and CLAIM serves it first), and its
+ * delivery counter is adjusted — SILENT −1 (the delivery "did not count"),
+ * FAIL unchanged, FATAL LLONG_MAX — or set by RETRYCOUNT. IDs not pending
+ * are ignored, unless FORCE creates unowned entries for those that exist in
+ * the stream (counter 0, RETRYCOUNT, or LLONG_MAX with FATAL). Replies the
+ * number of entries released. Deterministic: logged as sent.
+ */
+import type { CommandSpec } from '../../lib/command.js';
+import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
+import * as E from '../../lib/errors.js';
+import { parseInt64 } from '../../lib/args.js';
+import { keyOf } from '../../lib/keyspace.js';
+import { idsBlockArg, isKw } from '../../lib/stream/args.js';
+import { DELIVERY_COUNT_MAX } from '../../lib/stream/group.js';
+import { getStream } from '../../lib/stream/stream.js';
+import { idsArgument } from './refpolicy.js';
+
+const enum NackMode {
+  Silent,
+  Fail,
+  Fatal,
+}
+
+function modeArg(b: Buffer): NackMode {
+  if (isKw(b, 'silent')) return NackMode.Silent;
+  if (isKw(b, 'fail')) return NackMode.Fail;
+  if (isKw(b, 'fatal')) return NackMode.Fatal;
+  throw E.SYNTAX;
+}
+
+export const xnack: CommandSpec = {
+  name: 'xnack',
+  arity: -7,
+  flags: ['write', 'fast'],
+  acl: ['write', 'stream', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  keySpecs: [singleKey(1, ['RW', 'update'])],
+  summary: "Releases pending messages back to the group's PEL without acknowledging them, making them available for re-delivery.",
+  since: '8.8.0',
+  group: 'stream',
+  complexity: 'O(1) for each message ID processed.',
+  arguments: [
+    key('key'),
+    arg('group', 'string'),
+    oneof('mode', [token('SILENT', { name: 'silent' }), token('FAIL', { name: 'fail' }), token('FATAL', { name: 'fatal' })]),
+    idsArgument,
+    arg('count', 'integer', { token: 'RETRYCOUNT', optional: true }),
+    token('FORCE', { name: 'force', optional: true }),
+  ],
+  handler(c, argv) {
+    const mode = modeArg(argv[3]);
+    if (!isKw(argv[4], 'ids')) throw E.SYNTAX;
+    const { ids, next } = idsBlockArg(argv, 4);
+    let retryCount = -1;
+    let force = false;
+    for (let i = next; i < argv.length; i++) {
+      if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
+        const v = parseInt64(argv[++i]);
+        if (v === null || v < 0) throw E.XNACK_RETRYCOUNT;
+        retryCount = Number(v);
+      } else if (isKw(argv[i], 'force')) {
+        force = true;
+      } else {
+        throw E.SYNTAX;
+      }
+    }
+    const k = keyOf(argv[1]);
+    const groupName = argv[2].toString('latin1');
+    const g = getStream(c, k)?.groups.get(groupName);
+    if (g === undefined) throw E.noGroup(k, groupName);
+    const s = getStream(c, k)!;
+    let released = 0;
+    for (const id of ids) {
+      let pe = g.pel.get(id);
+      if (pe === undefined) {
+        if (!force || !s.log.has(id)) continue;
+        const initial = retryCount >= 0 ? retryCount : mode === NackMode.Fatal ? DELIVERY_COUNT_MAX : 0;
+        pe = g.addPending(id, g.unowned, 0, initial);
+      } else {
+        g.transfer(pe, g.unowned);
+        pe.deliveryTime = 0;
+        if (retryCount >= 0) pe.deliveryCount = retryCount;
+        else if (mode === NackMode.Silent) pe.deliveryCount = Math.max(0, pe.deliveryCount - 1);
+        else if (mode === NackMode.Fatal) pe.deliveryCount = DELIVERY_COUNT_MAX;
+      }
+      released++;
+    }
+    if (released > 0) {
+      c.server.dirty += released;
+      // Released entries are claimable at once: wake XREADGROUP ... CLAIM readers blocked on the key.
+      c.db.touch(k);
+    }
+    c.reply.int(released);
+  },
+};
