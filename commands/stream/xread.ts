@@ -1,5 +1,7 @@
 /**
- * XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+ * XREAD [COUNT count] [MAXCOUNT maxcount] [MAXSIZE maxsize] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
+ *
+ * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (see lib/stream/budget.ts).
  *
  * Non-blocking: serves every stream that has entries above its ID, or a null
  * array. With BLOCK, a client that got nothing waits on all its keys; each
@@ -13,7 +15,8 @@ import { arg, key, block } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/keyspace.js';
 import { Proto } from '../../lib/resp/writer.js';
-import { mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
 import { type EntryBatch, collectRange, writeEntries } from '../../lib/stream/reply.js';
 import { Stream, getStream } from '../../lib/stream/stream.js';
@@ -27,18 +30,38 @@ type After = StreamId | '+';
  * least one stream had something; writes nothing and returns false otherwise.
  * Throws WRONGTYPE when a key holds something else.
  */
-function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], count: number): boolean {
+function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opts: ReadArgs): boolean {
+  const count = opts.count;
+  // MAXCOUNT/MAXSIZE (Redis 8.10): one budget for the whole reply, streams served in order.
+  const budget = new ReadBudget(opts.maxCount, opts.maxSize);
   let served = 0;
   let batches: (EntryBatch | null)[] | null = null;
   for (let i = 0; i < keys.length; i++) {
+    if (budget.spent) {
+      // Later streams are skipped; their types are still checked, as a read of them would.
+      getStream(c, keys[i]);
+      continue;
+    }
     const s = getStream(c, keys[i]);
     if (s === null || s.length === 0) continue;
     const last = s.lastEntryId()!;
     const a = after[i];
     const gt = a === '+' ? (prevId(last) ?? MIN_ID) : a;
     if (compareIds(last, gt) <= 0) continue;
+    let batch: EntryBatch;
+    if (budget.unlimited) batch = collectRange(s, nextId(gt)!, MAX_ID, false, count);
+    else {
+      batch = { ids: [], fields: [] };
+      s.log.range(nextId(gt)!, MAX_ID, false, budget.perStream(count), (id, fields) => {
+        if (!budget.admit(entryReplyBytes(id, fields))) return false;
+        batch.ids.push(id);
+        batch.fields.push(fields);
+        return true;
+      });
+      if (batch.ids.length === 0) continue;
+    }
     batches ??= new Array<EntryBatch | null>(keys.length).fill(null);
-    batches[i] = collectRange(s, nextId(gt)!, MAX_ID, false, count);
+    batches[i] = batch;
     served++;
   }
   if (served === 0) return false;
@@ -74,8 +97,11 @@ export const xread: CommandSpec = {
   group: 'stream',
   complexity:
     'For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.',
+  history: [['8.10.0', 'Added the `MAXCOUNT` and `MAXSIZE` options.']],
   arguments: [
     arg('count', 'integer', { token: 'COUNT', optional: true }),
+    arg('maxcount', 'integer', { token: 'MAXCOUNT', since: '8.10.0', optional: true }),
+    arg('maxsize', 'integer', { token: 'MAXSIZE', since: '8.10.0', optional: true }),
     arg('milliseconds', 'integer', { token: 'BLOCK', optional: true }),
     block('streams', [key('key', 0, { multiple: true }), arg('id', 'string', { multiple: true })], { token: 'STREAMS' }),
   ],
@@ -94,7 +120,7 @@ export const xread: CommandSpec = {
       // (`>` cannot come back here: readIdArg refuses it outside XREADGROUP.)
       after[i] = id === '$' ? (s === null ? MIN_ID : s.lastId) : (id as After);
     }
-    if (serve(c, keyArgs, keys, after, r.count)) return;
+    if (serve(c, keyArgs, keys, after, r)) return;
     if (r.blockUntil === -1 || mayNotBlock(c)) {
       // No BLOCK, or not allowed to block (MULTI/EXEC): answer as a timeout would.
       c.reply.nullArray();
@@ -109,7 +135,7 @@ export const xread: CommandSpec = {
         // a deleted key or one of another type keeps it waiting.
         if (!(state.db.lookup(signalled) instanceof Stream)) return false;
         try {
-          return serve(c, keyArgs, keys, after, r.count);
+          return serve(c, keyArgs, keys, after, r);
         } catch (err) {
           // Another of its keys changed type: the re-run read fails as Redis's re-executed command does.
           if (!(err instanceof E.ReplyError)) throw err;

@@ -1,5 +1,8 @@
 /**
- * XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id...
+ * XREADGROUP GROUP group consumer [COUNT n] [MAXCOUNT n] [MAXSIZE bytes] [BLOCK ms] [CLAIM min-idle-time] [NOACK] STREAMS key... id...
+ *
+ * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (lib/stream/budget.ts):
+ * entries left out are not delivered (no PEL entry, the group does not move).
  *
  * Per stream: `>` delivers entries above the group's last-delivered ID
  * (moving it, updating entries-read, and — unless NOACK — adding each entry
@@ -37,6 +40,7 @@ import { Proto } from '../../lib/resp/writer.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
 import { writeEntry, writeId } from '../../lib/stream/reply.js';
+import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type Stream, getStream } from '../../lib/stream/stream.js';
 import {
   type ConsumerGroup,
@@ -99,6 +103,8 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
   const { r, keyArgs } = req;
   const groupArg = r.group!;
   const served: Served[] = [];
+  // MAXCOUNT/MAXSIZE (Redis 8.10): one budget across the streams, served in order.
+  const budget = new ReadBudget(r.maxCount, r.maxSize);
   for (let i = 0; i < streams.length; i++) {
     const s = streams[i];
     const g = groups[i];
@@ -120,16 +126,20 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
       if (r.noAck) prop?.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
     }
     consumer.seenTime = now;
+    if (budget.spent) continue;
+    // Entries this stream may contribute: its COUNT within what MAXCOUNT leaves (0 = no limit).
+    const limit = budget.perStream(r.count);
     const claiming = !history && r.claimMinIdle >= 0;
     const out: Served = { index: i, ids: [], fields: [], meta: claiming ? [] : null };
-    if (claiming && claimIdle(s, g, consumer, r, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
-    if (from === null || (r.count > 0 && out.ids.length >= r.count)) {
+    if (claiming && claimIdle(s, g, consumer, r.claimMinIdle, limit, budget, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
+    if (from === null || (limit > 0 && out.ids.length >= limit) || budget.spent) {
       if (out.ids.length > 0) served.push(out);
       continue;
     }
-    if (history) readHistory(s, consumer, from, r.count, now, out);
-    else if (deliverNew(s, g, consumer, from, r, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
-    served.push(out);
+    if (history) readHistory(s, consumer, from, limit, budget, now, out);
+    else if (deliverNew(s, g, consumer, from, r.noAck, limit, budget, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
+    // A history read always answers for its stream (even empty); `>` only with entries when a budget cut it short.
+    if (history || out.ids.length > 0 || budget.unlimited) served.push(out);
   }
   if (served.length === 0) return false;
   const reply = c.reply;
@@ -171,7 +181,10 @@ function claimIdle(
   s: Stream,
   g: ConsumerGroup,
   consumer: Consumer,
-  r: ReadArgs,
+  minIdle: number,
+  /** At most this many (0 = all), and only what the MAXCOUNT/MAXSIZE budget admits. */
+  limit: number,
+  budget: ReadBudget,
   now: number,
   keyArg: Buffer,
   groupArg: Buffer,
@@ -181,16 +194,18 @@ function claimIdle(
   const idle: PendingEntry[] = [];
   const cur = g.pel.seek();
   for (let pe = cur.next(); pe !== null; pe = cur.next()) {
-    if (now - pe.deliveryTime >= r.claimMinIdle && s.log.has(pe.id)) idle.push(pe);
+    if (now - pe.deliveryTime >= minIdle && s.log.has(pe.id)) idle.push(pe);
   }
   if (idle.length === 0) return 0;
   idle.sort((a, b) => a.deliveryTime - b.deliveryTime || compareIds(a.id, b.id));
-  const n = r.count > 0 ? Math.min(r.count, idle.length) : idle.length;
+  const n = limit > 0 ? Math.min(limit, idle.length) : idle.length;
   let queued = 0;
   for (let k = 0; k < n; k++) {
     const pe = idle[k];
+    const fields = s.log.get(pe.id);
+    if (!budget.unlimited && !budget.admit(entryReplyBytes(pe.id, fields))) break;
     out.ids.push(pe.id);
-    out.fields.push(s.log.get(pe.id));
+    out.fields.push(fields);
     out.meta!.push(Math.max(0, now - pe.deliveryTime), pe.deliveryCount);
     g.transfer(pe, consumer);
     pe.deliveryTime = now;
@@ -221,11 +236,12 @@ function nextClaimableAt(req: ReadRequest, streams: Stream[], groups: ConsumerGr
 }
 
 /** The consumer's pending entries with ID >= from (at most count, 0 = all); each live one counts as a new delivery. */
-function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count: number, now: number, out: Served): void {
+function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count: number, budget: ReadBudget, now: number, out: Served): void {
   if (from === null) return;
   const cur = consumer.pel.seek(from);
   for (let pe = cur.next(); pe !== null && (count === 0 || out.ids.length < count); pe = cur.next()) {
     const fields = s.log.get(pe.id);
+    if (!budget.unlimited && !budget.admit(entryReplyBytes(pe.id, fields))) break;
     if (fields !== null) {
       pe.deliveryTime = now;
       pe.deliveryCount++;
@@ -245,7 +261,10 @@ function deliverNew(
   g: ConsumerGroup,
   consumer: Consumer,
   from: StreamId,
-  r: ReadArgs,
+  noAck: boolean,
+  /** Entries this stream may return in all, claimed ones included (0 = no limit). */
+  limit: number,
+  budget: ReadBudget,
   now: number,
   keyArg: Buffer,
   groupArg: Buffer,
@@ -255,7 +274,9 @@ function deliverNew(
 ): number {
   // Entries already in `out` were claimed (CLAIM): COUNT covers them too.
   const start = out.ids.length;
-  s.log.range(from, MAX_ID, false, r.count > 0 ? r.count - start : 0, (id, fields) => {
+  const unlimited = budget.unlimited;
+  s.log.range(from, MAX_ID, false, limit > 0 ? limit - start : 0, (id, fields) => {
+    if (!unlimited && !budget.admit(entryReplyBytes(id, fields))) return false;
     out.ids.push(id);
     out.fields.push(fields);
     return true;
@@ -270,7 +291,7 @@ function deliverNew(
       g.lastId = id;
       moved = true;
     }
-    if (r.noAck) continue;
+    if (noAck) continue;
     const pe = g.pel.get(id);
     let delivered;
     if (pe === undefined) delivered = g.addPending(id, consumer, now, 1);
@@ -309,10 +330,15 @@ export const xreadgroup: CommandSpec = {
   group: 'stream',
   complexity:
     'For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.',
-  history: [['8.4.0', 'Added the `CLAIM` option.']],
+  history: [
+    ['8.4.0', 'Added the `CLAIM` option.'],
+    ['8.10.0', 'Added the `MAXCOUNT` and `MAXSIZE` options.'],
+  ],
   arguments: [
     block('group-block', [arg('group', 'string'), arg('consumer', 'string')], { token: 'GROUP' }),
     arg('count', 'integer', { token: 'COUNT', optional: true }),
+    arg('maxcount', 'integer', { token: 'MAXCOUNT', since: '8.10.0', optional: true }),
+    arg('maxsize', 'integer', { token: 'MAXSIZE', since: '8.10.0', optional: true }),
     arg('milliseconds', 'integer', { token: 'BLOCK', optional: true }),
     arg('min-idle-time', 'integer', { token: 'CLAIM', since: '8.4.0', optional: true }),
     token('NOACK', { optional: true }),

@@ -7,7 +7,8 @@
  * - trim options `[KEEPREF|DELREF|ACKED] MAXLEN|MINID [=|~] threshold [LIMIT count]`
  *   (XADD, XTRIM; the reference policies are Redis 8.2's);
  * - the `IDS numids id [id ...]` block (XDELEX, XACKDEL, XNACK: Redis 8.2/8.8);
- * - read options `[COUNT n] [BLOCK ms] [CLAIM min-idle] [NOACK] [GROUP g c] STREAMS key... id...`
+ * - read options `[COUNT n] [MAXCOUNT n] [MAXSIZE bytes] [BLOCK ms] [CLAIM min-idle] [NOACK] [GROUP g c]
+ *   STREAMS key... id...` (MAXCOUNT/MAXSIZE: Redis 8.10)
  *   (XREAD, XREADGROUP; CLAIM is XREADGROUP's, Redis 8.4) and the special read IDs `$`, `+`, `>`.
  *
  * Every parser throws a ReplyError with Redis's exact text and mutates
@@ -377,6 +378,10 @@ export interface ReadArgs {
   /** -1 = no BLOCK; 0 = block forever; otherwise the absolute unix ms deadline. */
   blockUntil: number;
   noAck: boolean;
+  /** MAXCOUNT (Redis 8.10): entries in the whole reply; 0 when not given. */
+  maxCount: number;
+  /** MAXSIZE (Redis 8.10): soft cap on the reply's bytes; 0 when not given. */
+  maxSize: number;
   /** XREADGROUP CLAIM min-idle-time (Redis 8.4), in ms; -1 when not given. */
   claimMinIdle: number;
   group: Buffer | null;
@@ -394,7 +399,7 @@ export interface ReadArgs {
  * Redis's order. Throws on the first error.
  */
 export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number): ReadArgs {
-  const r: ReadArgs = { count: 0, blockUntil: -1, noAck: false, claimMinIdle: -1, group: null, consumer: null, keysAt: 0, numStreams: 0 };
+  const r: ReadArgs = { count: 0, blockUntil: -1, noAck: false, maxCount: 0, maxSize: 0, claimMinIdle: -1, group: null, consumer: null, keysAt: 0, numStreams: 0 };
   const argc = argv.length;
   for (let i = 1; i < argc; i++) {
     const more = argc - i - 1;
@@ -418,6 +423,14 @@ export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number):
       r.group = argv[i + 1];
       r.consumer = argv[i + 2];
       i += 2;
+    } else if (more >= 1 && isKw(o, 'maxcount')) {
+      const v = parseInt64(argv[++i]);
+      if (v === null || v <= 0) throw E.MAXCOUNT_NOT_POSITIVE;
+      r.maxCount = Number(v);
+    } else if (more >= 1 && isKw(o, 'maxsize')) {
+      const v = parseInt64(argv[++i]);
+      if (v === null || v <= 0) throw E.MAXSIZE_NOT_POSITIVE;
+      r.maxSize = Number(v);
     } else if (xreadgroup && more >= 1 && isKw(o, 'claim')) {
       i++;
       const v = parseInt64(argv[i]);
@@ -432,6 +445,7 @@ export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number):
   }
   if (r.keysAt === 0) throw E.SYNTAX;
   if (xreadgroup && r.group === null) throw E.XREADGROUP_MISSING_GROUP;
+  if (r.maxCount > 0 && r.count > r.maxCount) throw E.MAXCOUNT_BELOW_COUNT;
   return r;
 }
 
