@@ -10,13 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../commands/index.js';
 import type { CommandSpec } from '../lib/command.js';
 
+/** The Redis version that introduced the command, then (in brackets) the versions that added options since 8.0. */
+function since(spec: CommandSpec): string {
+  const later = (spec.history ?? []).map(([v]) => v).filter((v) => Number(v.split('.')[0]) >= 8);
+  return later.length === 0 ? spec.since : `${spec.since} (options: ${later.join(', ')})`;
+}
+
 function row(name: string, spec: CommandSpec): string {
   const arity = spec.arity < 0 ? `≥ ${-spec.arity}` : String(spec.arity);
-  return `| \`${name.toUpperCase()}\` | ${spec.group} | ${spec.summary.replace(/\|/g, '\\|')} | ${arity} |`;
+  return `| \`${name.toUpperCase()}\` | ${spec.group} | ${spec.summary.replace(/\|/g, '\\|')} | ${arity} | ${since(spec)} |`;
 }
 
 export function commandsTable(): string {
-  const lines = ['| Command | Group | Summary | Arity |', '| --- | --- | --- | --- |'];
+  const lines = ['| Command | Group | Summary | Arity | Since |', '| --- | --- | --- | --- | --- |'];
   const sorted = [...COMMANDS].sort((a, b) => a.group.localeCompare(b.group) || a.name.localeCompare(b.name));
   for (const spec of sorted) {
     if (spec.subcommands) {
