@@ -14,6 +14,8 @@ const INITIAL = 16 * 1024;
 const HEADER_MAX = 20;
 /** Strings and Buffers shorter than this are copied with a byte loop: cheaper than a call into Buffer.write/copy. */
 const SMALL = 32;
+/** Holds a header while insertArrayHeader moves the bytes it goes in front of. */
+const headerScratch = Buffer.alloc(HEADER_MAX);
 /** After a flush, a buffer that grew past this is dropped so one huge reply does not pin memory. */
 const KEEP_MAX = 1024 * 1024;
 
@@ -156,6 +158,24 @@ export class ReplyWriter {
     this.crlf();
   }
 
+  /** The bulk string of src[start, end) (bytes read in place, e.g. from a stream chunk). */
+  bulkBytes(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.header(36 /* '$' */, n);
+    this.ensure(n + 2);
+    const buf = this.buf;
+    let p = this.len;
+    if (n < SMALL) {
+      for (let i = start; i < end; i++) buf[p++] = src[i];
+    } else {
+      src.copy(buf, p, start, end);
+      p += n;
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.len = p;
+  }
+
   /** Bulk string, or null for null. */
   bulkOrNull(v: Buffer | string | null | undefined): void {
     if (v === null || v === undefined) this.nullBulk();
@@ -199,6 +219,21 @@ export class ReplyWriter {
 
   array(n: number): void {
     this.header(42 /* '*' */, n);
+  }
+
+  /**
+   * Puts an array header for n elements at `mark` (from mark()), in front of
+   * the elements written since: for replies whose length is known only once
+   * they are written (Redis's deferred length). Costs one move of those bytes.
+   */
+  insertArrayHeader(mark: number, n: number): void {
+    const end = this.len;
+    this.header(42 /* '*' */, n); // written after the elements for now
+    const hlen = this.len - end;
+    const buf = this.buf;
+    buf.copy(headerScratch, 0, end, end + hlen);
+    buf.copyWithin(mark + hlen, mark, end);
+    headerScratch.copy(buf, mark, 0, hlen);
   }
 
   /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */

@@ -5,14 +5,19 @@
  * `[id, nil]` with a null array.
  */
 import type { Client } from '../client.js';
-import { type StreamId, formatId } from './id.js';
+import type { ReplyWriter } from '../resp/writer.js';
+import type { StreamId, U64 } from './id.js';
+import type { EntryCursor } from './log.js';
 import type { Stream } from './stream.js';
 
 /** Writes one stream ID as a bulk string (`ms-seq`); no string is built unless a half is above 2^53. */
 export function writeId(c: Client, id: StreamId): void {
-  const { ms, seq } = id;
-  if (typeof ms === 'number' && typeof seq === 'number') c.reply.bulkDecimalPair(ms, seq);
-  else c.reply.bulkLatin1(formatId(id));
+  writeIdHalves(c.reply, id.ms, id.seq);
+}
+
+function writeIdHalves(r: ReplyWriter, ms: U64, seq: U64): void {
+  if (typeof ms === 'number' && typeof seq === 'number') r.bulkDecimalPair(ms, seq);
+  else r.bulkLatin1(`${ms}-${seq}`);
 }
 
 /** Writes `[id, [f, v, ...]]`, or `[id, nil]` when `fields` is null (a deleted entry). */
@@ -55,9 +60,27 @@ export function writeEntries(c: Client, batch: EntryBatch): void {
   for (let i = 0; i < n; i++) writeEntry(c, batch.ids[i], batch.fields[i]);
 }
 
-/** Writes the entries of a range as an array (XRANGE, XREVRANGE, XREAD's per-stream list). Returns how many. */
+/** Writes `[id, [f, v, ...]]` for an entry read in place by a raw range walk. */
+function writeEntryInPlace(r: ReplyWriter, ms: U64, seq: U64, entry: EntryCursor): void {
+  r.array(2);
+  writeIdHalves(r, ms, seq);
+  r.array(entry.length);
+  entry.writeTo(r);
+}
+
+/**
+ * Writes the entries of a range as an array (XRANGE, XREVRANGE), straight
+ * from the stream's chunks: no ID object or field Buffer per entry. The
+ * array's length is known only after the walk, so its header is put in
+ * front afterwards. Returns how many entries were written.
+ */
 export function writeRange(c: Client, s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number): number {
-  const batch = collectRange(s, start, end, rev, count);
-  writeEntries(c, batch);
-  return batch.ids.length;
+  const r = c.reply;
+  const at = r.mark();
+  const n = s.log.rangeRaw(start, end, rev, count, (ms, seq, entry) => {
+    writeEntryInPlace(r, ms, seq, entry);
+    return true;
+  });
+  r.insertArrayHeader(at, n);
+  return n;
 }

@@ -115,4 +115,19 @@ describe('reply writer', () => {
     }
     expect(w.take().toString('latin1')).to.equal(expected);
   });
+
+  it('an array header inserted after its elements comes out in front of them, whatever its width', () => {
+    const w = new ReplyWriter();
+    w.ok();
+    const at = w.mark();
+    const src = Buffer.from('..abc..' + 'q'.repeat(50));
+    for (let i = 0; i < 12; i++) w.bulkBytes(src, 2, 5);
+    w.bulkBytes(src, 7, 57);
+    w.insertArrayHeader(at, 13);
+    w.int(7);
+    expect(w.take().toString('latin1')).to.equal('+OK\r\n*13\r\n' + '$3\r\nabc\r\n'.repeat(12) + `$50\r\n${'q'.repeat(50)}\r\n:7\r\n`);
+    const empty = new ReplyWriter();
+    empty.insertArrayHeader(empty.mark(), 0);
+    expect(empty.take().toString('latin1')).to.equal('*0\r\n');
+  });
 });

@@ -306,6 +306,31 @@ describe('stream/log', () => {
       expect(ids(id(31, 0), MAX_ID, true, 0)).to.deep.equal([]);
       expect(ids(MIN_ID, id(0, 5), false, 0)).to.deep.equal([]);
     });
+
+    it('rangeRaw hands out in place exactly the IDs, names and values range() gives as views', () => {
+      const log = new StreamLog();
+      const limits = { maxEntries: 5, maxBytes: 0 };
+      for (let i = 1; i <= 40; i++) {
+        // Every third entry has its own field names (not the chunk master's), some values are long.
+        const fields = i % 3 === 0 ? [B('other'), B(`x${i}`), B('more'), B('y'.repeat(i))] : [B('f'), B(`v${i}`), B('g'), B('z'.repeat(40 + i))];
+        log.append(id(i, i % 2), fields, limits);
+      }
+      log.delete(id(7, 1));
+      for (const rev of [false, true]) {
+        const raw: Array<[string, string[]]> = [];
+        log.rangeRaw(id(3, 0), id(33, 0), rev, 0, (ms, seq, entry) => {
+          const parts: string[] = [];
+          entry.writeTo({ bulkBytes: (buf, start, end) => parts.push(buf.toString('latin1', start, end)) });
+          expect(entry.length).to.equal(parts.length);
+          raw.push([`${ms}-${seq}`, parts]);
+          return true;
+        });
+        const viewed: Array<[string, string[]]> = [];
+        log.range(id(3, 0), id(33, 0), rev, 0, (i, f) => (viewed.push([formatId(i), strs(f)!]), true));
+        expect(raw).to.have.length(29); // 3-1 .. 32-0, without the deleted 7-1
+        expect(raw).to.deep.equal(viewed);
+      }
+    });
   });
 
   describe('clone', () => {
