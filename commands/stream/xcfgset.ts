@@ -59,12 +59,14 @@ export const xcfgset: CommandSpec = {
       }
     }
     if (duration === null && maxSize === null) throw E.SYNTAX;
-    const s = getStream(c, keyOf(argv[1]));
+    const k = keyOf(argv[1]);
+    const s = getStream(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
     const idmp = (s.idmp ??= new IdmpState());
     if (duration !== null) idmp.duration = duration;
     if (maxSize !== null) idmp.maxSize = maxSize;
     idmp.clearMaps();
+    c.db.touch(k); // a write to the key: WATCH sees it
     c.server.dirty++;
     c.reply.ok();
   },
