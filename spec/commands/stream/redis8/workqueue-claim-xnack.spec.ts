@@ -94,7 +94,7 @@ describe('work queue on XREADGROUP CLAIM and XNACK alone (crashed, failing and s
       }
     })();
     const workers = [
-      worker('crasher-1', { crashAfter: 2 }),
+      worker('crasher-1', { crashAfter: 1 }),
       worker('crasher-2', { crashAfter: 4 }),
       worker('stopper', { stopAfter: 3 }),
       worker('picky', { failEvery: 7 }),
