@@ -64,15 +64,8 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   // OOM and MISCONF come before the Pub/Sub context check and MULTI queueing, as in Redis's processCommand.
   const refusal = refusalFor(c, spec, fullName);
   if (refusal) {
-    if (fullName === 'exec' && c.multi) {
-      // Redis's execCommandAbort: the transaction is discarded and the reason named.
-      c.multi = null;
-      c.unwatchAll();
-      reject(c, E.custom(`EXECABORT Transaction discarded because of: ${refusal.message}`), fullName);
-    } else {
-      reject(c, refusal, fullName);
-      if (c.multi) c.multi.error = true;
-    }
+    reject(c, refusal, fullName);
+    if (c.multi) c.multi.error = true;
     return;
   }
   if (c.proto === Proto.RESP2 && c.isSubscribed && !PUBSUB_ALLOWED.has(fullName)) {
@@ -122,8 +115,19 @@ function arityRejected(err: ReplyError): string | null {
   return m ? m[1] : null;
 }
 
-/** A command refused before it ran: counts as rejected_calls. */
+/**
+ * A command refused before it ran: counts as rejected_calls. A refused EXEC
+ * (wrong arity, NOAUTH, OOM, MISCONF, Pub/Sub context) discards the
+ * transaction and its WATCHes and names the reason, as Redis's
+ * rejectCommand/execCommandAbort do — even outside MULTI.
+ */
 function reject(c: Client, err: ReplyError, fullName: string | null): void {
+  if (fullName === 'exec') {
+    c.multi = null;
+    c.unwatchAll();
+    const reason = err.message.startsWith('ERR ') ? err.message.slice(4) : err.message;
+    err = E.custom(`EXECABORT Transaction discarded because of: ${reason}`);
+  }
   c.reply.error(err.message);
   c.server.stats.recordError(err.code, fullName, true);
 }
