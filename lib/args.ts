@@ -13,6 +13,7 @@ const INT64_MAX = 9223372036854775807n;
  * Values beyond 2^53 come back as bigint.
  */
 export function parseInt64(b: Buffer | string): number | bigint | null {
+  if (typeof b !== 'string' && b.length <= 15) return parseShortInt(b);
   const s = typeof b === 'string' ? b : b.toString('latin1');
   const n = s.length;
   if (n === 0 || n > 20) return null;
@@ -31,6 +32,23 @@ export function parseInt64(b: Buffer | string): number | bigint | null {
   const big = BigInt(s);
   if (big < INT64_MIN || big > INT64_MAX) return null;
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** parseInt64 of at most 15 bytes (always a safe integer), read from the bytes without building a string. */
+function parseShortInt(b: Buffer): number | null {
+  const n = b.length;
+  if (n === 0) return null;
+  const neg = b[0] === 45; // '-'
+  let i = neg ? 1 : 0;
+  if (i === n) return null;
+  if (b[i] === 48 && (neg || n > i + 1)) return null; // leading zero, or "-0"
+  let v = 0;
+  for (; i < n; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** Like parseInt64 but only safe integers (enough for counts, indexes and times); throws `err` otherwise. */

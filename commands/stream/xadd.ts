@@ -9,6 +9,7 @@ import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib
 import { formatId, isZeroId } from '../../lib/stream/id.js';
 import { Stream, chunkLimits, getOrCreateStream, getStream, idmpLimits } from '../../lib/stream/stream.js';
 import { IdmpState, autoIid } from '../../lib/stream/idmp.js';
+import { writeId } from '../../lib/stream/reply.js';
 import { xidmprecordArgv } from './xidmprecord.js';
 import { trimArguments } from './xtrim.js';
 import { refPolicyArgument } from './refpolicy.js';
@@ -99,14 +100,13 @@ export const xadd: CommandSpec = {
     // Validated: from here on nothing fails.
     const s = existing ?? getOrCreateStream(c, k).stream;
     s.append(id, argv.slice(fieldsAt), chunkLimits(c));
-    const idText = formatId(id);
     if (pid !== null) {
       const lim = idmpLimits(c, s);
       const idmp = (s.idmp ??= new IdmpState());
       idmp.record(pid, iid!, id, Date.now(), lim.durationMs, lim.maxSize);
       idmp.iidsAdded++;
     }
-    c.reply.bulkLatin1(idText);
+    writeId(c, id);
     c.server.notify('t', 'xadd', k, c.db.id);
     c.server.dirty++;
 
@@ -117,9 +117,11 @@ export const xadd: CommandSpec = {
       if (a.approx && c.server.propagating) threshold = s.achievedThreshold(a);
     }
     if (existing !== null) c.db.touch(k);
+    if (!c.server.propagating) return;
     // `*` and `ms-*` are logged as the ID chosen, so a replay adds the same entry.
+    const idText = formatId(id);
     const chosenId = !a.idGiven || !a.seqGiven ? idText : null;
-    if (c.server.propagating && (threshold !== null || chosenId !== null)) {
+    if (threshold !== null || chosenId !== null) {
       const logged = rewriteForPropagation(argv, a, threshold, chosenId);
       // The tracking is logged as XIDMPRECORD (what Redis's AOF rewrite writes); skipped if the entry trimmed itself away.
       if (pid !== null && s.log.has(id)) c.server.propagateAs(logged, xidmprecordArgv(argv[1], a.idmpPid!, iid!, idText));

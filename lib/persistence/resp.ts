@@ -113,9 +113,15 @@ function describeByte(b: number): string {
   return b >= 32 && b < 127 ? `'${String.fromCharCode(b)}'` : `0x${b.toString(16).padStart(2, '0')}`;
 }
 
-/** Upper-cased command name of a record, latin1. */
-export function commandName(argv: Buffer[]): string {
-  return argv[0].toString('latin1').toUpperCase();
+const MULTI = Buffer.from('multi');
+const EXEC = Buffer.from('exec');
+
+/** Is the record's command name `word` (lower-case ASCII), in any case? Compared on the bytes. */
+function isCommand(argv: Buffer[], word: Buffer): boolean {
+  const name = argv[0];
+  if (name.length !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if ((name[i] | 0x20) !== word[i]) return false;
+  return true;
 }
 
 /** Result of scanning a whole file's bytes. */
@@ -145,20 +151,21 @@ export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][]) => void): ScanRes
       return { validUpTo: multi ? multiStart : pos, stop: r, records };
     }
     records++;
-    const name = commandName(r.argv);
+    const isMulti = isCommand(r.argv, MULTI);
+    const isExec = !isMulti && isCommand(r.argv, EXEC);
     if (multi) {
-      if (name === 'EXEC') {
+      if (isExec) {
         onUnit?.(multi);
         multi = null;
-      } else if (name === 'MULTI') {
+      } else if (isMulti) {
         return { validUpTo: multiStart, stop: { kind: 'bad', offset: r.start, reason: 'MULTI inside MULTI' }, records };
       } else {
         multi.push(r.argv);
       }
-    } else if (name === 'MULTI') {
+    } else if (isMulti) {
       multi = [];
       multiStart = r.start;
-    } else if (name === 'EXEC') {
+    } else if (isExec) {
       return { validUpTo: pos, stop: { kind: 'bad', offset: r.start, reason: 'EXEC without MULTI' }, records };
     } else {
       onUnit?.([r.argv]);

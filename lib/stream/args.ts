@@ -34,8 +34,14 @@ export function cstr(b: Buffer): string {
 
 /** strcasecmp(arg, kw) === 0 for a lower-case keyword (C-string comparison: stops at a NUL byte). */
 export function isKw(b: Buffer, kw: string): boolean {
-  if (b.length < kw.length) return false;
-  return cstr(b).toLowerCase() === kw;
+  const n = kw.length;
+  if (b.length < n || (b.length > n && b[n] !== 0)) return false;
+  // Compared byte by byte, ASCII letters folded to lower case (no string is built).
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== kw.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** Is the argument exactly the one-character token `ch` (as `p[0]==ch && p[1]=='\0'`)? */
@@ -104,6 +110,8 @@ export interface ParsedId {
  */
 export function parseStreamId(b: Buffer, missingSeq: U64, strict: boolean, allowSeqStar: boolean): ParsedId | null {
   if (b.length > 127) return null;
+  const plain = plainId(b, missingSeq);
+  if (plain !== null) return plain;
   const s = cstr(b);
   if (s === '-' || s === '+') {
     if (strict) return null;
@@ -117,6 +125,35 @@ export function parseStreamId(b: Buffer, missingSeq: U64, strict: boolean, allow
   if (allowSeqStar && rest === '*') return { id: { ms, seq: 0 }, seqGiven: false };
   const seq = parseULL(rest);
   if (seq === null) return null;
+  return { id: { ms, seq }, seqGiven: true };
+}
+
+/**
+ * parseStreamId's fast path for the usual shapes, `<ms>` and `<ms>-<seq>` with
+ * each half 1 to 15 plain digits (always a safe integer; leading zeros mean
+ * what strtoull makes of them), read from the bytes without building a
+ * string. Returns null for any other shape, which the full parser handles.
+ */
+function plainId(b: Buffer, missingSeq: U64): ParsedId | null {
+  const n = b.length;
+  let i = 0;
+  let ms = 0;
+  for (; i < n && i < 16; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) break;
+    ms = ms * 10 + d;
+  }
+  if (i === 0 || i > 15) return null;
+  if (i === n) return { id: { ms, seq: missingSeq }, seqGiven: true };
+  if (b[i] !== CH_MINUS) return null;
+  const from = ++i;
+  let seq = 0;
+  for (; i < n && i - from < 16; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return null;
+    seq = seq * 10 + d;
+  }
+  if (i !== n || i === from || i - from > 15) return null;
   return { id: { ms, seq }, seqGiven: true };
 }
 
