@@ -4,7 +4,7 @@
  * RESP2 Pub/Sub context, MULTI queueing, OOM and MISCONF refusal — then runs
  * the handler, records stats and propagates the effect.
  */
-import type { Client } from './client.js';
+import type { Client, QueuedCommand } from './client.js';
 import { arityOk, type CommandSpec, type CommandFlag } from './command.js';
 import * as E from './errors.js';
 import { ReplyError } from './errors.js';
@@ -14,6 +14,15 @@ import { Proto } from './resp/writer.js';
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands allowed in a RESP2 subscribed context. */
 const PUBSUB_ALLOWED = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
+/**
+ * Command names as clients spell them (`XADD`, `xadd`, `Xadd`) → lower case,
+ * so the hot path skips a toLowerCase per call. Only spellings of existing
+ * commands are kept, and only so many (a client cycling through casings
+ * cannot grow it without bound).
+ */
+const lowerNames = new Map<string, string>();
+const LOWER_NAMES_MAX = 1024;
 
 export interface Resolved {
   spec: CommandSpec;
@@ -26,8 +35,11 @@ export interface Resolved {
  * a ReplyError describing why the command is refused.
  */
 export function resolve(c: Client, argv: Buffer[]): Resolved | ReplyError {
-  const name = argv[0].toString('latin1').toLowerCase();
+  const raw = argv[0].toString('latin1');
+  let name = lowerNames.get(raw);
+  if (name === undefined) name = raw.toLowerCase();
   const spec = c.server.commands.get(name);
+  if (spec && lowerNames.size < LOWER_NAMES_MAX) lowerNames.set(raw, name);
   if (!spec) {
     return E.unknownCommand(argv[0].toString(), argv.slice(1).map((a) => a.toString()));
   }
@@ -101,12 +113,16 @@ const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
  */
 function refusalFor(c: Client, spec: CommandSpec, fullName: string): ReplyError | null {
   const queue = fullName === 'exec' ? c.multi?.queue : undefined;
-  const flagged = (flag: CommandFlag): boolean => spec.flags.includes(flag) || (queue?.some((q) => q.spec.flags.includes(flag)) ?? false);
   return c.server.refuseWrite({
-    denyoom: flagged('denyoom') || (c.multi !== null && !OOM_EXEMPT_IN_MULTI.has(fullName)),
-    write: flagged('write'),
+    denyoom: flagged(spec, queue, 'denyoom') || (c.multi !== null && !OOM_EXEMPT_IN_MULTI.has(fullName)),
+    write: flagged(spec, queue, 'write'),
     ping: fullName === 'ping',
   });
+}
+
+/** Whether the command, or for EXEC any queued command, has the flag. (A plain function: no closure per command.) */
+function flagged(spec: CommandSpec, queue: QueuedCommand[] | undefined, flag: CommandFlag): boolean {
+  return spec.flags.includes(flag) || (queue !== undefined && queue.some((q) => q.spec.flags.includes(flag)));
 }
 
 /** An arity error still counts as a rejected call of that command in INFO commandstats (Redis does so); unknown commands do not. */
