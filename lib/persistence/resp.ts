@@ -10,20 +10,36 @@
  * inside a key or value cannot be detected.
  */
 
-const CRLF = Buffer.from('\r\n');
-
-/** Encodes one command as a RESP array of bulk strings. */
+/** Encodes one command as a RESP array of bulk strings (headers written byte by byte: no string per argument). */
 export function encodeCommand(argv: readonly Buffer[]): Buffer {
   let size = 1 + decLen(argv.length) + 2;
   for (const a of argv) size += 1 + decLen(a.length) + 2 + a.length + 2;
   const out = Buffer.allocUnsafe(size);
-  let p = out.write(`*${argv.length}\r\n`, 0, 'latin1');
+  let p = writeHeader(out, 0, 42 /* '*' */, argv.length);
   for (const a of argv) {
-    p += out.write(`$${a.length}\r\n`, p, 'latin1');
-    p += a.copy(out, p);
-    p += CRLF.copy(out, p);
+    p = writeHeader(out, p, 36 /* '$' */, a.length);
+    const n = a.length;
+    if (n < 32) for (let i = 0; i < n; i++) out[p + i] = a[i];
+    else a.copy(out, p);
+    p += n;
+    out[p++] = 13;
+    out[p++] = 10;
   }
   return out;
+}
+
+/** Writes `<type><n>\r\n` at p; returns the offset after it. */
+function writeHeader(out: Buffer, p: number, type: number, n: number): number {
+  out[p++] = type;
+  const digits = decLen(n);
+  for (let i = digits - 1; i >= 0; i--) {
+    out[p + i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  p += digits;
+  out[p++] = 13;
+  out[p++] = 10;
+  return p;
 }
 
 /** Encodes commands given as strings/Buffers (convenience for rewrite and tests). */
