@@ -286,28 +286,40 @@ export class ReplyWriter {
 
 /**
  * Writes the decimal digits of a non-negative safe integer at p; returns the
- * offset after them. Digits are produced least significant first, so count
- * them first and fill from the right.
+ * offset after them. Values of 2^31 and above (millisecond times in stream
+ * IDs) are split at 10^9 so that every digit loop runs on small integers,
+ * which V8 divides much faster than doubles.
  */
 function writeDigits(buf: Buffer, p: number, n: number): number {
-  let q = p + digitCount(n);
-  const end = q;
-  while (n >= 10) {
-    const next = Math.floor(n / 10);
-    buf[--q] = 48 + (n - next * 10);
+  if (n >= 0x80000000) {
+    const high = Math.floor(n / 1e9);
+    p = writeDigits(buf, p, high);
+    return writeNineDigits(buf, p, n - high * 1e9);
+  }
+  const end = p + digitCount(n);
+  let q = end;
+  do {
+    const next = (n / 10) | 0;
+    buf[--q] = 48 + n - next * 10;
+    n = next;
+  } while (n > 0);
+  return end;
+}
+
+/** Writes n (< 10^9) as exactly nine digits, zero-padded. */
+function writeNineDigits(buf: Buffer, p: number, n: number): number {
+  for (let q = p + 8; q >= p; q--) {
+    const next = (n / 10) | 0;
+    buf[q] = 48 + n - next * 10;
     n = next;
   }
-  buf[--q] = 48 + n;
-  return end;
+  return p + 9;
 }
 
 /** Number of decimal digits of a non-negative safe integer. */
 function digitCount(n: number): number {
   let digits = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    digits++;
-  }
+  for (let limit = 10; n >= limit && digits < 16; limit *= 10) digits++;
   return digits;
 }
 

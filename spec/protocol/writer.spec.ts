@@ -102,6 +102,10 @@ describe('reply writer', () => {
     expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(0, 0))).to.equal('$3\r\n0-0\r\n');
     expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(1700000000123, 45))).to.equal('$16\r\n1700000000123-45\r\n');
     expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(9007199254740991, 10))).to.equal('$19\r\n9007199254740991-10\r\n');
+    for (const n of [2147483647, 2147483648, 3000000000, 1000000000005, 1e15, 4294967296123]) {
+      expect(encode(Proto.RESP2, (w) => w.bulkDecimalPair(n, 0))).to.equal(`$${String(n).length + 2}\r\n${n}-0\r\n`);
+      expect(encode(Proto.RESP2, (w) => w.int(n))).to.equal(`:${n}\r\n`);
+    }
   });
 
   it('many small writes grow the buffer without losing or reordering bytes', () => {
