@@ -209,6 +209,8 @@ export type ChangeListener = (name: string, value: string) => void;
 /** Current values, by canonical name. Values are stored as Redis shows them in CONFIG GET. */
 export class Config {
   private readonly values = new Map<string, string>();
+  /** int() results, so hot paths (XADD reads three per call) skip parsing; apply() drops a changed name. */
+  private readonly ints = new Map<string, number>();
   private readonly listeners: ChangeListener[] = [];
 
   constructor() {
@@ -221,6 +223,7 @@ export class Config {
     if (!def) throw new ConfigError('Bad directive or wrong number of arguments');
     const value = normalise(def, args, this.values.get(def.name) ?? def.default);
     this.values.set(def.name, value);
+    this.ints.delete(def.name);
     for (const l of this.listeners) l(def.name, value);
   }
 
@@ -235,7 +238,12 @@ export class Config {
   }
 
   int(name: string): number {
-    return Number(this.get(name));
+    let v = this.ints.get(name);
+    if (v === undefined) {
+      v = Number(this.get(name));
+      this.ints.set(name, v);
+    }
+    return v;
   }
 
   bool(name: string): boolean {
