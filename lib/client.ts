@@ -139,12 +139,18 @@ export class Client {
   /** Writes pending replies to the socket. */
   flush(): void {
     if (this.reply.size === 0) {
-      if (this.closing && !this.socket.destroyed) this.socket.end();
+      if (this.closing) this.endSocket();
       return;
     }
     const data = this.reply.take();
     this.server.writeToClient(this, data);
-    if (this.closing) this.socket.end();
+    if (this.closing) this.endSocket();
+  }
+
+  /** Ends the connection after what was written; replies held for an fsync end it when they are released. */
+  private endSocket(): void {
+    if (this.socket.destroyed || this.server.aof?.holds?.(this)) return;
+    this.socket.end();
   }
 
   closeAfterReply(): void {

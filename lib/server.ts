@@ -32,6 +32,8 @@ export interface AofSink {
   feed(dbId: number, argvs: Buffer[][]): void;
   /** Called after each event-loop batch of commands; returns a promise when replies must wait for fsync. */
   writeGate?(client: Client, data: Buffer): boolean;
+  /** Whether replies to this client are being held for an fsync (closing must wait for them). */
+  holds?(client: Client): boolean;
   /** MISCONF-style refusal of writes when the last write/fsync failed. */
   writeError(): ReplyError | null;
   /** Flushes and fsyncs everything (shutdown). */
@@ -229,7 +231,23 @@ export class Server implements KeyspaceHooks {
     this.stats.netOutputBytes += data.length;
     if (this.aof?.writeGate && this.aof.writeGate(c, data)) return;
     c.socket.write(data);
+    this.applyBackpressure(c);
     this.checkOutputLimit(c);
+  }
+
+  /**
+   * A client that sends commands but does not read the replies would make the
+   * server buffer them without bound (Redis's default `normal 0 0 0` limit).
+   * Instead, stop reading its requests while too many reply bytes wait in the
+   * socket, and resume once they drain: TCP then pushes back on the client.
+   */
+  applyBackpressure(c: Client): void {
+    const sock = c.socket;
+    if (sock.writableLength < READ_PAUSE_BYTES || sock.isPaused()) return;
+    sock.pause();
+    sock.once('drain', () => {
+      if (!sock.destroyed) sock.resume();
+    });
   }
 
   /** client-output-buffer-limit: a client whose unsent replies pass the hard limit (or the soft one for too long) is dropped. */
@@ -435,6 +453,8 @@ export class Server implements KeyspaceHooks {
   }
 }
 
+/** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
+export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
 /** When each client's pending output first passed its soft limit. */
 const softSince = new WeakMap<Client, number>();
 /** Modules (pub/sub) register cleanup for disconnecting clients here. */

@@ -265,6 +265,10 @@ export class Aof implements AofSink {
     return this.writer ? this.writer.gate(client, data) : false;
   }
 
+  holds(client: Client): boolean {
+    return this.writer ? this.writer.holds(client) : false;
+  }
+
   writeError(): ReplyError | null {
     const err = this.writer?.lastError;
     return err ? E.misconfAof(err) : null;

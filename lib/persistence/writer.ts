@@ -251,6 +251,11 @@ export class AofWriter {
     }
   }
 
+  /** Whether replies to `c` are waiting for an fsync. */
+  holds(c: Client): boolean {
+    return this.heldPerClient.has(c);
+  }
+
   /** Releases held replies whose data is on disk, in order. */
   private release(): void {
     let i = 0;
@@ -259,7 +264,11 @@ export class AofWriter {
       const n = this.heldPerClient.get(h.client)! - 1;
       if (n === 0) this.heldPerClient.delete(h.client);
       else this.heldPerClient.set(h.client, n);
-      if (!h.client.socket.destroyed && h.client.socket.writable) h.client.socket.write(h.data);
+      if (!h.client.socket.destroyed && h.client.socket.writable) {
+        h.client.socket.write(h.data);
+        // QUIT (or a protocol error) after a write: close once its last held reply is out.
+        if (n === 0 && h.client.closing) h.client.socket.end();
+      }
     }
     if (i > 0) this.held.splice(0, i);
   }
