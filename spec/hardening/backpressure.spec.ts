@@ -28,9 +28,11 @@ describe('backpressure on a client that never reads', () => {
     const get = encodeCommand(['GET', 'big']);
     // 200 MB of replies requested; without backpressure the server would buffer all of them.
     for (let i = 0; i < 200; i++) sock.write(get);
-    await sleep(1500);
     const client = [...srv.server.clients.values()].find((c) => c.socket.remotePort === sock.localPort)!;
+    // Wait (bounded) for the server to fill the socket and pause, however loaded the machine is.
+    for (let i = 0; i < 200 && !client.socket.isPaused(); i++) await sleep(50);
     expect(client.socket.isPaused()).to.equal(true);
+    await sleep(300); // a paused client must stay bounded, not just pass the threshold once
     // Bounded: the paused threshold plus what one read's worth of commands can produce.
     expect(client.socket.writableLength).to.be.below(READ_PAUSE_BYTES + 80 * 1024 * 1024);
     expect(await setup.ping()).to.equal('PONG');
