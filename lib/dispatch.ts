@@ -30,29 +30,38 @@ export interface Resolved {
   fullName: string;
 }
 
+/** Why a command could not be resolved. */
+export class Refused {
+  constructor(
+    readonly error: ReplyError,
+    /** The command the refusal is counted against in commandstats (wrong arity), or null (unknown command). */
+    readonly command: string | null,
+  ) {}
+}
+
 /**
  * Finds the spec for argv, checking existence and arity. Returns the spec or
- * a ReplyError describing why the command is refused.
+ * the Refused reason.
  */
-export function resolve(c: Client, argv: Buffer[]): Resolved | ReplyError {
+export function resolve(c: Client, argv: Buffer[]): Resolved | Refused {
   const raw = argv[0].toString('latin1');
   let name = lowerNames.get(raw);
   if (name === undefined) name = raw.toLowerCase();
   const spec = c.server.commands.get(name);
   if (spec && lowerNames.size < LOWER_NAMES_MAX) lowerNames.set(raw, name);
   if (!spec) {
-    return E.unknownCommand(argv[0].toString(), argv.slice(1).map((a) => a.toString()));
+    return new Refused(E.unknownCommand(argv[0].toString(), argv.slice(1).map((a) => a.toString())), null);
   }
   if (spec.subcommands) {
-    if (argv.length < 2) return spec.handler ? { spec, fullName: name } : E.wrongArity(name);
+    if (argv.length < 2) return spec.handler ? { spec, fullName: name } : new Refused(E.wrongArity(name), name);
     const subName = argv[1].toString('latin1').toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
-    if (!sub) return E.unknownSubcommand(argv[1].toString(), name);
+    if (!sub) return new Refused(E.unknownSubcommand(argv[1].toString(), name), null);
     const fullName = `${name}|${subName}`;
-    if (!arityOk(sub.arity, argv.length)) return E.wrongArity(fullName);
+    if (!arityOk(sub.arity, argv.length)) return new Refused(E.wrongArity(fullName), fullName);
     return { spec: sub, fullName };
   }
-  if (!arityOk(spec.arity, argv.length)) return E.wrongArity(name);
+  if (!arityOk(spec.arity, argv.length)) return new Refused(E.wrongArity(name), name);
   return { spec, fullName: name };
 }
 
@@ -60,8 +69,8 @@ export function resolve(c: Client, argv: Buffer[]): Resolved | ReplyError {
 export function processCommand(c: Client, argv: Buffer[]): void {
   const server = c.server;
   const r = resolve(c, argv);
-  if (r instanceof ReplyError) {
-    reject(c, r, arityRejected(r));
+  if (r instanceof Refused) {
+    reject(c, r.error, r.command);
     if (c.multi) c.multi.error = true;
     return;
   }
@@ -126,10 +135,6 @@ function flagged(spec: CommandSpec, queue: QueuedCommand[] | undefined, flag: Co
 }
 
 /** An arity error still counts as a rejected call of that command in INFO commandstats (Redis does so); unknown commands do not. */
-function arityRejected(err: ReplyError): string | null {
-  const m = /^ERR wrong number of arguments for '([^']+)' command$/.exec(err.message);
-  return m ? m[1] : null;
-}
 
 /**
  * A command refused before it ran: counts as rejected_calls. A refused EXEC

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { Client } from '../client.js';
-import { resolve } from '../dispatch.js';
+import { resolve, Refused } from '../dispatch.js';
 import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
 import { scan, type ScanResult } from './resp.js';
@@ -33,10 +33,10 @@ export function makeLoaderClient(server: Server): Client {
 export function runUnit(server: Server, c: Client, argvs: Buffer[][], file: string): void {
   for (const argv of argvs) {
     const r = resolve(c, argv);
-    if (r instanceof ReplyError) {
+    if (r instanceof Refused) {
       const name = argv[0].toString();
       if (!server.commands.has(name.toLowerCase())) throw new AofLoadError(`Unknown command '${name}' reading the append only file ${file}`);
-      throw new AofLoadError(`Bad file format reading the append only file ${file}: ${r.message}`);
+      throw new AofLoadError(`Bad file format reading the append only file ${file}: ${r.error.message}`);
     }
     try {
       r.spec.handler!(c, argv);
