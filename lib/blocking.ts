@@ -107,6 +107,12 @@ export class BlockingRegistry {
     this.ready.push({ db, key });
   }
 
+  /** Marks every key that clients of `db` wait on as ready (the database was flushed or swapped). */
+  signalAll(db: Database): void {
+    const byKey = this.waiting.get(db.id);
+    if (byKey) for (const key of byKey.keys()) this.signal(db, key);
+  }
+
   /** Offers every ready key to its waiters, FIFO. Serving may signal more keys; loop until quiet. */
   serveReadyKeys(): void {
     while (this.ready.length > 0) {

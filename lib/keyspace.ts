@@ -37,6 +37,8 @@ export interface KeyspaceHooks {
   now(): number;
   /** A key that did not exist was added (keyspace event `new`, fired before the command's own event, as Redis does). */
   keyCreated?(db: Database, key: string): void;
+  /** Every key of the database went away at once (FLUSHDB, FLUSHALL, SWAPDB): blocked readers must look again. */
+  flushed?(db: Database): void;
 }
 
 /** Who can WATCH a key: told which key changed so a stale (already expired) watched key that is deleted does not abort EXEC. */
@@ -177,6 +179,7 @@ export class Database {
     this.expireCursor = null;
     // Told after clearing, so a watcher can see that a key it watched while already expired is simply gone (no logical change).
     for (const key of watchedPresent) this.hooks.keyModified(this, key);
+    this.hooks.flushed?.(this);
     return n;
   }
 

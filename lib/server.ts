@@ -112,6 +112,11 @@ export class Server implements KeyspaceHooks {
     this.notify('n', 'new', key, db.id);
   }
 
+  flushed(db: Database): void {
+    // Redis 7.2+: a flush releases blocked XREADGROUP readers (their stream is gone); XREAD readers keep waiting.
+    this.blocking.signalAll(db);
+  }
+
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.dirty++;

@@ -214,6 +214,35 @@ describe('XREADGROUP', () => {
     }
   });
 
+  it('FLUSHALL releases a blocked reader with UNBLOCKED, as deleting the stream does (Redis 7.2+)', async () => {
+    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = connect(riv.port);
+    try {
+      const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').catch((e: Error) => e.message);
+      await blocked(riv, 1);
+      expect(await r.call('FLUSHALL')).to.equal('OK');
+      expect(await pa).to.equal('UNBLOCKED the stream key no longer exists');
+      await blocked(riv, 0);
+    } finally {
+      a.disconnect();
+    }
+  });
+
+  it('after FLUSHDB a blocked XREAD keeps waiting and is served by the next XADD', async () => {
+    await r.call('XADD', 's', '1-1', 'f', 'v');
+    const a = connect(riv.port);
+    try {
+      const pa = a.xread('BLOCK', 0, 'STREAMS', 's', '$');
+      await blocked(riv, 1);
+      expect(await r.call('FLUSHDB')).to.equal('OK');
+      await blocked(riv, 1);
+      await r.call('XADD', 's', '2-1', 'f', 'w');
+      expect(await pa).to.deep.equal([['s', [['2-1', ['f', 'w']]]]]);
+    } finally {
+      a.disconnect();
+    }
+  });
+
   it('destroying the group releases a blocked reader with the NOGROUP error of a re-run read (Redis 7.2+)', async () => {
     await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
     const a = connect(riv.port);
