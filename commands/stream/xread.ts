@@ -18,7 +18,7 @@ import { Proto } from '../../lib/resp/writer.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
-import { type EntryBatch, collectRange, writeEntries } from '../../lib/stream/reply.js';
+import { type EntryBatch, writeEntries, writeRange } from '../../lib/stream/reply.js';
 import { Stream, getStream } from '../../lib/stream/stream.js';
 
 /** An ID to read after: concrete, or `+` (7.4: "just before the last entry"), resolved at each attempt. */
@@ -34,6 +34,7 @@ function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opt
   const count = opts.count;
   // MAXCOUNT/MAXSIZE (Redis 8.10): one budget for the whole reply, streams served in order.
   const budget = new ReadBudget(opts.maxCount, opts.maxSize);
+  if (budget.unlimited) return serveInPlace(c, keyArgs, keys, after, count);
   let served = 0;
   let batches: (EntryBatch | null)[] | null = null;
   for (let i = 0; i < keys.length; i++) {
@@ -48,18 +49,14 @@ function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opt
     const a = after[i];
     const gt = a === '+' ? (prevId(last) ?? MIN_ID) : a;
     if (compareIds(last, gt) <= 0) continue;
-    let batch: EntryBatch;
-    if (budget.unlimited) batch = collectRange(s, nextId(gt)!, MAX_ID, false, count);
-    else {
-      batch = { ids: [], fields: [] };
-      s.log.range(nextId(gt)!, MAX_ID, false, budget.perStream(count), (id, fields) => {
-        if (!budget.admit(entryReplyBytes(id, fields))) return false;
-        batch.ids.push(id);
-        batch.fields.push(fields);
-        return true;
-      });
-      if (batch.ids.length === 0) continue;
-    }
+    const batch: EntryBatch = { ids: [], fields: [] };
+    s.log.range(nextId(gt)!, MAX_ID, false, budget.perStream(count), (id, fields) => {
+      if (!budget.admit(entryReplyBytes(id, fields))) return false;
+      batch.ids.push(id);
+      batch.fields.push(fields);
+      return true;
+    });
+    if (batch.ids.length === 0) continue;
     batches ??= new Array<EntryBatch | null>(keys.length).fill(null);
     batches[i] = batch;
     served++;
@@ -76,6 +73,46 @@ function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opt
     if (!resp3) r.array(2);
     r.bulk(keyArgs[i]);
     writeEntries(c, b);
+  }
+  return true;
+}
+
+/**
+ * serve() without MAXCOUNT/MAXSIZE (the common case): entries are written
+ * straight from the stream chunks (writeRange), with no ID object or field
+ * Buffer per entry. Which streams answer is known before any walk: the last
+ * entry is always live, so a stream has entries above `gt` exactly when its
+ * last entry ID is above it. All keys are type-checked before anything is written.
+ */
+function serveInPlace(c: Client, keyArgs: Buffer[], keys: string[], after: After[], count: number): boolean {
+  let froms: (StreamId | null)[] | null = null;
+  let streams: (Stream | null)[] | null = null;
+  let served = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const s = getStream(c, keys[i]);
+    if (s === null || s.length === 0) continue;
+    const last = s.lastEntryId()!;
+    const a = after[i];
+    const gt = a === '+' ? (prevId(last) ?? MIN_ID) : a;
+    if (compareIds(last, gt) <= 0) continue;
+    froms ??= new Array<StreamId | null>(keys.length).fill(null);
+    streams ??= new Array<Stream | null>(keys.length).fill(null);
+    froms[i] = nextId(gt)!;
+    streams[i] = s;
+    served++;
+  }
+  if (served === 0) return false;
+  const r = c.reply;
+  // RESP3: a map key → entries; RESP2: an array of [key, entries] pairs.
+  const resp3 = c.proto === Proto.RESP3;
+  if (resp3) r.map(served);
+  else r.array(served);
+  for (let i = 0; i < keys.length; i++) {
+    const from = froms![i];
+    if (from === null) continue;
+    if (!resp3) r.array(2);
+    r.bulk(keyArgs[i]);
+    writeRange(c, streams![i]!, from, MAX_ID, false, count);
   }
   return true;
 }
