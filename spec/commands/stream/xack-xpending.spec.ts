@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, differential, sleep, type ExternalServer, type Step } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { differential, sleep, type Step } from '../../helpers.js';
+import { useStreamOracle } from './fixture.js';
 import { capture, resp3 } from './util.js';
 
 /** XPENDING's extended rows carry an idle time in ms, which no two servers share: compare the rest, and the idle loosely. */
@@ -17,24 +16,7 @@ function pendingRows(cmd: (string | number)[]): Step {
 }
 
 describe('XACK and XPENDING', () => {
-  let riv: RivuletServer;
-  let oracle: ExternalServer;
-  let r: Redis;
-
-  before(async () => {
-    riv = await startRivulet();
-    oracle = await startRedis();
-    r = connect(riv.port);
-  });
-  after(async () => {
-    r.disconnect();
-    await riv.close();
-    await oracle.stop();
-  });
-  beforeEach(async () => {
-    riv.server.aof = null;
-    await r.flushall();
-  });
+  const fx = useStreamOracle({ detachAof: true });
 
   const setup: Step[] = [
     ['XADD', 's', '1-1', 'f', 'v'],
@@ -48,7 +30,7 @@ describe('XACK and XPENDING', () => {
   ];
 
   it('XPENDING summary and extended forms, filters and errors match redis-server', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ['XGROUP', 'CREATE', 'e', 'g', '$', 'MKSTREAM'],
       ['XPENDING', 'e', 'g'],
       ['XPENDING', 'e', 'g', '-', '+', '10'],
@@ -87,7 +69,7 @@ describe('XACK and XPENDING', () => {
   });
 
   it('XACK removes entries from both PELs, all or nothing, and matches redis-server', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ...setup,
       ['XACK', 's', 'g', '1-1'],
       ['XACK', 's', 'g', '1-1', '2-1', '9-9'],
@@ -106,39 +88,39 @@ describe('XACK and XPENDING', () => {
   });
 
   it('XACK counts each acknowledged entry as a change and propagates itself, but not a no-op', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.xadd('s', '2-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
-    const cap = capture(riv);
-    const dirty = riv.server.dirty;
-    expect(await r.call('XACK', 's', 'g', '1-1', '2-1', '3-1')).to.equal(2);
-    expect(riv.server.dirty - dirty).to.equal(2);
-    expect(await r.call('XACK', 's', 'g', '1-1')).to.equal(0);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.xadd('s', '2-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    const cap = capture(fx.riv);
+    const dirty = fx.riv.server.dirty;
+    expect(await fx.r.call('XACK', 's', 'g', '1-1', '2-1', '3-1')).to.equal(2);
+    expect(fx.riv.server.dirty - dirty).to.equal(2);
+    expect(await fx.r.call('XACK', 's', 'g', '1-1')).to.equal(0);
     expect(cap.aof).to.deep.equal([['XACK', 's', 'g', '1-1', '2-1', '3-1']]);
     expect(cap.events).to.deep.equal([]);
-    riv.server.aof = null;
+    fx.riv.server.aof = null;
   });
 
   it('XPENDING idle counts from the last delivery and IDLE filters on it', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
     await sleep(60);
-    const [[id, owner, idle, count]] = (await r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
+    const [[id, owner, idle, count]] = (await fx.r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
     expect([id, owner, count]).to.deep.equal(['1-1', 'c', 1]);
     expect(idle).to.be.within(50, 2000);
-    expect(await r.call('XPENDING', 's', 'g', 'IDLE', '50', '-', '+', '1')).to.have.length(1);
-    expect(await r.call('XPENDING', 's', 'g', 'IDLE', '5000', '-', '+', '1')).to.deep.equal([]);
+    expect(await fx.r.call('XPENDING', 's', 'g', 'IDLE', '50', '-', '+', '1')).to.have.length(1);
+    expect(await fx.r.call('XPENDING', 's', 'g', 'IDLE', '5000', '-', '+', '1')).to.deep.equal([]);
   });
 
   it('speaks RESP3: nulls in the empty summary are _, the per-consumer count stays a bulk string', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const c3 = await resp3(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const c3 = await resp3(fx.riv.port);
     try {
       expect(await c3.call('XPENDING', 's', 'g')).to.equal('*4\r\n:0\r\n_\r\n_\r\n_\r\n');
-      await r.xadd('s', '1-1', 'f', 'v');
-      await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+      await fx.r.xadd('s', '1-1', 'f', 'v');
+      await fx.r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
       expect(await c3.call('XPENDING', 's', 'g')).to.equal('*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n');
     } finally {
       c3.close();

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, differential, sleep, type ExternalServer, type Step } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { differential, sleep, type Step } from '../../helpers.js';
+import { useStreamOracle } from './fixture.js';
 import { capture, resp3 } from './util.js';
 
 /** XPENDING rows without their idle time (nondeterministic between servers). */
@@ -19,24 +18,7 @@ function pendingNoIdle(cmd: (string | number)[]): Step {
 const untimed = (aof: string[][]): string[][] => aof.map((a) => (a[0] === 'XCLAIM' ? [...a.slice(0, 7), 'T', ...a.slice(8)] : a));
 
 describe('XCLAIM and XAUTOCLAIM', () => {
-  let riv: RivuletServer;
-  let oracle: ExternalServer;
-  let r: Redis;
-
-  before(async () => {
-    riv = await startRivulet();
-    oracle = await startRedis();
-    r = connect(riv.port);
-  });
-  after(async () => {
-    r.disconnect();
-    await riv.close();
-    await oracle.stop();
-  });
-  beforeEach(async () => {
-    riv.server.aof = null;
-    await r.flushall();
-  });
+  const fx = useStreamOracle({ detachAof: true });
 
   const setup: Step[] = [
     ['XADD', 's', '1-1', 'a', '1'],
@@ -49,7 +31,7 @@ describe('XCLAIM and XAUTOCLAIM', () => {
   ];
 
   it('XCLAIM claims, forces, counts deliveries and refuses bad options exactly as redis-server does', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ...setup,
       ['XCLAIM', 's', 'g', 'bob', '0', '1-1'],
       ['XCLAIM', 's', 'g', 'bob', '3600000', '2-1'],
@@ -87,7 +69,7 @@ describe('XCLAIM and XAUTOCLAIM', () => {
   });
 
   it('XAUTOCLAIM scans with a cursor, reports deleted entries (7.0) and refuses bad input like redis-server', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ...setup,
       ['XREADGROUP', 'GROUP', 'g', 'zed', 'STREAMS', 's', '>'],
       ['XAUTOCLAIM', 's', 'g', 'bob', '0', '0', 'COUNT', '2'],
@@ -121,46 +103,46 @@ describe('XCLAIM and XAUTOCLAIM', () => {
   });
 
   it('XAUTOCLAIM examines at most COUNT*10 entries per call and returns the cursor to go on', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    for (let i = 1; i <= 30; i++) await r.xadd('s', `${i}-0`, 'f', 'v');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    for (let i = 1; i <= 30; i++) await fx.r.xadd('s', `${i}-0`, 'f', 'v');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
     // Nothing is idle for an hour: the scan stops after 10 attempts and says where to resume.
-    expect(await r.call('XAUTOCLAIM', 's', 'g', 'b', '3600000', '-', 'COUNT', '1')).to.deep.equal(['11-0', [], []]);
-    expect(await r.call('XAUTOCLAIM', 's', 'g', 'b', '3600000', '25-0', 'COUNT', '1')).to.deep.equal(['0-0', [], []]);
+    expect(await fx.r.call('XAUTOCLAIM', 's', 'g', 'b', '3600000', '-', 'COUNT', '1')).to.deep.equal(['11-0', [], []]);
+    expect(await fx.r.call('XAUTOCLAIM', 's', 'g', 'b', '3600000', '25-0', 'COUNT', '1')).to.deep.equal(['0-0', [], []]);
   });
 
   it('XCLAIM IDLE and TIME set the delivery time; a future or negative time means now', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    await r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'IDLE', '500000', 'JUSTID');
-    let [[, , idle]] = (await r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'IDLE', '500000', 'JUSTID');
+    let [[, , idle]] = (await fx.r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
     expect(idle).to.be.within(500000, 510000);
-    await r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'TIME', String(Date.now() - 20000), 'JUSTID');
-    [[, , idle]] = (await r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
+    await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'TIME', String(Date.now() - 20000), 'JUSTID');
+    [[, , idle]] = (await fx.r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
     expect(idle).to.be.within(20000, 30000);
-    await r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'TIME', String(Date.now() + 1e9), 'JUSTID');
-    [[, , idle]] = (await r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
+    await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '1-1', 'TIME', String(Date.now() + 1e9), 'JUSTID');
+    [[, , idle]] = (await fx.r.call('XPENDING', 's', 'g', '-', '+', '1')) as [string, string, number, number][];
     expect(idle).to.be.within(0, 1000);
   });
 
   it('XCLAIM honours min-idle-time', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    expect(await r.call('XCLAIM', 's', 'g', 'b', '50', '1-1', 'JUSTID')).to.deep.equal([]);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '50', '1-1', 'JUSTID')).to.deep.equal([]);
     await sleep(60);
-    expect(await r.call('XCLAIM', 's', 'g', 'b', '50', '1-1', 'JUSTID')).to.deep.equal(['1-1']);
+    expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '50', '1-1', 'JUSTID')).to.deep.equal(['1-1']);
   });
 
   it('XCLAIM propagates idempotent XCLAIMs (also for entries it drops) and a lone LASTID as XGROUP SETID', async () => {
-    await r.xadd('s', '1-0', 'f', 'v');
-    await r.xadd('s', '2-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    await r.xdel('s', '2-1');
-    const cap = capture(riv);
-    expect(await r.call('XCLAIM', 's', 'g', 'b', '0', '1', '2-1', 'RETRYCOUNT', '5', 'LASTID', '3-0')).to.deep.equal([['1-0', ['f', 'v']]]);
+    await fx.r.xadd('s', '1-0', 'f', 'v');
+    await fx.r.xadd('s', '2-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    await fx.r.xdel('s', '2-1');
+    const cap = capture(fx.riv);
+    expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '1', '2-1', 'RETRYCOUNT', '5', 'LASTID', '3-0')).to.deep.equal([['1-0', ['f', 'v']]]);
     expect(untimed(cap.aof)).to.deep.equal([
       // the ID is logged as the client spelled it, as Redis does
       ['XCLAIM', 's', 'g', 'b', '0', '1', 'TIME', 'T', 'RETRYCOUNT', '5', 'FORCE', 'JUSTID', 'LASTID', '3-0'],
@@ -168,34 +150,34 @@ describe('XCLAIM and XAUTOCLAIM', () => {
     ]);
     expect(cap.events).to.deep.equal(['t:xgroup-createconsumer:s']);
     cap.reset();
-    expect(await r.call('XCLAIM', 's', 'g', 'b', '0', '9-9', 'LASTID', '4-0')).to.deep.equal([]);
+    expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '9-9', 'LASTID', '4-0')).to.deep.equal([]);
     expect(cap.aof).to.deep.equal([['XGROUP', 'SETID', 's', 'g', '4-0', 'ENTRIESREAD', '2']]);
     cap.reset();
-    expect(await r.call('XCLAIM', 's', 'g', 'b', '0', '9-9')).to.deep.equal([]);
+    expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '9-9')).to.deep.equal([]);
     expect(cap.aof, 'nothing changed, nothing logged').to.deep.equal([]);
-    riv.server.aof = null;
+    fx.riv.server.aof = null;
   });
 
   it('XAUTOCLAIM propagates one XCLAIM per claimed or cleaned-up entry, never itself', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.xadd('s', '2-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    await r.xdel('s', '1-1');
-    const cap = capture(riv);
-    expect(await r.call('XAUTOCLAIM', 's', 'g', 'b', '0', '-', 'JUSTID')).to.deep.equal(['0-0', ['2-1'], ['1-1']]);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.xadd('s', '2-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    await fx.r.xdel('s', '1-1');
+    const cap = capture(fx.riv);
+    expect(await fx.r.call('XAUTOCLAIM', 's', 'g', 'b', '0', '-', 'JUSTID')).to.deep.equal(['0-0', ['2-1'], ['1-1']]);
     expect(untimed(cap.aof)).to.deep.equal([
       ['XCLAIM', 's', 'g', 'a', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
       ['XCLAIM', 's', 'g', 'b', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
     ]);
-    riv.server.aof = null;
+    fx.riv.server.aof = null;
   });
 
   it('speaks RESP3: XAUTOCLAIM is a 3-element array with nested entries', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    const c3 = await resp3(riv.port);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    const c3 = await resp3(fx.riv.port);
     try {
       expect(await c3.call('XAUTOCLAIM', 's', 'g', 'b', '0', '-')).to.equal(
         '*3\r\n$3\r\n0-0\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n*0\r\n',

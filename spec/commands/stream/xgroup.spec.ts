@@ -1,30 +1,13 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, differential, type ExternalServer } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { differential } from '../../helpers.js';
+import { useStreamOracle } from './fixture.js';
 import { capture, resp3 } from './util.js';
 
 describe('XGROUP', () => {
-  let riv: RivuletServer;
-  let oracle: ExternalServer;
-  let r: Redis;
-
-  before(async () => {
-    riv = await startRivulet();
-    oracle = await startRedis();
-    r = connect(riv.port);
-  });
-  after(async () => {
-    r.disconnect();
-    await riv.close();
-    await oracle.stop();
-  });
-  beforeEach(async () => {
-    await r.flushall();
-  });
+  const fx = useStreamOracle();
 
   it('answers every subcommand, option and error exactly as redis-server does', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ['XADD', 's', '1-1', 'f', 'v'],
       ['XADD', 's', '2-1', 'f', 'v'],
       ['XGROUP', 'CREATE', 's', 'g', '0'],
@@ -86,34 +69,34 @@ describe('XGROUP', () => {
   });
 
   it('XINFO GROUPS shows what CREATE and SETID set (entries-read nil when unknown)', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '0');
-    await r.call('XGROUP', 'CREATE', 's', 'h', '$');
-    expect(await r.call('XINFO', 'GROUPS', 's')).to.deep.equal([
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '0');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'h', '$');
+    expect(await fx.r.call('XINFO', 'GROUPS', 's')).to.deep.equal([
       ['name', 'g', 'consumers', 0, 'pending', 0, 'last-delivered-id', '0-0', 'entries-read', 0, 'lag', 1],
       ['name', 'h', 'consumers', 0, 'pending', 0, 'last-delivered-id', '1-1', 'entries-read', null, 'lag', 0],
     ]);
-    expect(await r.call('XGROUP', 'SETID', 's', 'g', '+')).to.equal('OK');
-    expect(await r.call('XINFO', 'GROUPS', 's')).to.deep.include([
+    expect(await fx.r.call('XGROUP', 'SETID', 's', 'g', '+')).to.equal('OK');
+    expect(await fx.r.call('XINFO', 'GROUPS', 's')).to.deep.include([
       'name', 'g', 'consumers', 0, 'pending', 0, 'last-delivered-id', '18446744073709551615-18446744073709551615', 'entries-read', null, 'lag', null,
     ]);
   });
 
   it('fires t-class events, counts each change as dirty and propagates the subcommands verbatim', async () => {
-    const cap = capture(riv);
-    await r.xadd('s', '1-1', 'f', 'v');
+    const cap = capture(fx.riv);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
     cap.reset();
-    const dirty = riv.server.dirty;
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0').catch(() => null);
-    await r.call('XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '1');
-    await r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'c');
-    await r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'c');
-    await r.call('XGROUP', 'DELCONSUMER', 's', 'g', 'c');
-    await r.call('XGROUP', 'DELCONSUMER', 's', 'g', 'c');
-    await r.call('XGROUP', 'DESTROY', 's', 'g');
-    await r.call('XGROUP', 'DESTROY', 's', 'g');
-    expect(riv.server.dirty - dirty, 'one per successful change').to.equal(5);
+    const dirty = fx.riv.server.dirty;
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0').catch(() => null);
+    await fx.r.call('XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '1');
+    await fx.r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'c');
+    await fx.r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'c');
+    await fx.r.call('XGROUP', 'DELCONSUMER', 's', 'g', 'c');
+    await fx.r.call('XGROUP', 'DELCONSUMER', 's', 'g', 'c');
+    await fx.r.call('XGROUP', 'DESTROY', 's', 'g');
+    await fx.r.call('XGROUP', 'DESTROY', 's', 'g');
+    expect(fx.riv.server.dirty - dirty, 'one per successful change').to.equal(5);
     expect(cap.events).to.deep.equal([
       't:xgroup-create:s',
       't:xgroup-setid:s',
@@ -128,20 +111,20 @@ describe('XGROUP', () => {
       ['XGROUP', 'DELCONSUMER', 's', 'g', 'c'],
       ['XGROUP', 'DESTROY', 's', 'g'],
     ]);
-    riv.server.aof = null;
+    fx.riv.server.aof = null;
   });
 
   it('MKSTREAM on a missing key creates an empty stream and fires the new-key event before xgroup-create', async () => {
-    const cap = capture(riv);
-    await r.call('XGROUP', 'CREATE', 'fresh', 'g', '$', 'MKSTREAM');
+    const cap = capture(fx.riv);
+    await fx.r.call('XGROUP', 'CREATE', 'fresh', 'g', '$', 'MKSTREAM');
     expect(cap.events.filter((e) => e.endsWith(':fresh')).pop()).to.equal('t:xgroup-create:fresh');
     expect(cap.events.some((e) => e.startsWith('n:new:fresh'))).to.equal(true);
-    expect(await r.type('fresh')).to.equal('stream');
-    riv.server.aof = null;
+    expect(await fx.r.type('fresh')).to.equal('stream');
+    fx.riv.server.aof = null;
   });
 
   it('speaks RESP3: HELP is an array of simple strings, errors are unchanged', async () => {
-    const c3 = await resp3(riv.port);
+    const c3 = await resp3(fx.riv.port);
     try {
       const help = await c3.call('XGROUP', 'HELP');
       expect(help.startsWith('*17\r\n+XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n')).to.equal(true);

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, differential, HAVE_REDIS_CLI, type ExternalServer, type Step } from '../../helpers.js';
-import type { RivuletServer } from '../../../lib/index.js';
+import { connect, differential, HAVE_REDIS_CLI, type Step } from '../../helpers.js';
+import { useStreamOracle } from './fixture.js';
 import { resp3 } from './util.js';
 
 /** redis-cli runs asynchronously: the embedded server shares this event loop and must keep answering. */
@@ -37,26 +36,10 @@ function streamInfo(cmd: (string | number)[]): Step {
 }
 
 describe('XINFO', () => {
-  let riv: RivuletServer;
-  let oracle: ExternalServer;
-  let r: Redis;
-
-  before(async () => {
-    riv = await startRivulet();
-    oracle = await startRedis();
-    r = connect(riv.port);
-  });
-  after(async () => {
-    r.disconnect();
-    await riv.close();
-    await oracle.stop();
-  });
-  beforeEach(async () => {
-    await r.flushall();
-  });
+  const fx = useStreamOracle();
 
   it('STREAM, GROUPS, HELP and their errors match redis-server (lag and entries-read included)', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ['XGROUP', 'CREATE', 'e', 'g', '$', 'MKSTREAM'],
       streamInfo(['XINFO', 'STREAM', 'e']),
       ['XINFO', 'GROUPS', 'e'],
@@ -104,21 +87,21 @@ describe('XINFO', () => {
   });
 
   it('GROUPS lists groups bytewise by name', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'b', '$', 'MKSTREAM');
-    await r.call('XGROUP', 'CREATE', 's', 'B', '$');
-    await r.call('XGROUP', 'CREATE', 's', 'a', '$');
-    await r.call('XGROUP', 'CREATE', 's', 'ab', '$');
-    const names = ((await r.call('XINFO', 'GROUPS', 's')) as unknown[][]).map((g) => g[1]);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'b', '$', 'MKSTREAM');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'B', '$');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'a', '$');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'ab', '$');
+    const names = ((await fx.r.call('XINFO', 'GROUPS', 's')) as unknown[][]).map((g) => g[1]);
     expect(names).to.deep.equal(['B', 'a', 'ab', 'b']);
   });
 
   it('STREAM FULL has 7.4 consumer fields (seen-time, active-time) and honours COUNT', async () => {
-    for (let i = 1; i <= 12; i++) await r.xadd('s', `${i}-0`, 'f', String(i));
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    for (let i = 1; i <= 12; i++) await fx.r.xadd('s', `${i}-0`, 'f', String(i));
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
     const t0 = Date.now();
-    await r.xreadgroup('GROUP', 'g', 'reader', 'STREAMS', 's', '>');
-    await r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'lazy');
-    const full = asMap(await r.call('XINFO', 'STREAM', 's', 'FULL'));
+    await fx.r.xreadgroup('GROUP', 'g', 'reader', 'STREAMS', 's', '>');
+    await fx.r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'lazy');
+    const full = asMap(await fx.r.call('XINFO', 'STREAM', 's', 'FULL'));
     expect(Object.keys(full)).to.deep.equal([
       'length', 'radix-tree-keys', 'radix-tree-nodes', 'last-generated-id', 'max-deleted-entry-id', 'entries-added',
       'recorded-first-entry-id', 'entries', 'groups',
@@ -137,19 +120,19 @@ describe('XINFO', () => {
     expect([lazy['name'], lazy['active-time'], lazy['pel-count'], lazy['pending']]).to.deep.equal(['lazy', -1, 0, []]);
     expect(reader['active-time']).to.be.within(t0, Date.now());
     expect(reader['pending']).to.have.length(10);
-    const all = asMap(await r.call('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '0'));
+    const all = asMap(await fx.r.call('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '0'));
     expect(all['entries']).to.have.length(12);
     expect(asMap((all['groups'] as unknown[][])[0])['pending']).to.have.length(12);
-    const one = asMap(await r.call('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '1'));
+    const one = asMap(await fx.r.call('XINFO', 'STREAM', 's', 'FULL', 'COUNT', '1'));
     expect(one['entries']).to.deep.equal([['1-0', ['f', '1']]]);
   });
 
   it('CONSUMERS reports name, pending, idle and (7.2+) inactive', async () => {
-    await r.xadd('s', '1-0', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
-    await r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'idle-one');
-    const list = ((await r.call('XINFO', 'CONSUMERS', 's', 'g')) as unknown[]).map(asMap);
+    await fx.r.xadd('s', '1-0', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's', '>');
+    await fx.r.call('XGROUP', 'CREATECONSUMER', 's', 'g', 'idle-one');
+    const list = ((await fx.r.call('XINFO', 'CONSUMERS', 's', 'g')) as unknown[]).map(asMap);
     expect(list.map((m) => Object.keys(m))).to.deep.equal([
       ['name', 'pending', 'idle', 'inactive'],
       ['name', 'pending', 'idle', 'inactive'],
@@ -160,17 +143,17 @@ describe('XINFO', () => {
   });
 
   it('speaks RESP3 maps, with _ for unknown entries-read and lag', async () => {
-    await r.xadd('s', '1-0', 'f', 'v');
-    await r.xadd('s', '2-0', 'f', 'v');
-    await r.xadd('s', '3-0', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '1-0');
-    const c3 = await resp3(riv.port);
+    await fx.r.xadd('s', '1-0', 'f', 'v');
+    await fx.r.xadd('s', '2-0', 'f', 'v');
+    await fx.r.xadd('s', '3-0', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '1-0');
+    const c3 = await resp3(fx.riv.port);
     try {
       expect(await c3.call('XINFO', 'GROUPS', 's')).to.equal(
         '*1\r\n%6\r\n$4\r\nname\r\n$1\r\ng\r\n$9\r\nconsumers\r\n:0\r\n$7\r\npending\r\n:0\r\n' +
           '$17\r\nlast-delivered-id\r\n$3\r\n1-0\r\n$12\r\nentries-read\r\n_\r\n$3\r\nlag\r\n:2\r\n',
       );
-      await r.xdel('s', '2-0');
+      await fx.r.xdel('s', '2-0');
       expect(await c3.call('XINFO', 'GROUPS', 's')).to.match(/\$3\r\nlag\r\n_\r\n$/);
       const info = await c3.call('XINFO', 'STREAM', 's');
       expect(info.startsWith('%10\r\n$6\r\nlength\r\n:2\r\n')).to.equal(true);
@@ -182,21 +165,21 @@ describe('XINFO', () => {
   });
 
   (HAVE_REDIS_CLI ? it : it.skip)('redis-cli -3 prints XINFO as RESP3 maps, exactly as it does for redis-server', async () => {
-    const o = connect(oracle.port);
+    const o = connect(fx.oracle.port);
     try {
       await o.flushall();
-      for (const c of [r, o]) {
+      for (const c of [fx.r, o]) {
         await c.xadd('s', '1-0', 'f', 'v');
         await c.call('XGROUP', 'CREATE', 's', 'g', '0');
       }
-      const ours = await cli(riv.port, '--no-raw', 'XINFO', 'GROUPS', 's');
-      expect(ours).to.equal(await cli(oracle.port, '--no-raw', 'XINFO', 'GROUPS', 's'));
+      const ours = await cli(fx.riv.port, '--no-raw', 'XINFO', 'GROUPS', 's');
+      expect(ours).to.equal(await cli(fx.oracle.port, '--no-raw', 'XINFO', 'GROUPS', 's'));
       expect(ours).to.equal(
         '1) 1# "name" => "g"\n   2# "consumers" => (integer) 0\n   3# "pending" => (integer) 0\n' +
           '   4# "last-delivered-id" => "0-0"\n   5# "entries-read" => (nil)\n   6# "lag" => (integer) 1\n',
       );
-      const stream = await cli(riv.port, '--no-raw', 'XINFO', 'STREAM', 's');
-      const theirs = await cli(oracle.port, '--no-raw', 'XINFO', 'STREAM', 's');
+      const stream = await cli(fx.riv.port, '--no-raw', 'XINFO', 'STREAM', 's');
+      const theirs = await cli(fx.oracle.port, '--no-raw', 'XINFO', 'STREAM', 's');
       // radix-tree-nodes is rax-internal (approximated by rivulet); every other line is identical.
       const noNodes = (t: string): string => t.split('\n').filter((l) => !l.includes('radix-tree-nodes')).join('\n');
       expect(noNodes(stream)).to.equal(noNodes(theirs));

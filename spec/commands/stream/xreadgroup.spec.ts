@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, differential, sleep, RawConnection, type ExternalServer } from '../../helpers.js';
+import { connect, differential, sleep, RawConnection } from '../../helpers.js';
+import { useStreamOracle } from './fixture.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import { capture, resp3 } from './util.js';
 
@@ -16,27 +17,10 @@ async function blocked(riv: RivuletServer, n: number): Promise<void> {
 }
 
 describe('XREADGROUP', () => {
-  let riv: RivuletServer;
-  let oracle: ExternalServer;
-  let r: Redis;
-
-  before(async () => {
-    riv = await startRivulet();
-    oracle = await startRedis();
-    r = connect(riv.port);
-  });
-  after(async () => {
-    r.disconnect();
-    await riv.close();
-    await oracle.stop();
-  });
-  beforeEach(async () => {
-    riv.server.aof = null;
-    await r.flushall();
-  });
+  const fx = useStreamOracle({ detachAof: true });
 
   it('delivers, replays history and refuses bad input exactly as redis-server does', async () => {
-    await differential(riv.port, oracle.port, [
+    await differential(fx.riv.port, fx.oracle.port, [
       ['XADD', 's', '1-1', 'a', '1'],
       ['XADD', 's', '2-1', 'b', '2', 'c', '3'],
       ['XADD', 's', '3-1', 'd', '4'],
@@ -79,20 +63,20 @@ describe('XREADGROUP', () => {
   });
 
   it('refuses an odd STREAMS list naming XREADGROUP and > (Redis 7.4 wording; 7.0 said XREAD and $)', async () => {
-    const err = await xrg(r, 'GROUP', 'g', 'c', 'STREAMS', 's', 's', '>').catch((e: Error) => e.message);
+    const err = await xrg(fx.r, 'GROUP', 'g', 'c', 'STREAMS', 's', 's', '>').catch((e: Error) => e.message);
     expect(err).to.equal("ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.");
   });
 
   it('replies with a map keyed by stream in RESP3, and [id, nil] for a deleted pending entry', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.xadd('s', '2-1', 'g', 'w');
-    await r.call('XGROUP', 'CREATE', 's', 'grp', '0');
-    const c3 = await resp3(riv.port);
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.xadd('s', '2-1', 'g', 'w');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'grp', '0');
+    const c3 = await resp3(fx.riv.port);
     try {
       expect(await c3.call('XREADGROUP', 'GROUP', 'grp', 'c', 'STREAMS', 's', '>')).to.equal(
         '%1\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\ng\r\n$1\r\nw\r\n',
       );
-      await r.xdel('s', '1-1');
+      await fx.r.xdel('s', '1-1');
       expect(await c3.call('XREADGROUP', 'GROUP', 'grp', 'c', 'STREAMS', 's', '0')).to.equal(
         '%1\r\n$1\r\ns\r\n*2\r\n*2\r\n$3\r\n1-1\r\n_\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\ng\r\n$1\r\nw\r\n',
       );
@@ -103,13 +87,13 @@ describe('XREADGROUP', () => {
   });
 
   it('propagates XCLAIM per delivered entry then XGROUP SETID with ENTRIESREAD (Redis 7.4; 7.0 omitted the SETID)', async () => {
-    await r.xadd('s', '1-1', 'f', 'v');
-    await r.xadd('s', '2-1', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    const cap = capture(riv);
-    const dirty = riv.server.dirty;
+    await fx.r.xadd('s', '1-1', 'f', 'v');
+    await fx.r.xadd('s', '2-1', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    const cap = capture(fx.riv);
+    const dirty = fx.riv.server.dirty;
     const before = Date.now();
-    await xrg(r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
+    await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
     expect(cap.aof.map((a) => (a[0] === 'XCLAIM' ? [...a.slice(0, 7), 'T', ...a.slice(8)] : a))).to.deep.equal([
       ['XCLAIM', 's', 'g', 'alice', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '1-1'],
       ['XCLAIM', 's', 'g', 'alice', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
@@ -118,44 +102,44 @@ describe('XREADGROUP', () => {
     const t = Number(cap.aof[0][7]);
     expect(t).to.be.within(before, Date.now());
     // one consumer creation + one read that propagated
-    expect(riv.server.dirty - dirty).to.equal(2);
+    expect(fx.riv.server.dirty - dirty).to.equal(2);
     expect(cap.events).to.deep.equal(['t:xgroup-createconsumer:s']);
 
     cap.reset();
-    await xrg(r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '0');
-    await xrg(r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
+    await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '0');
+    await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
     expect(cap.aof, 'history reads and empty reads propagate nothing').to.deep.equal([]);
-    riv.server.aof = null;
+    fx.riv.server.aof = null;
   });
 
   it('with NOACK adds nothing to the PEL and propagates XGROUP CREATECONSUMER then SETID', async () => {
-    await r.xadd('s', '5-0', 'f', 'v');
-    await r.call('XGROUP', 'CREATE', 's', 'g', '0');
-    const cap = capture(riv);
-    expect(await xrg(r, 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 's', '>')).to.deep.equal([['s', [['5-0', ['f', 'v']]]]]);
+    await fx.r.xadd('s', '5-0', 'f', 'v');
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '0');
+    const cap = capture(fx.riv);
+    expect(await xrg(fx.r, 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 's', '>')).to.deep.equal([['s', [['5-0', ['f', 'v']]]]]);
     expect(cap.aof).to.deep.equal([
       ['XGROUP', 'CREATECONSUMER', 's', 'g', 'n'],
       ['XGROUP', 'SETID', 's', 'g', '5-0', 'ENTRIESREAD', '1'],
     ]);
-    expect(await r.call('XPENDING', 's', 'g')).to.deep.equal([0, null, null, null]);
-    riv.server.aof = null;
+    expect(await fx.r.call('XPENDING', 's', 'g')).to.deep.equal([0, null, null, null]);
+    fx.riv.server.aof = null;
   });
 
   it('BLOCK waits for the next XADD and delivers it to the first blocked consumer only', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const a = connect(riv.port);
-    const b = connect(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = connect(fx.riv.port);
+    const b = connect(fx.riv.port);
     try {
       const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(riv, 1);
+      await blocked(fx.riv, 1);
       const pb = xrg(b, 'GROUP', 'g', 'b', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(riv, 2);
-      await r.xadd('s', '7-0', 'k', 'v');
+      await blocked(fx.riv, 2);
+      await fx.r.xadd('s', '7-0', 'k', 'v');
       expect(await pa).to.deep.equal([['s', [['7-0', ['k', 'v']]]]]);
-      await blocked(riv, 1);
-      await r.xadd('s', '8-0', 'k', 'w');
+      await blocked(fx.riv, 1);
+      await fx.r.xadd('s', '8-0', 'k', 'w');
       expect(await pb).to.deep.equal([['s', [['8-0', ['k', 'w']]]]]);
-      expect(await r.call('XPENDING', 's', 'g')).to.deep.equal([2, '7-0', '8-0', [['a', '1'], ['b', '1']]]);
+      expect(await fx.r.call('XPENDING', 's', 'g')).to.deep.equal([2, '7-0', '8-0', [['a', '1'], ['b', '1']]]);
     } finally {
       a.disconnect();
       b.disconnect();
@@ -163,13 +147,13 @@ describe('XREADGROUP', () => {
   });
 
   it('a blocked read that is served propagates its XCLAIM and SETID on its own', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const cap = capture(riv);
-    const a = connect(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const cap = capture(fx.riv);
+    const a = connect(fx.riv.port);
     try {
       const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(riv, 1);
-      await r.xadd('s', '9-0', 'k', 'v');
+      await blocked(fx.riv, 1);
+      await fx.r.xadd('s', '9-0', 'k', 'v');
       await pa;
       expect(cap.aof.map((x) => x.slice(0, 6))).to.deep.equal([
         ['xadd', 's', '9-0', 'k', 'v'],
@@ -178,13 +162,13 @@ describe('XREADGROUP', () => {
       ]);
     } finally {
       a.disconnect();
-      riv.server.aof = null;
+      fx.riv.server.aof = null;
     }
   });
 
   it('BLOCK times out with a null array (RESP2 *-1)', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const c = await RawConnection.open(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const c = await RawConnection.open(fx.riv.port);
     try {
       const t0 = Date.now();
       expect(await c.call('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '60', 'STREAMS', 's', '>')).to.equal(null);
@@ -196,47 +180,47 @@ describe('XREADGROUP', () => {
   });
 
   it('an explicit ID never blocks: it answers at once with the (possibly empty) history', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    expect(await xrg(r, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '0')).to.deep.equal([['s', []]]);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    expect(await xrg(fx.r, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '0')).to.deep.equal([['s', []]]);
   });
 
   it('deleting the stream releases a blocked reader with UNBLOCKED (Redis 7.2+; 7.0 kept it blocked)', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const a = connect(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = connect(fx.riv.port);
     try {
       const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').catch((e: Error) => e.message);
-      await blocked(riv, 1);
-      await r.del('s');
+      await blocked(fx.riv, 1);
+      await fx.r.del('s');
       expect(await pa).to.equal('UNBLOCKED the stream key no longer exists');
-      await blocked(riv, 0);
+      await blocked(fx.riv, 0);
     } finally {
       a.disconnect();
     }
   });
 
   it('FLUSHALL releases a blocked reader with UNBLOCKED, as deleting the stream does (Redis 7.2+)', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const a = connect(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = connect(fx.riv.port);
     try {
       const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').catch((e: Error) => e.message);
-      await blocked(riv, 1);
-      expect(await r.call('FLUSHALL')).to.equal('OK');
+      await blocked(fx.riv, 1);
+      expect(await fx.r.call('FLUSHALL')).to.equal('OK');
       expect(await pa).to.equal('UNBLOCKED the stream key no longer exists');
-      await blocked(riv, 0);
+      await blocked(fx.riv, 0);
     } finally {
       a.disconnect();
     }
   });
 
   it('after FLUSHDB a blocked XREAD keeps waiting and is served by the next XADD', async () => {
-    await r.call('XADD', 's', '1-1', 'f', 'v');
-    const a = connect(riv.port);
+    await fx.r.call('XADD', 's', '1-1', 'f', 'v');
+    const a = connect(fx.riv.port);
     try {
       const pa = a.xread('BLOCK', 0, 'STREAMS', 's', '$');
-      await blocked(riv, 1);
-      expect(await r.call('FLUSHDB')).to.equal('OK');
-      await blocked(riv, 1);
-      await r.call('XADD', 's', '2-1', 'f', 'w');
+      await blocked(fx.riv, 1);
+      expect(await fx.r.call('FLUSHDB')).to.equal('OK');
+      await blocked(fx.riv, 1);
+      await fx.r.call('XADD', 's', '2-1', 'f', 'w');
       expect(await pa).to.deep.equal([['s', [['2-1', ['f', 'w']]]]]);
     } finally {
       a.disconnect();
@@ -244,12 +228,12 @@ describe('XREADGROUP', () => {
   });
 
   it('destroying the group releases a blocked reader with the NOGROUP error of a re-run read (Redis 7.2+)', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const a = connect(riv.port);
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const a = connect(fx.riv.port);
     try {
       const pa = xrg(a, 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').catch((e: Error) => e.message);
-      await blocked(riv, 1);
-      expect(await r.call('XGROUP', 'DESTROY', 's', 'g')).to.equal(1);
+      await blocked(fx.riv, 1);
+      expect(await fx.r.call('XGROUP', 'DESTROY', 's', 'g')).to.equal(1);
       expect(await pa).to.equal("NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option");
     } finally {
       a.disconnect();
@@ -257,16 +241,16 @@ describe('XREADGROUP', () => {
   });
 
   it('inside MULTI/EXEC BLOCK does not block: the read answers null at once', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    const res = await r.multi().call('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').exec();
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    const res = await fx.r.multi().call('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>').exec();
     expect(res).to.deep.equal([[null, null]]);
-    expect(riv.server.blocking.blockedClients).to.equal(0);
+    expect(fx.riv.server.blocking.blockedClients).to.equal(0);
   });
 
   it('sets seen-time on every call and active-time only on delivery (XINFO CONSUMERS idle/inactive, 7.2+)', async () => {
-    await r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-    await xrg(r, 'GROUP', 'g', 'a', 'STREAMS', 's', '>');
-    const [info] = (await r.call('XINFO', 'CONSUMERS', 's', 'g')) as unknown[][];
+    await fx.r.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+    await xrg(fx.r, 'GROUP', 'g', 'a', 'STREAMS', 's', '>');
+    const [info] = (await fx.r.call('XINFO', 'CONSUMERS', 's', 'g')) as unknown[][];
     expect(info.slice(0, 4)).to.deep.equal(['name', 'a', 'pending', 0]);
     expect(info[4]).to.equal('idle');
     expect(info[5]).to.be.within(0, 1000);
