@@ -1,11 +1,12 @@
 /**
- * Shared set-up for the stream specs that compare rivulet with a
- * redis-server oracle through ioredis: one rivulet, one oracle and one
- * client per describe block, and a flushed keyspace before every test.
+ * Shared set-up for the stream specs: useStreamOracle() for the differential
+ * ones (rivulet + redis-server oracle + ioredis, keyspace flushed before every
+ * test), useStreamRaw() for the ones that talk raw RESP and check the AOF.
  */
 import type { Redis } from 'ioredis';
-import { startRivulet, startRedis, connect, type ExternalServer } from '../../helpers.js';
+import { startRivulet, startRedis, connect, RawConnection, type ExternalServer } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
+import { capture } from './util.js';
 
 /** What useStreamOracle() gives a describe block; the fields are set once its before() hook has run. */
 export interface StreamOracleFixture {
@@ -36,6 +37,33 @@ export function useStreamOracle(opts: { detachAof?: boolean } = {}): StreamOracl
   beforeEach(async () => {
     if (opts.detachAof) fx.riv.server.aof = null;
     await fx.r.flushall();
+  });
+  return fx;
+}
+
+/** What useStreamRaw() gives a describe block; the fields are set once its before() hook has run. */
+export interface StreamRawFixture {
+  rs: RivuletServer;
+  /** Raw RESP connection to `rs`. */
+  c: RawConnection;
+  /** What `rs` propagates and notifies (reset it in the spec's own beforeEach). */
+  cap: ReturnType<typeof capture>;
+}
+
+/**
+ * Registers before/after hooks for one rivulet with an AOF/event capture and a
+ * raw connection; each spec seeds its own data in its beforeEach.
+ */
+export function useStreamRaw(): StreamRawFixture {
+  const fx = {} as StreamRawFixture;
+  before(async () => {
+    fx.rs = await startRivulet();
+    fx.cap = capture(fx.rs);
+    fx.c = await RawConnection.open(fx.rs.port);
+  });
+  after(async () => {
+    fx.c.close();
+    await fx.rs.close();
   });
   return fx;
 }

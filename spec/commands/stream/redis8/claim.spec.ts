@@ -5,40 +5,29 @@
  * guarantees") or of the issue text it checks.
  */
 import { expect } from 'chai';
-import { startRivulet, RawConnection, sleep, type Reply } from '../../../helpers.js';
-import type { RivuletServer } from '../../../../lib/index.js';
-import { capture, resp3 } from '../util.js';
+import { RawConnection, sleep, type Reply } from '../../../helpers.js';
+import { useStreamRaw } from '../fixture.js';
+import { resp3 } from '../util.js';
 
 const err = (r: Reply): string => (r as Error).message;
 type Entry = [string, string[] | null, number?, number?];
 
 describe('XREADGROUP CLAIM (Redis 8.4)', () => {
-  let rs: RivuletServer;
-  let c: RawConnection;
-  let cap: ReturnType<typeof capture>;
-  before(async () => {
-    rs = await startRivulet();
-    cap = capture(rs);
-    c = await RawConnection.open(rs.port);
-  });
-  after(async () => {
-    c.close();
-    await rs.close();
-  });
+  const fx = useStreamRaw();
   /** s: 1-0..3-0 delivered to alice (pending), 4-0..5-0 new. Idle times set with XCLAIM IDLE: 1-0 5s, 2-0 9s, 3-0 0. */
   beforeEach(async () => {
-    await c.call('FLUSHALL');
-    for (let i = 1; i <= 3; i++) await c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
-    await c.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
-    await c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', 'IDLE', '5000', 'JUSTID');
-    await c.call('XCLAIM', 's', 'g', 'alice', '0', '2-0', 'IDLE', '9000', 'JUSTID');
-    for (let i = 4; i <= 5; i++) await c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
-    cap.reset();
+    await fx.c.call('FLUSHALL');
+    for (let i = 1; i <= 3; i++) await fx.c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
+    await fx.c.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
+    await fx.c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', 'IDLE', '5000', 'JUSTID');
+    await fx.c.call('XCLAIM', 's', 'g', 'alice', '0', '2-0', 'IDLE', '9000', 'JUSTID');
+    for (let i = 4; i <= 5; i++) await fx.c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
+    fx.cap.reset();
   });
 
   const read = async (...args: string[]): Promise<Entry[]> => {
-    const r = (await c.call('XREADGROUP', 'GROUP', 'g', 'bob', ...args)) as [string, Entry[]][] | null;
+    const r = (await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', ...args)) as [string, Entry[]][] | null;
     return r === null ? [] : r[0][1];
   };
 
@@ -52,7 +41,7 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
     // New entries carry 0, 0.
     expect(entries[2]).to.deep.equal(['4-0', ['f', 'v4'], 0, 0]);
     // The claimed entries now belong to bob with one more delivery.
-    const pending = (await c.call('XPENDING', 's', 'g', '-', '+', '10')) as [string, string, number, number][];
+    const pending = (await fx.c.call('XPENDING', 's', 'g', '-', '+', '10')) as [string, string, number, number][];
     expect(pending.map((p) => [p[0], p[1], p[3]])).to.deep.equal([
       ['1-0', 'bob', 2],
       ['2-0', 'bob', 2],
@@ -82,14 +71,14 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
   });
 
   it('is ignored when the ID is not `>` (a history read answers plain entries)', async () => {
-    await c.call('XCLAIM', 's', 'g', 'bob', '0', '1-0');
-    const r = (await c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', '0', 'STREAMS', 's', '0')) as [string, Entry[]][];
+    await fx.c.call('XCLAIM', 's', 'g', 'bob', '0', '1-0');
+    const r = (await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', '0', 'STREAMS', 's', '0')) as [string, Entry[]][];
     expect(r[0][1]).to.deep.equal([['1-0', ['f', 'v1']]]);
   });
 
   it('NOACK does not apply to claimed entries: they stay pending, the new ones do not', async () => {
     await read('CLAIM', '1000', 'NOACK', 'STREAMS', 's', '>');
-    const pending = (await c.call('XPENDING', 's', 'g', '-', '+', '10')) as [string, string][];
+    const pending = (await fx.c.call('XPENDING', 's', 'g', '-', '+', '10')) as [string, string][];
     expect(pending.map((p) => [p[0], p[1]])).to.deep.equal([
       ['1-0', 'bob'],
       ['2-0', 'bob'],
@@ -98,21 +87,21 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
   });
 
   it('skips claimed entries deleted from the stream, leaving them pending', async () => {
-    await c.call('XDEL', 's', '2-0');
+    await fx.c.call('XDEL', 's', '2-0');
     const entries = await read('CLAIM', '1000', 'COUNT', '1', 'STREAMS', 's', '>');
     expect(entries.map((e) => e[0])).to.deep.equal(['1-0']);
-    expect(((await c.call('XPENDING', 's', 'g', '2-0', '2-0', '1')) as string[][])[0][1]).to.equal('alice');
+    expect(((await fx.c.call('XPENDING', 's', 'g', '2-0', '2-0', '1')) as string[][])[0][1]).to.equal('alice');
   });
 
   it('propagates each claim as an idempotent XCLAIM, as deliveries are', async () => {
     await read('COUNT', '1', 'CLAIM', '1000', 'STREAMS', 's', '>');
-    expect(cap.aof.length).to.equal(1);
-    expect(cap.aof[0].slice(0, 6)).to.deep.equal(['XCLAIM', 's', 'g', 'bob', '0', '2-0']);
-    expect(cap.aof[0].slice(8)).to.deep.equal(['RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '3-0']);
+    expect(fx.cap.aof.length).to.equal(1);
+    expect(fx.cap.aof[0].slice(0, 6)).to.deep.equal(['XCLAIM', 's', 'g', 'bob', '0', '2-0']);
+    expect(fx.cap.aof[0].slice(8)).to.deep.equal(['RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '3-0']);
   });
 
   it('answers in RESP3 with integers for idle time and delivery count', async () => {
-    const r3 = await resp3(rs.port);
+    const r3 = await resp3(fx.rs.port);
     try {
       const bytes = await r3.call('XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'CLAIM', '8000', 'STREAMS', 's', '>');
       expect(bytes).to.match(/^%1\r\n\$1\r\ns\r\n\*2\r\n\*4\r\n\$3\r\n2-0\r\n\*2\r\n\$1\r\nf\r\n\$2\r\nv2\r\n:9\d{3}\r\n:1\r\n\*4\r\n\$3\r\n4-0\r\n\*2\r\n\$1\r\nf\r\n\$2\r\nv4\r\n:0\r\n:0\r\n$/);
@@ -123,8 +112,8 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
 
   it('a blocked reader is served when a pending entry becomes idle enough during BLOCK', async () => {
     await read('STREAMS', 's', '>'); // nothing new left
-    await c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', '2-0', '3-0', '4-0', '5-0'); // all fresh again
-    const waiter = await RawConnection.open(rs.port);
+    await fx.c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', '2-0', '3-0', '4-0', '5-0'); // all fresh again
+    const waiter = await RawConnection.open(fx.rs.port);
     try {
       const started = Date.now();
       const r = (await waiter.call('XREADGROUP', 'GROUP', 'g', 'carol', 'COUNT', '1', 'BLOCK', '5000', 'CLAIM', '300', 'STREAMS', 's', '>')) as [
@@ -142,12 +131,12 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
 
   it('a blocked reader still wakes for new entries and times out with nil', async () => {
     await read('STREAMS', 's', '>');
-    await c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', '2-0', '3-0', '4-0', '5-0');
-    const waiter = await RawConnection.open(rs.port);
+    await fx.c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', '2-0', '3-0', '4-0', '5-0');
+    const waiter = await RawConnection.open(fx.rs.port);
     try {
       const p = waiter.call('XREADGROUP', 'GROUP', 'g', 'carol', 'BLOCK', '3000', 'CLAIM', '60000', 'STREAMS', 's', '>');
       await sleep(50);
-      await c.call('XADD', 's', '9-0', 'f', 'new');
+      await fx.c.call('XADD', 's', '9-0', 'f', 'new');
       expect((await p) as unknown).to.deep.equal([['s', [['9-0', ['f', 'new'], 0, 0]]]]);
       expect(await waiter.call('XREADGROUP', 'GROUP', 'g', 'carol', 'BLOCK', '100', 'CLAIM', '60000', 'STREAMS', 's', '>')).to.equal(null);
     } finally {
@@ -156,17 +145,17 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
   });
 
   it('refuses a negative or non-integer min-idle-time, and CLAIM in XREAD', async () => {
-    expect(err(await c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', '-1', 'STREAMS', 's', '>'))).to.equal(
+    expect(err(await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', '-1', 'STREAMS', 's', '>'))).to.equal(
       'ERR Invalid min-idle-time argument for XREADGROUP CLAIM',
     );
-    expect(err(await c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', 'x', 'STREAMS', 's', '>'))).to.equal(
+    expect(err(await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', 'x', 'STREAMS', 's', '>'))).to.equal(
       'ERR Invalid min-idle-time argument for XREADGROUP CLAIM',
     );
-    expect(err(await c.call('XREAD', 'CLAIM', '10', 'STREAMS', 's', '0'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XREAD', 'CLAIM', '10', 'STREAMS', 's', '0'))).to.equal('ERR syntax error');
   });
 
   it('COMMAND DOCS lists CLAIM since 8.4.0 with a history entry', async () => {
-    const docs = (await c.call('COMMAND', 'DOCS', 'xreadgroup')) as unknown[];
+    const docs = (await fx.c.call('COMMAND', 'DOCS', 'xreadgroup')) as unknown[];
     const flat = docs[1] as unknown[];
     const m = new Map<string, unknown>();
     for (let j = 0; j < flat.length; j += 2) m.set(String(flat[j]), flat[j + 1]);

@@ -7,9 +7,8 @@
  */
 import net from 'node:net';
 import { expect } from 'chai';
-import { startRivulet, RawConnection, encodeCommand, sleep, type Reply } from '../../../helpers.js';
-import type { RivuletServer } from '../../../../lib/index.js';
-import { capture } from '../util.js';
+import { RawConnection, encodeCommand, sleep, type Reply } from '../../../helpers.js';
+import { useStreamRaw } from '../fixture.js';
 
 const err = (r: Reply): string => (r as Error).message;
 
@@ -21,188 +20,177 @@ function infoMap(r: Reply): Map<string, unknown> {
 }
 
 describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
-  let rs: RivuletServer;
-  let c: RawConnection;
-  let cap: ReturnType<typeof capture>;
-  before(async () => {
-    rs = await startRivulet();
-    cap = capture(rs);
-    c = await RawConnection.open(rs.port);
-  });
-  after(async () => {
-    c.close();
-    await rs.close();
-  });
+  const fx = useStreamRaw();
   beforeEach(async () => {
-    await c.call('FLUSHALL');
-    await c.call('CONFIG', 'SET', 'stream-idmp-duration', '100', 'stream-idmp-maxsize', '100');
-    cap.reset();
+    await fx.c.call('FLUSHALL');
+    await fx.c.call('CONFIG', 'SET', 'stream-idmp-duration', '100', 'stream-idmp-maxsize', '100');
+    fx.cap.reset();
   });
 
   describe('XADD IDMP / IDMPAUTO', () => {
     it('a duplicate (producer-id, idempotent-id) returns the original entry ID and adds nothing', async () => {
-      const id = (await c.call('XADD', 's', 'IDMP', 'p1', 'order-1', '*', 'f', 'v')) as string;
-      expect(await c.call('XADD', 's', 'IDMP', 'p1', 'order-1', '*', 'f', 'other')).to.equal(id);
-      expect(await c.call('XLEN', 's')).to.equal(1);
+      const id = (await fx.c.call('XADD', 's', 'IDMP', 'p1', 'order-1', '*', 'f', 'v')) as string;
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p1', 'order-1', '*', 'f', 'other')).to.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(1);
       // Another iid, or the same iid from another producer, is new.
-      expect(await c.call('XADD', 's', 'IDMP', 'p1', 'order-2', '*', 'f', 'v')).to.not.equal(id);
-      expect(await c.call('XADD', 's', 'IDMP', 'p2', 'order-1', '*', 'f', 'v')).to.not.equal(id);
-      expect(await c.call('XLEN', 's')).to.equal(3);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p1', 'order-2', '*', 'f', 'v')).to.not.equal(id);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p2', 'order-1', '*', 'f', 'v')).to.not.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(3);
     });
 
     it('IDMPAUTO derives the idempotent ID from the field-value pairs', async () => {
-      const id = (await c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '2')) as string;
-      expect(await c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '2')).to.equal(id);
-      expect(await c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '3')).to.not.equal(id);
-      expect(await c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a1', '', 'b', '2')).to.not.equal(id);
-      expect(await c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'a', '1', 'b', '2')).to.not.equal(id);
-      expect(await c.call('XLEN', 's')).to.equal(4);
+      const id = (await fx.c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '2')) as string;
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '2')).to.equal(id);
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a', '1', 'b', '3')).to.not.equal(id);
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p1', '*', 'a1', '', 'b', '2')).to.not.equal(id);
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'a', '1', 'b', '2')).to.not.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(4);
     });
 
     it('returns the original ID even after the entry was deleted (the ID is kept in the IDMP data)', async () => {
-      const id = (await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')) as string;
-      await c.call('XDEL', 's', id);
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
-      expect(await c.call('XLEN', 's')).to.equal(0);
+      const id = (await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')) as string;
+      await fx.c.call('XDEL', 's', id);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(0);
     });
 
     it('combines with NOMKSTREAM, trimming and the reference policies', async () => {
-      expect(await c.call('XADD', 'none', 'NOMKSTREAM', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(null);
-      await c.call('XADD', 's', 'IDMP', 'p', 'a', 'MAXLEN', '1', '*', 'f', 'v');
-      await c.call('XADD', 's', 'KEEPREF', 'IDMP', 'p', 'b', 'MAXLEN', '=', '1', '*', 'f', 'v');
-      expect(await c.call('XLEN', 's')).to.equal(1);
+      expect(await fx.c.call('XADD', 'none', 'NOMKSTREAM', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(null);
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'a', 'MAXLEN', '1', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'KEEPREF', 'IDMP', 'p', 'b', 'MAXLEN', '=', '1', '*', 'f', 'v');
+      expect(await fx.c.call('XLEN', 's')).to.equal(1);
     });
 
     it('can only be used with `*`, and refuses empty producer or idempotent IDs, changing nothing', async () => {
-      expect(err(await c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal(
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal(
         'ERR IDMP and IDMPAUTO can only be used with auto-generated IDs',
       );
-      expect(err(await c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal(
+      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal(
         'ERR IDMP and IDMPAUTO can only be used with auto-generated IDs',
       );
-      expect(err(await c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
-      expect(err(await c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
-      expect(err(await c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', 'p', '*', 'f', 'v'))).to.equal('ERR syntax error');
-      expect(await c.call('EXISTS', 's')).to.equal(0);
-      expect(cap.aof).to.deep.equal([]);
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', 'p', '*', 'f', 'v'))).to.equal('ERR syntax error');
+      expect(await fx.c.call('EXISTS', 's')).to.equal(0);
+      expect(fx.cap.aof).to.deep.equal([]);
     });
 
     it('is logged as XADD with the ID chosen followed by XIDMPRECORD; a duplicate logs nothing', async () => {
-      const id = (await c.call('XADD', 's', 'IDMP', 'p', 'i', 'MAXLEN', '~', '10', '*', 'f', 'v')) as string;
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      expect(cap.aof).to.deep.equal([
+      const id = (await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'MAXLEN', '~', '10', '*', 'f', 'v')) as string;
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      expect(fx.cap.aof).to.deep.equal([
         ['XADD', 's', 'MAXLEN', '=', '1', id, 'f', 'v'],
         ['XIDMPRECORD', 's', 'p', 'i', id],
       ]);
     });
 
     it('works inside MULTI', async () => {
-      await c.call('MULTI');
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      const [a, b] = (await c.call('EXEC')) as string[];
+      await fx.c.call('MULTI');
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      const [a, b] = (await fx.c.call('EXEC')) as string[];
       expect(a).to.equal(b);
-      expect(await c.call('XLEN', 's')).to.equal(1);
+      expect(await fx.c.call('XLEN', 's')).to.equal(1);
     });
   });
 
   describe('retention', () => {
     it('forgets an idempotent ID after IDMP-DURATION seconds', async () => {
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      expect(await c.call('XCFGSET', 's', 'IDMP-DURATION', '1')).to.equal('OK');
-      const id = await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '1')).to.equal('OK');
+      const id = await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
       await sleep(1100);
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.not.equal(id);
-      expect(await c.call('XLEN', 's')).to.equal(3);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.not.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(3);
     });
 
     it('keeps at most IDMP-MAXSIZE idempotent IDs per producer, evicting the oldest', async () => {
-      await c.call('XADD', 's', '*', 'f', 'v');
-      await c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '2');
-      const first = await c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p', 'b', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'q', 'x', '*', 'f', 'v'); // another producer does not count
-      await c.call('XADD', 's', 'IDMP', 'p', 'c', '*', 'f', 'v');
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v')).to.not.equal(first);
-      expect(await c.call('XLEN', 's')).to.equal(6);
+      await fx.c.call('XADD', 's', '*', 'f', 'v');
+      await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '2');
+      const first = await fx.c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'b', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'q', 'x', '*', 'f', 'v'); // another producer does not count
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'c', '*', 'f', 'v');
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v')).to.not.equal(first);
+      expect(await fx.c.call('XLEN', 's')).to.equal(6);
     });
 
     it('streams without XCFGSET follow stream-idmp-duration and stream-idmp-maxsize (defaults 100 and 100)', async () => {
-      expect(await c.call('CONFIG', 'GET', 'stream-idmp-*')).to.have.members(['stream-idmp-duration', '100', 'stream-idmp-maxsize', '100']);
-      await c.call('CONFIG', 'SET', 'stream-idmp-maxsize', '1');
-      const a = await c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p', 'b', '*', 'f', 'v');
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v')).to.not.equal(a);
-      expect(err(await c.call('CONFIG', 'SET', 'stream-idmp-duration', '0'))).to.match(
+      expect(await fx.c.call('CONFIG', 'GET', 'stream-idmp-*')).to.have.members(['stream-idmp-duration', '100', 'stream-idmp-maxsize', '100']);
+      await fx.c.call('CONFIG', 'SET', 'stream-idmp-maxsize', '1');
+      const a = await fx.c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'b', '*', 'f', 'v');
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'a', '*', 'f', 'v')).to.not.equal(a);
+      expect(err(await fx.c.call('CONFIG', 'SET', 'stream-idmp-duration', '0'))).to.match(
         /^ERR CONFIG SET failed \(possibly related to argument 'stream-idmp-duration'\) - argument must be between 1 and 86400 inclusive$/,
       );
-      expect(err(await c.call('CONFIG', 'SET', 'stream-idmp-maxsize', '10001'))).to.match(/argument must be between 1 and 10000 inclusive$/);
+      expect(err(await fx.c.call('CONFIG', 'SET', 'stream-idmp-maxsize', '10001'))).to.match(/argument must be between 1 and 10000 inclusive$/);
     });
   });
 
   describe('XCFGSET', () => {
     beforeEach(async () => {
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      cap.reset();
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      fx.cap.reset();
     });
 
     it('sets duration and maxsize, clears every producer map, and is logged as sent', async () => {
-      expect(await c.call('XCFGSET', 's', 'IDMP-DURATION', '600', 'IDMP-MAXSIZE', '500')).to.equal('OK');
-      const info = infoMap(await c.call('XINFO', 'STREAM', 's'));
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '600', 'IDMP-MAXSIZE', '500')).to.equal('OK');
+      const info = infoMap(await fx.c.call('XINFO', 'STREAM', 's'));
       expect([info.get('idmp-duration'), info.get('idmp-maxsize'), info.get('pids-tracked'), info.get('iids-tracked')]).to.deep.equal([600, 500, 0, 0]);
       // The map was cleared: the same iid adds a new entry.
-      await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
-      expect(await c.call('XLEN', 's')).to.equal(2);
-      expect(cap.aof[0]).to.deep.equal(['XCFGSET', 's', 'IDMP-DURATION', '600', 'IDMP-MAXSIZE', '500']);
+      await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      expect(await fx.c.call('XLEN', 's')).to.equal(2);
+      expect(fx.cap.aof[0]).to.deep.equal(['XCFGSET', 's', 'IDMP-DURATION', '600', 'IDMP-MAXSIZE', '500']);
       // One option alone keeps the other.
-      expect(await c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '7')).to.equal('OK');
-      expect(infoMap(await c.call('XINFO', 'STREAM', 's')).get('idmp-duration')).to.equal(600);
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '7')).to.equal('OK');
+      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).get('idmp-duration')).to.equal(600);
     });
 
     it('accepts the bounds 1..86400 and 1..10000 and refuses values outside them', async () => {
-      expect(await c.call('XCFGSET', 's', 'IDMP-DURATION', '1', 'IDMP-MAXSIZE', '1')).to.equal('OK');
-      expect(await c.call('XCFGSET', 's', 'IDMP-DURATION', '86400', 'IDMP-MAXSIZE', '10000')).to.equal('OK');
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '1', 'IDMP-MAXSIZE', '1')).to.equal('OK');
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '86400', 'IDMP-MAXSIZE', '10000')).to.equal('OK');
       for (const v of ['0', '86401', '-5', 'x', '1.5']) {
-        expect(err(await c.call('XCFGSET', 's', 'IDMP-DURATION', v))).to.equal('ERR invalid duration');
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', v))).to.equal('ERR invalid duration');
       }
       for (const v of ['0', '10001', 'abc']) {
-        expect(err(await c.call('XCFGSET', 's', 'IDMP-MAXSIZE', v))).to.equal('ERR invalid maxsize');
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', v))).to.equal('ERR invalid maxsize');
       }
     });
 
     it('needs an option, an existing stream, and known words', async () => {
-      expect(err(await c.call('XCFGSET', 's'))).to.equal('ERR syntax error');
-      expect(err(await c.call('XCFGSET', 's', 'IDMP-DURATION'))).to.equal('ERR syntax error');
-      expect(err(await c.call('XCFGSET', 's', 'DURATION', '5'))).to.equal('ERR syntax error');
-      expect(err(await c.call('XCFGSET', 'nokey', 'IDMP-DURATION', '5'))).to.equal('ERR no such key');
-      await c.call('SET', 'str', 'x');
-      expect(err(await c.call('XCFGSET', 'str', 'IDMP-DURATION', '5'))).to.equal('WRONGTYPE Operation against a key holding the wrong kind of value');
-      expect(await c.call('EXISTS', 'nokey')).to.equal(0);
-      expect(cap.aof).to.deep.equal([['SET', 'str', 'x']]);
+      expect(err(await fx.c.call('XCFGSET', 's'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 's', 'DURATION', '5'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 'nokey', 'IDMP-DURATION', '5'))).to.equal('ERR no such key');
+      await fx.c.call('SET', 'str', 'x');
+      expect(err(await fx.c.call('XCFGSET', 'str', 'IDMP-DURATION', '5'))).to.equal('WRONGTYPE Operation against a key holding the wrong kind of value');
+      expect(await fx.c.call('EXISTS', 'nokey')).to.equal(0);
+      expect(fx.cap.aof).to.deep.equal([['SET', 'str', 'x']]);
     });
   });
 
   describe('XINFO STREAM', () => {
     it('shows no IDMP fields for a stream that never used IDMP (as Redis 7.4)', async () => {
-      await c.call('XADD', 's', '*', 'f', 'v');
-      expect(infoMap(await c.call('XINFO', 'STREAM', 's')).has('idmp-duration')).to.equal(false);
+      await fx.c.call('XADD', 's', '*', 'f', 'v');
+      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).has('idmp-duration')).to.equal(false);
     });
 
     it('reports idmp-duration, idmp-maxsize, pids-tracked, iids-tracked, iids-added and iids-duplicates', async () => {
-      await c.call('XADD', 's', 'IDMP', 'p1', 'a', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p1', 'b', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p2', 'a', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMP', 'p1', 'a', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'f', 'v');
-      await c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'f', 'v');
-      const info = infoMap(await c.call('XINFO', 'STREAM', 's'));
+      await fx.c.call('XADD', 's', 'IDMP', 'p1', 'a', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p1', 'b', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p2', 'a', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMP', 'p1', 'a', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'f', 'v');
+      await fx.c.call('XADD', 's', 'IDMPAUTO', 'p2', '*', 'f', 'v');
+      const info = infoMap(await fx.c.call('XINFO', 'STREAM', 's'));
       const keys = [...info.keys()];
       expect(keys.slice(7, 13)).to.deep.equal(['idmp-duration', 'idmp-maxsize', 'pids-tracked', 'iids-tracked', 'iids-added', 'iids-duplicates']);
       expect(keys.length).to.equal(16);
       expect(keys.slice(13)).to.deep.equal(['groups', 'first-entry', 'last-entry']);
       expect(keys.slice(7, 13).map((k) => info.get(k))).to.deep.equal([100, 100, 2, 4, 4, 2]);
-      const full = infoMap(await c.call('XINFO', 'STREAM', 's', 'FULL'));
+      const full = infoMap(await fx.c.call('XINFO', 'STREAM', 's', 'FULL'));
       expect(full.get('iids-added')).to.equal(4);
       expect(full.size).to.equal(15);
     });
@@ -210,16 +198,16 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
 
   describe('XIDMPRECORD', () => {
     it('records a pair for an existing entry; OK again for the same ID; refuses another ID and bad input', async () => {
-      const id = (await c.call('XADD', 's', '*', 'f', 'v')) as string;
-      const other = (await c.call('XADD', 's', '*', 'f', 'v')) as string;
-      expect(await c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
-      expect(await c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
-      expect(await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
-      expect(err(await c.call('XIDMPRECORD', 's', 'p', 'i', other))).to.equal('ERR the pid/iid pair already maps to a different stream ID');
-      expect(err(await c.call('XIDMPRECORD', 's', 'p', 'j', '999-0'))).to.equal('ERR the stream ID refers to a non-existent or deleted entry');
-      expect(err(await c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
-      expect(err(await c.call('XIDMPRECORD', 'nokey', 'p', 'j', id))).to.equal('ERR no such key');
-      expect(err(await c.call('XIDMPRECORD', 's', 'p', 'j', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      const id = (await fx.c.call('XADD', 's', '*', 'f', 'v')) as string;
+      const other = (await fx.c.call('XADD', 's', '*', 'f', 'v')) as string;
+      expect(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
+      expect(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
+      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', other))).to.equal('ERR the pid/iid pair already maps to a different stream ID');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', '999-0'))).to.equal('ERR the stream ID refers to a non-existent or deleted entry');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
+      expect(err(await fx.c.call('XIDMPRECORD', 'nokey', 'p', 'j', id))).to.equal('ERR no such key');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
     });
   });
 
@@ -228,25 +216,25 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
       const messages = 40;
       for (let n = 0; n < messages; n++) {
         // Send and cut the connection before reading the reply: the producer cannot know whether it was added.
-        const sock = net.connect(rs.port, '127.0.0.1');
+        const sock = net.connect(fx.rs.port, '127.0.0.1');
         await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
         sock.write(encodeCommand(['XADD', 'orders', 'IDMP', 'producer-1', `msg-${n}`, '*', 'n', String(n)]));
         if (n % 2 === 0) await sleep(2); // sometimes the server gets it, sometimes the cut wins
         sock.destroy();
         // Retry on a new connection until a reply arrives.
-        const retry = await RawConnection.open(rs.port);
+        const retry = await RawConnection.open(fx.rs.port);
         const id = (await retry.call('XADD', 'orders', 'IDMP', 'producer-1', `msg-${n}`, '*', 'n', String(n))) as string;
         expect(id).to.match(/^\d+-\d+$/);
         retry.close();
       }
       await sleep(20);
-      const entries = (await c.call('XRANGE', 'orders', '-', '+')) as [string, string[]][];
+      const entries = (await fx.c.call('XRANGE', 'orders', '-', '+')) as [string, string[]][];
       expect(entries.map((e) => e[1][1])).to.deep.equal(Array.from({ length: messages }, (_, i) => String(i)));
     });
   });
 
   it('COMMAND DOCS lists IDMP/IDMPAUTO on XADD since 8.6.0, and XCFGSET since 8.6.0', async () => {
-    const docs = (await c.call('COMMAND', 'DOCS', 'xadd', 'xcfgset', 'xidmprecord')) as unknown[];
+    const docs = (await fx.c.call('COMMAND', 'DOCS', 'xadd', 'xcfgset', 'xidmprecord')) as unknown[];
     const m = new Map<string, Map<string, unknown>>();
     for (let i = 0; i < docs.length; i += 2) m.set(String(docs[i]), infoMap(docs[i + 1] as Reply));
     expect(m.get('xadd')!.get('history')).to.deep.include(['8.6.0', 'Added the `IDMPAUTO` and `IDMP` options.']);

@@ -5,108 +5,96 @@
  * command pages XDELEX, XACKDEL, XADD; see /work/notes/redis8-facts.md).
  */
 import { expect } from 'chai';
-import { startRivulet, RawConnection, type Reply } from '../../../helpers.js';
-import type { RivuletServer } from '../../../../lib/index.js';
-import { capture } from '../util.js';
+import type { Reply } from '../../../helpers.js';
+import { useStreamRaw } from '../fixture.js';
 
 const err = (r: Reply): string => (r as Error).message;
 
 describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)', () => {
-  let rs: RivuletServer;
-  let c: RawConnection;
-  let cap: ReturnType<typeof capture>;
-  before(async () => {
-    rs = await startRivulet();
-    cap = capture(rs);
-    c = await RawConnection.open(rs.port);
-  });
-  after(async () => {
-    c.close();
-    await rs.close();
-  });
+  const fx = useStreamRaw();
   /** s: 1-0..5-0; group g1 read 1-0..3-0 by alice (pending); group g2 read everything and acked 1-0, 2-0. */
   beforeEach(async () => {
-    await c.call('FLUSHALL');
-    for (let i = 1; i <= 5; i++) await c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
-    await c.call('XGROUP', 'CREATE', 's', 'g1', '0');
-    await c.call('XGROUP', 'CREATE', 's', 'g2', '0');
-    await c.call('XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '3', 'STREAMS', 's', '>');
-    await c.call('XREADGROUP', 'GROUP', 'g2', 'bob', 'STREAMS', 's', '>');
-    await c.call('XACK', 's', 'g2', '1-0', '2-0');
-    cap.reset();
+    await fx.c.call('FLUSHALL');
+    for (let i = 1; i <= 5; i++) await fx.c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
+    await fx.c.call('XGROUP', 'CREATE', 's', 'g1', '0');
+    await fx.c.call('XGROUP', 'CREATE', 's', 'g2', '0');
+    await fx.c.call('XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '3', 'STREAMS', 's', '>');
+    await fx.c.call('XREADGROUP', 'GROUP', 'g2', 'bob', 'STREAMS', 's', '>');
+    await fx.c.call('XACK', 's', 'g2', '1-0', '2-0');
+    fx.cap.reset();
   });
 
   const pendingIds = async (group: string): Promise<string[]> =>
-    ((await c.call('XPENDING', 's', group, '-', '+', '100')) as string[][]).map((e) => e[0]);
+    ((await fx.c.call('XPENDING', 's', group, '-', '+', '100')) as string[][]).map((e) => e[0]);
 
   describe('XDELEX', () => {
     it('KEEPREF (the default) deletes entries and leaves the PEL references dangling, like XDEL', async () => {
-      expect(await c.call('XDELEX', 's', 'IDS', '2', '1-0', '9-0')).to.deep.equal([1, -1]);
-      expect(await c.call('XDELEX', 's', 'KEEPREF', 'IDS', '1', '2-0')).to.deep.equal([1]);
-      expect(await c.call('XLEN', 's')).to.equal(3);
+      expect(await fx.c.call('XDELEX', 's', 'IDS', '2', '1-0', '9-0')).to.deep.equal([1, -1]);
+      expect(await fx.c.call('XDELEX', 's', 'KEEPREF', 'IDS', '1', '2-0')).to.deep.equal([1]);
+      expect(await fx.c.call('XLEN', 's')).to.equal(3);
       expect(await pendingIds('g1')).to.deep.equal(['1-0', '2-0', '3-0']);
-      expect(cap.events).to.deep.equal(['t:xdel:s', 't:xdel:s']);
-      expect(cap.aof).to.deep.equal([
+      expect(fx.cap.events).to.deep.equal(['t:xdel:s', 't:xdel:s']);
+      expect(fx.cap.aof).to.deep.equal([
         ['XDELEX', 's', 'IDS', '2', '1-0', '9-0'],
         ['XDELEX', 's', 'KEEPREF', 'IDS', '1', '2-0'],
       ]);
     });
 
     it('DELREF deletes entries and removes their references from every group, dangling ones included', async () => {
-      await c.call('XDEL', 's', '3-0'); // 3-0 now dangles in g1 and g2
-      expect(await c.call('XDELEX', 's', 'DELREF', 'IDS', '2', '1-0', '3-0')).to.deep.equal([1, -1]);
+      await fx.c.call('XDEL', 's', '3-0'); // 3-0 now dangles in g1 and g2
+      expect(await fx.c.call('XDELEX', 's', 'DELREF', 'IDS', '2', '1-0', '3-0')).to.deep.equal([1, -1]);
       expect(await pendingIds('g1')).to.deep.equal(['2-0']);
       expect(await pendingIds('g2')).to.deep.equal(['4-0', '5-0']);
     });
 
     it('ACKED deletes only entries every group delivered and acknowledged; the others answer 2', async () => {
       // 1-0: pending in g1 → 2; acknowledge it there and it goes.
-      expect(await c.call('XDELEX', 's', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
-      await c.call('XACK', 's', 'g1', '1-0');
+      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
+      await fx.c.call('XACK', 's', 'g1', '1-0');
       // 4-0: never delivered to g1 → still referenced.
-      expect(await c.call('XDELEX', 's', 'ACKED', 'IDS', '3', '1-0', '4-0', '7-0')).to.deep.equal([1, 2, -1]);
-      expect(await c.call('XLEN', 's')).to.equal(4);
+      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '3', '1-0', '4-0', '7-0')).to.deep.equal([1, 2, -1]);
+      expect(await fx.c.call('XLEN', 's')).to.equal(4);
     });
 
     it('ACKED answers 2 when the stream has no consumer groups (documented)', async () => {
-      await c.call('XADD', 'plain', '1-0', 'f', 'v');
-      expect(await c.call('XDELEX', 'plain', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
-      expect(await c.call('XDELEX', 'plain', 'IDS', '1', '1-0')).to.deep.equal([1]);
+      await fx.c.call('XADD', 'plain', '1-0', 'f', 'v');
+      expect(await fx.c.call('XDELEX', 'plain', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
+      expect(await fx.c.call('XDELEX', 'plain', 'IDS', '1', '1-0')).to.deep.equal([1]);
     });
 
     it('a missing key answers -1 for every ID and writes nothing', async () => {
-      expect(await c.call('XDELEX', 'nokey', 'IDS', '3', '1-0', '2-0', '3')).to.deep.equal([-1, -1, -1]);
-      expect(await c.call('EXISTS', 'nokey')).to.equal(0);
-      expect(cap.aof).to.deep.equal([]);
+      expect(await fx.c.call('XDELEX', 'nokey', 'IDS', '3', '1-0', '2-0', '3')).to.deep.equal([-1, -1, -1]);
+      expect(await fx.c.call('EXISTS', 'nokey')).to.equal(0);
+      expect(fx.cap.aof).to.deep.equal([]);
     });
 
     it('the IDS block may come before the policy', async () => {
-      expect(await c.call('XDELEX', 's', 'IDS', '1', '5-0', 'DELREF')).to.deep.equal([1]);
+      expect(await fx.c.call('XDELEX', 's', 'IDS', '1', '5-0', 'DELREF')).to.deep.equal([1]);
       expect(await pendingIds('g2')).to.deep.equal(['3-0', '4-0']);
     });
 
     it('refuses a bad numids, a count that does not match, bad IDs and unknown words, changing nothing', async () => {
-      expect(err(await c.call('XDELEX', 's', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
-      expect(err(await c.call('XDELEX', 's', 'IDS', 'x', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
-      expect(err(await c.call('XDELEX', 's', 'IDS', '-1', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
-      expect(err(await c.call('XDELEX', 's', 'IDS', '3', '1-0', '2-0'))).to.equal(
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', 'x', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '-1', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '3', '1-0', '2-0'))).to.equal(
         'ERR The `numids` parameter must match the number of arguments',
       );
-      expect(err(await c.call('XDELEX', 's', 'IDS', '1', '1-0', '2-0'))).to.equal(
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '1', '1-0', '2-0'))).to.equal(
         'ERR The `numids` parameter must match the number of arguments',
       );
-      expect(err(await c.call('XDELEX', 's', 'BOGUS', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
-      expect(err(await c.call('XDELEX', 's', 'IDS', '2', '1-0', 'bad'))).to.equal(
+      expect(err(await fx.c.call('XDELEX', 's', 'BOGUS', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '2', '1-0', 'bad'))).to.equal(
         'ERR Invalid stream ID specified as stream command argument',
       );
-      expect(err(await c.call('XDELEX', 's', 'IDS'))).to.equal("ERR wrong number of arguments for 'xdelex' command");
-      expect(await c.call('XLEN', 's')).to.equal(5);
-      expect(cap.aof).to.deep.equal([]);
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS'))).to.equal("ERR wrong number of arguments for 'xdelex' command");
+      expect(await fx.c.call('XLEN', 's')).to.equal(5);
+      expect(fx.cap.aof).to.deep.equal([]);
     });
 
     it('a key of another type is WRONGTYPE', async () => {
-      await c.call('SET', 'str', 'x');
-      expect(err(await c.call('XDELEX', 'str', 'IDS', '1', '1-0'))).to.equal(
+      await fx.c.call('SET', 'str', 'x');
+      expect(err(await fx.c.call('XDELEX', 'str', 'IDS', '1', '1-0'))).to.equal(
         'WRONGTYPE Operation against a key holding the wrong kind of value',
       );
     });
@@ -114,59 +102,59 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
 
   describe('XACKDEL', () => {
     it('KEEPREF acknowledges in the group and deletes, keeping other groups\' references (docs example)', async () => {
-      expect(await c.call('XACKDEL', 's', 'g1', 'KEEPREF', 'IDS', '2', '1-0', '2-0')).to.deep.equal([1, 1]);
+      expect(await fx.c.call('XACKDEL', 's', 'g1', 'KEEPREF', 'IDS', '2', '1-0', '2-0')).to.deep.equal([1, 1]);
       expect(await pendingIds('g1')).to.deep.equal(['3-0']);
       expect(await pendingIds('g2')).to.deep.equal(['3-0', '4-0', '5-0']);
-      expect(await c.call('XLEN', 's')).to.equal(3);
-      expect(cap.events).to.deep.equal(['t:xdel:s']);
+      expect(await fx.c.call('XLEN', 's')).to.equal(3);
+      expect(fx.cap.events).to.deep.equal(['t:xdel:s']);
     });
 
     it('DELREF acknowledges, deletes and removes every group\'s references', async () => {
-      expect(await c.call('XACKDEL', 's', 'g1', 'DELREF', 'IDS', '1', '3-0')).to.deep.equal([1]);
+      expect(await fx.c.call('XACKDEL', 's', 'g1', 'DELREF', 'IDS', '1', '3-0')).to.deep.equal([1]);
       expect(await pendingIds('g1')).to.deep.equal(['1-0', '2-0']);
       expect(await pendingIds('g2')).to.deep.equal(['4-0', '5-0']);
     });
 
     it('ACKED acknowledges, and deletes only when no other group still references the entry (2 otherwise)', async () => {
       // 1-0 and 2-0: g2 acked them; acking in g1 frees them. 3-0: g2 still has it pending.
-      expect(await c.call('XACKDEL', 's', 'g1', 'ACKED', 'IDS', '3', '1-0', '3-0', '8-0')).to.deep.equal([1, 2, -1]);
+      expect(await fx.c.call('XACKDEL', 's', 'g1', 'ACKED', 'IDS', '3', '1-0', '3-0', '8-0')).to.deep.equal([1, 2, -1]);
       expect(await pendingIds('g1')).to.deep.equal(['2-0']);
-      expect((await c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['2-0', '3-0', '4-0', '5-0']);
+      expect((await fx.c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['2-0', '3-0', '4-0', '5-0']);
     });
 
     it('a missing key answers -1 per ID; a missing group is NOGROUP', async () => {
-      expect(await c.call('XACKDEL', 'nokey', 'g', 'IDS', '2', '1-0', '2-0')).to.deep.equal([-1, -1]);
-      expect(err(await c.call('XACKDEL', 's', 'nogroup', 'IDS', '1', '1-0'))).to.equal(
+      expect(await fx.c.call('XACKDEL', 'nokey', 'g', 'IDS', '2', '1-0', '2-0')).to.deep.equal([-1, -1]);
+      expect(err(await fx.c.call('XACKDEL', 's', 'nogroup', 'IDS', '1', '1-0'))).to.equal(
         "NOGROUP No such key 's' or consumer group 'nogroup'",
       );
-      expect(err(await c.call('XACKDEL', 's', 'g1', 'IDS', '2', '1-0'))).to.equal(
+      expect(err(await fx.c.call('XACKDEL', 's', 'g1', 'IDS', '2', '1-0'))).to.equal(
         'ERR The `numids` parameter must match the number of arguments',
       );
-      expect(err(await c.call('XACKDEL', 's', 'g1', 'KEEPREF', 'DELREF', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XACKDEL', 's', 'g1', 'KEEPREF', 'DELREF', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
       expect(await pendingIds('g1')).to.deep.equal(['1-0', '2-0', '3-0']);
     });
 
     it('works inside MULTI and is logged as sent', async () => {
-      await c.call('MULTI');
-      await c.call('XACKDEL', 's', 'g1', 'IDS', '1', '1-0');
-      expect(await c.call('EXEC')).to.deep.equal([[1]]);
-      expect(cap.aof).to.deep.include(['XACKDEL', 's', 'g1', 'IDS', '1', '1-0']);
+      await fx.c.call('MULTI');
+      await fx.c.call('XACKDEL', 's', 'g1', 'IDS', '1', '1-0');
+      expect(await fx.c.call('EXEC')).to.deep.equal([[1]]);
+      expect(fx.cap.aof).to.deep.include(['XACKDEL', 's', 'g1', 'IDS', '1', '1-0']);
     });
   });
 
   describe('trimming with XADD and XTRIM', () => {
     it('KEEPREF trims regardless of references and keeps them dangling', async () => {
-      expect(await c.call('XTRIM', 's', 'MAXLEN', '2', 'KEEPREF')).to.equal(3);
+      expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '2', 'KEEPREF')).to.equal(3);
       expect(await pendingIds('g1')).to.deep.equal(['1-0', '2-0', '3-0']);
     });
 
     it('DELREF trims and removes the trimmed entries from every PEL', async () => {
-      expect(await c.call('XTRIM', 's', 'DELREF', 'MINID', '3-0')).to.equal(2);
+      expect(await fx.c.call('XTRIM', 's', 'DELREF', 'MINID', '3-0')).to.equal(2);
       expect(await pendingIds('g1')).to.deep.equal(['3-0']);
-      expect(await c.call('XADD', 's', 'DELREF', 'MAXLEN', '1', '6-0', 'f', 'v')).to.equal('6-0');
+      expect(await fx.c.call('XADD', 's', 'DELREF', 'MAXLEN', '1', '6-0', 'f', 'v')).to.equal('6-0');
       expect(await pendingIds('g1')).to.deep.equal([]);
       expect(await pendingIds('g2')).to.deep.equal([]);
-      expect(cap.aof).to.deep.equal([
+      expect(fx.cap.aof).to.deep.equal([
         ['XTRIM', 's', 'DELREF', 'MINID', '3-0'],
         ['XADD', 's', 'DELREF', 'MAXLEN', '1', '6-0', 'f', 'v'],
       ]);
@@ -174,33 +162,33 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
 
     it('ACKED trims only the head every group acknowledged, stopping at the first referenced entry', async () => {
       // Nothing: 1-0 is pending in g1.
-      expect(await c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(0);
-      await c.call('XACK', 's', 'g1', '1-0', '2-0');
+      expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(0);
+      await fx.c.call('XACK', 's', 'g1', '1-0', '2-0');
       // 1-0 and 2-0 are free; 3-0 is pending in g1 and g2: MAXLEN 0 still stops there.
-      expect(await c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(2);
-      expect(await c.call('XLEN', 's')).to.equal(3);
-      await c.call('XACK', 's', 'g1', '3-0');
-      await c.call('XACK', 's', 'g2', '3-0', '4-0', '5-0');
+      expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(2);
+      expect(await fx.c.call('XLEN', 's')).to.equal(3);
+      await fx.c.call('XACK', 's', 'g1', '3-0');
+      await fx.c.call('XACK', 's', 'g2', '3-0', '4-0', '5-0');
       // 4-0 was never delivered to g1: MINID 9 stops at it.
-      expect(await c.call('XTRIM', 's', 'MINID', '9', 'ACKED')).to.equal(1);
-      expect((await c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['4-0', '5-0']);
+      expect(await fx.c.call('XTRIM', 's', 'MINID', '9', 'ACKED')).to.equal(1);
+      expect((await fx.c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['4-0', '5-0']);
     });
 
     it('ACKED with MAXLEN trims no further than MAXLEN asks', async () => {
-      await c.call('XACK', 's', 'g1', '1-0', '2-0', '3-0');
-      await c.call('XACK', 's', 'g2', '3-0');
-      expect(await c.call('XADD', 's', 'ACKED', 'MAXLEN', '5', '6-0', 'f', 'v')).to.equal('6-0');
-      expect(await c.call('XLEN', 's')).to.equal(5);
+      await fx.c.call('XACK', 's', 'g1', '1-0', '2-0', '3-0');
+      await fx.c.call('XACK', 's', 'g2', '3-0');
+      expect(await fx.c.call('XADD', 's', 'ACKED', 'MAXLEN', '5', '6-0', 'f', 'v')).to.equal('6-0');
+      expect(await fx.c.call('XLEN', 's')).to.equal(5);
     });
 
     it('the policies have no effect on a stream without consumer groups (documented)', async () => {
-      for (let i = 1; i <= 4; i++) await c.call('XADD', 'plain', `${i}-0`, 'f', 'v');
-      expect(await c.call('XTRIM', 'plain', 'MAXLEN', '1', 'ACKED')).to.equal(3);
-      expect(await c.call('XTRIM', 'plain', 'MAXLEN', '0', 'DELREF')).to.equal(1);
+      for (let i = 1; i <= 4; i++) await fx.c.call('XADD', 'plain', `${i}-0`, 'f', 'v');
+      expect(await fx.c.call('XTRIM', 'plain', 'MAXLEN', '1', 'ACKED')).to.equal(3);
+      expect(await fx.c.call('XTRIM', 'plain', 'MAXLEN', '0', 'DELREF')).to.equal(1);
     });
 
     it('COMMAND DOCS shows the policy options and their history on XADD and XTRIM, and the new commands since 8.2.0', async () => {
-      const docs = (await c.call('COMMAND', 'DOCS', 'xadd', 'xtrim', 'xdelex', 'xackdel')) as unknown[];
+      const docs = (await fx.c.call('COMMAND', 'DOCS', 'xadd', 'xtrim', 'xdelex', 'xackdel')) as unknown[];
       const byName = new Map<string, Map<string, unknown>>();
       for (let i = 0; i < docs.length; i += 2) {
         const flat = docs[i + 1] as unknown[];
@@ -213,7 +201,7 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       expect(byName.get('xdelex')!.get('since')).to.equal('8.2.0');
       expect(byName.get('xackdel')!.get('since')).to.equal('8.2.0');
       expect(JSON.stringify(byName.get('xadd')!.get('arguments'))).to.contain('"KEEPREF"');
-      expect(await c.call('COMMAND', 'INFO', 'xdelex')).to.deep.equal([
+      expect(await fx.c.call('COMMAND', 'INFO', 'xdelex')).to.deep.equal([
         ['xdelex', -5, ['write', 'fast'], 1, 1, 1, ['@write', '@stream', '@fast'], [],
           [['flags', ['RW', 'delete'], 'begin_search', ['type', 'index', 'spec', ['index', 1]], 'find_keys', ['type', 'range', 'spec', ['lastkey', 0, 'keystep', 1, 'limit', 0]]]], []],
       ]);

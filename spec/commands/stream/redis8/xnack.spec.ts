@@ -4,40 +4,29 @@
  * "Behavior" and "Notes"; see /work/notes/redis8-facts.md).
  */
 import { expect } from 'chai';
-import { startRivulet, RawConnection, type Reply } from '../../../helpers.js';
-import type { RivuletServer } from '../../../../lib/index.js';
-import { capture, resp3 } from '../util.js';
+import { RawConnection, type Reply } from '../../../helpers.js';
+import { useStreamRaw } from '../fixture.js';
+import { resp3 } from '../util.js';
 
 const err = (r: Reply): string => (r as Error).message;
 type Pending = [string, string, number, number | string];
 
 describe('XNACK (Redis 8.8)', () => {
-  let rs: RivuletServer;
-  let c: RawConnection;
-  let cap: ReturnType<typeof capture>;
-  before(async () => {
-    rs = await startRivulet();
-    cap = capture(rs);
-    c = await RawConnection.open(rs.port);
-  });
-  after(async () => {
-    c.close();
-    await rs.close();
-  });
+  const fx = useStreamRaw();
   /** 1-0..3-0 delivered to alice (count 1), 1-0 delivered a second time (count 2); 4-0 not delivered. */
   beforeEach(async () => {
-    await c.call('FLUSHALL');
-    for (let i = 1; i <= 4; i++) await c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
-    await c.call('XGROUP', 'CREATE', 's', 'g', '0');
-    await c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>');
-    await c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '0');
-    cap.reset();
+    await fx.c.call('FLUSHALL');
+    for (let i = 1; i <= 4; i++) await fx.c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
+    await fx.c.call('XGROUP', 'CREATE', 's', 'g', '0');
+    await fx.c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '3', 'STREAMS', 's', '>');
+    await fx.c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '0');
+    fx.cap.reset();
   });
 
-  const pending = async (): Promise<Pending[]> => (await c.call('XPENDING', 's', 'g', '-', '+', '10')) as Pending[];
+  const pending = async (): Promise<Pending[]> => (await fx.c.call('XPENDING', 's', 'g', '-', '+', '10')) as Pending[];
   /** The exact reply bytes (the parser behind RawConnection turns integers into doubles, losing LLONG_MAX). */
   const bytes = async (...args: string[]): Promise<string> => {
-    const r3 = await resp3(rs.port);
+    const r3 = await resp3(fx.rs.port);
     try {
       return await r3.call(...args);
     } finally {
@@ -47,7 +36,7 @@ describe('XNACK (Redis 8.8)', () => {
   const LLONG_MAX_DELIVERIES = /\r\n:9223372036854775807\r\n/;
 
   it('FAIL releases entries: no owner ("" in XPENDING), counter unchanged, immediately claimable', async () => {
-    expect(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0', '2-0')).to.equal(2);
+    expect(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0', '2-0')).to.equal(2);
     const p = await pending();
     expect(p.map((e) => [e[0], e[1], e[3]])).to.deep.equal([
       ['1-0', '', 2],
@@ -56,49 +45,49 @@ describe('XNACK (Redis 8.8)', () => {
     ]);
     // Delivery time 0: idle is "since the epoch", above any min-idle-time.
     expect(p[0][2]).to.be.above(1_600_000_000_000);
-    const claimed = (await c.call('XCLAIM', 's', 'g', 'bob', '3600000', '1-0', '2-0', '3-0', 'JUSTID')) as string[];
+    const claimed = (await fx.c.call('XCLAIM', 's', 'g', 'bob', '3600000', '1-0', '2-0', '3-0', 'JUSTID')) as string[];
     expect(claimed).to.deep.equal(['1-0', '2-0']);
     // The summary counts them but lists no "" consumer.
-    expect(await c.call('XPENDING', 's', 'g')).to.deep.equal([3, '1-0', '3-0', [['alice', '1'], ['bob', '2']]]);
+    expect(await fx.c.call('XPENDING', 's', 'g')).to.deep.equal([3, '1-0', '3-0', [['alice', '1'], ['bob', '2']]]);
   });
 
   it('SILENT takes back the delivery; FATAL sets the counter to LLONG_MAX; RETRYCOUNT overrides the mode', async () => {
-    expect(await c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '2', '1-0', '2-0')).to.equal(2);
-    expect(await c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '3-0')).to.equal(1);
+    expect(await fx.c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '2', '1-0', '2-0')).to.equal(2);
+    expect(await fx.c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '3-0')).to.equal(1);
     expect((await pending()).slice(0, 2).map((e) => e[3])).to.deep.equal([1, 0]);
     expect(await bytes('XPENDING', 's', 'g', '3-0', '3-0', '1')).to.match(LLONG_MAX_DELIVERIES);
-    expect(await c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '1-0', 'RETRYCOUNT', '5')).to.equal(1);
+    expect(await fx.c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '1-0', 'RETRYCOUNT', '5')).to.equal(1);
     expect((await pending())[0][3]).to.equal(5);
   });
 
   it('ignores IDs that are not pending (not counted); FORCE creates unowned entries for stream entries only', async () => {
-    expect(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '3', '4-0', '9-0', '3-0')).to.equal(1);
-    expect(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '4-0', '9-0', 'FORCE')).to.equal(1);
+    expect(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '3', '4-0', '9-0', '3-0')).to.equal(1);
+    expect(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '4-0', '9-0', 'FORCE')).to.equal(1);
     expect((await pending()).find((e) => e[0] === '4-0')!.slice(0, 2)).to.deep.equal(['4-0', '']);
     expect((await pending()).find((e) => e[0] === '4-0')![3]).to.equal(0);
-    await c.call('XACK', 's', 'g', '4-0');
-    await c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '4-0', 'FORCE');
+    await fx.c.call('XACK', 's', 'g', '4-0');
+    await fx.c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '4-0', 'FORCE');
     expect(await bytes('XPENDING', 's', 'g', '4-0', '4-0', '1')).to.match(LLONG_MAX_DELIVERIES);
-    await c.call('XACK', 's', 'g', '4-0');
-    await c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '1', '4-0', 'RETRYCOUNT', '3', 'FORCE');
+    await fx.c.call('XACK', 's', 'g', '4-0');
+    await fx.c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '1', '4-0', 'RETRYCOUNT', '3', 'FORCE');
     expect((await pending()).find((e) => e[0] === '4-0')![3]).to.equal(3);
   });
 
   it('released entries are served first by XREADGROUP CLAIM, before other idle entries', async () => {
-    await c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', 'IDLE', '100000', 'JUSTID');
-    await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '3-0');
-    const r = (await c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'CLAIM', '50000', 'STREAMS', 's', '>')) as [string, unknown[][]][];
+    await fx.c.call('XCLAIM', 's', 'g', 'alice', '0', '1-0', 'IDLE', '100000', 'JUSTID');
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '3-0');
+    const r = (await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'CLAIM', '50000', 'STREAMS', 's', '>')) as [string, unknown[][]][];
     expect(r[0][1].map((e) => e[0])).to.deep.equal(['3-0', '1-0']);
   });
 
   it('wakes a reader blocked in XREADGROUP ... CLAIM at once', async () => {
-    await c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'); // 4-0 taken too: nothing new
-    const waiter = await RawConnection.open(rs.port);
+    await fx.c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'); // 4-0 taken too: nothing new
+    const waiter = await RawConnection.open(fx.rs.port);
     try {
       const p = waiter.call('XREADGROUP', 'GROUP', 'g', 'bob', 'BLOCK', '5000', 'CLAIM', '3600000', 'STREAMS', 's', '>');
       await new Promise((r) => setTimeout(r, 50));
       const t = Date.now();
-      await c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '1', '2-0');
+      await fx.c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '1', '2-0');
       const r = (await p) as [string, unknown[][]][];
       expect(Date.now() - t).to.be.below(1000);
       expect(r[0][1][0].slice(0, 2)).to.deep.equal(['2-0', ['f', 'v2']]);
@@ -109,33 +98,33 @@ describe('XNACK (Redis 8.8)', () => {
   });
 
   it('is logged as sent and works inside MULTI', async () => {
-    await c.call('MULTI');
-    await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0');
-    expect(await c.call('EXEC')).to.deep.equal([1]);
-    expect(cap.aof).to.deep.equal([['XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0']]);
+    await fx.c.call('MULTI');
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0');
+    expect(await fx.c.call('EXEC')).to.deep.equal([1]);
+    expect(fx.cap.aof).to.deep.equal([['XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0']]);
     // Nothing released, nothing logged.
-    await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '9-0');
-    expect(cap.aof.length).to.equal(1);
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '9-0');
+    expect(fx.cap.aof.length).to.equal(1);
   });
 
   it('refuses a bad mode, a missing IDS block, bad numids, bad RETRYCOUNT and unknown options; NOGROUP without key or group', async () => {
-    expect(err(await c.call('XNACK', 's', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'ID', '1', '1-0'))).to.equal('ERR syntax error');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0'))).to.equal('ERR The `numids` parameter must match the number of arguments');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '-1'))).to.equal('ERR Invalid RETRYCOUNT option argument for XNACK');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT'))).to.equal('ERR syntax error');
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'NOW'))).to.equal('ERR syntax error');
-    expect(err(await c.call('XNACK', 's', 'nog', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 's' or consumer group 'nog'");
-    expect(err(await c.call('XNACK', 'nokey', 'g', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 'nokey' or consumer group 'g'");
-    expect(err(await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1'))).to.equal("ERR wrong number of arguments for 'xnack' command");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'ID', '1', '1-0'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0'))).to.equal('ERR The `numids` parameter must match the number of arguments');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '-1'))).to.equal('ERR Invalid RETRYCOUNT option argument for XNACK');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'NOW'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'nog', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 's' or consumer group 'nog'");
+    expect(err(await fx.c.call('XNACK', 'nokey', 'g', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 'nokey' or consumer group 'g'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1'))).to.equal("ERR wrong number of arguments for 'xnack' command");
     expect((await pending()).map((e) => e[1])).to.deep.equal(['alice', 'alice', 'alice']);
-    expect(cap.aof).to.deep.equal([]);
+    expect(fx.cap.aof).to.deep.equal([]);
   });
 
   it('XINFO STREAM FULL lists released entries with an empty consumer name, and the group copy survives DEBUG RELOAD', async () => {
-    await c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '2-0');
-    expect(await c.call('DEBUG', 'RELOAD')).to.equal('OK');
+    await fx.c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '2-0');
+    expect(await fx.c.call('DEBUG', 'RELOAD')).to.equal('OK');
     const p = await pending();
     expect(p.map((e) => [e[0], e[1]])).to.deep.equal([
       ['1-0', 'alice'],
