@@ -20,13 +20,32 @@ import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../lib/stream/group.js';
 
 const stream = { group: 'stream' };
 
-/** Writes Redis's addReplyHelp: the header line, the lines, then HELP. */
-export function writeHelp(c: Client, cmd: string, lines: readonly string[]): void {
-  c.reply.array(lines.length + 3);
-  c.reply.simple(`${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-  for (const l of lines) c.reply.simple(l);
-  c.reply.simple('HELP');
-  c.reply.simple('    Prints this help.');
+/**
+ * The HELP subcommand of a stream container (XGROUP, XINFO): same metadata
+ * for both; its reply is Redis's addReplyHelp — the header line, the lines,
+ * then HELP.
+ */
+export function streamHelpSubcommand(cmd: string, lines: readonly string[]): CommandSpec {
+  return {
+    ...stream,
+    name: 'help',
+    arity: 2,
+    flags: ['loading', 'stale'],
+    acl: ['stream', 'slow'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    summary: 'Returns helpful text about the different subcommands.',
+    since: '5.0.0',
+    complexity: 'O(1)',
+    handler(c: Client) {
+      c.reply.array(lines.length + 3);
+      c.reply.simple(`${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
+      for (const l of lines) c.reply.simple(l);
+      c.reply.simple('HELP');
+      c.reply.simple('    Prints this help.');
+    },
+  };
 }
 
 interface Parsed {
@@ -234,22 +253,7 @@ const HELP = [
   '    Set the current group ID and entries_read counter.',
 ];
 
-const help: CommandSpec = {
-  ...stream,
-  name: 'help',
-  arity: 2,
-  flags: ['loading', 'stale'],
-  acl: ['stream', 'slow'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  summary: 'Returns helpful text about the different subcommands.',
-  since: '5.0.0',
-  complexity: 'O(1)',
-  handler(c) {
-    writeHelp(c, 'XGROUP', HELP);
-  },
-};
+const help = streamHelpSubcommand('XGROUP', HELP);
 
 export const xgroup: CommandSpec = {
   ...stream,

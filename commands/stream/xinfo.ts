@@ -25,7 +25,7 @@ import { writeEntry } from '../../lib/stream/reply.js';
 import { type StreamId, MIN_ID, MAX_ID, formatId } from '../../lib/stream/id.js';
 import { ENTRIES_READ_UNKNOWN, type ConsumerGroup, deliveryCountReply } from '../../lib/stream/group.js';
 import { firstEntryId, groupLag } from '../../lib/stream/lag.js';
-import { writeHelp } from './xgroup.js';
+import { streamHelpSubcommand } from './xgroup.js';
 
 const base = { group: 'stream', firstKey: 2, lastKey: 2, step: 1 };
 
@@ -303,22 +303,7 @@ const HELP = [
   '    Show information about the stream.',
 ];
 
-const help: CommandSpec = {
-  group: 'stream',
-  name: 'help',
-  arity: 2,
-  flags: ['loading', 'stale'],
-  acl: ['stream', 'slow'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  summary: 'Returns helpful text about the different subcommands.',
-  since: '5.0.0',
-  complexity: 'O(1)',
-  handler(c) {
-    writeHelp(c, 'XINFO', HELP);
-  },
-};
+const help = streamHelpSubcommand('XINFO', HELP);
 
 export const xinfo: CommandSpec = {
   group: 'stream',
