@@ -14,11 +14,10 @@ import type { BlockState } from '../../lib/blocking.js';
 import { arg, key, block } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/keyspace.js';
-import { Proto } from '../../lib/resp/writer.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
-import { type EntryBatch, writeEntries, writeRange } from '../../lib/stream/reply.js';
+import { type EntryBatch, writeEntries, writeRange, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
 import { Stream, getStream } from '../../lib/stream/stream.js';
 
 /** An ID to read after: concrete, or `+` (7.4: "just before the last entry"), resolved at each attempt. */
@@ -62,16 +61,11 @@ function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opt
     served++;
   }
   if (served === 0) return false;
-  const r = c.reply;
-  // RESP3: a map key → entries; RESP2: an array of [key, entries] pairs.
-  const resp3 = c.proto === Proto.RESP3;
-  if (resp3) r.map(served);
-  else r.array(served);
+  const resp3 = beginStreamsReply(c, served);
   for (let i = 0; i < keys.length; i++) {
     const b = batches![i];
     if (b === null) continue;
-    if (!resp3) r.array(2);
-    r.bulk(keyArgs[i]);
+    streamsReplyKey(c, resp3, keyArgs[i]);
     writeEntries(c, b);
   }
   return true;
@@ -102,16 +96,11 @@ function serveInPlace(c: Client, keyArgs: Buffer[], keys: string[], after: After
     served++;
   }
   if (served === 0) return false;
-  const r = c.reply;
-  // RESP3: a map key → entries; RESP2: an array of [key, entries] pairs.
-  const resp3 = c.proto === Proto.RESP3;
-  if (resp3) r.map(served);
-  else r.array(served);
+  const resp3 = beginStreamsReply(c, served);
   for (let i = 0; i < keys.length; i++) {
     const from = froms![i];
     if (from === null) continue;
-    if (!resp3) r.array(2);
-    r.bulk(keyArgs[i]);
+    streamsReplyKey(c, resp3, keyArgs[i]);
     writeRange(c, streams![i]!, from, MAX_ID, false, count);
   }
   return true;

@@ -36,10 +36,9 @@ import type { BlockState } from '../../lib/blocking.js';
 import { arg, block, key, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/keyspace.js';
-import { Proto } from '../../lib/resp/writer.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
-import { writeEntry, writeId } from '../../lib/stream/reply.js';
+import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type Stream, getStream } from '../../lib/stream/stream.js';
 import {
@@ -143,12 +142,9 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
   }
   if (served.length === 0) return false;
   const reply = c.reply;
-  const resp3 = c.proto === Proto.RESP3;
-  if (resp3) reply.map(served.length);
-  else reply.array(served.length);
+  const resp3 = beginStreamsReply(c, served.length);
   for (const sv of served) {
-    if (!resp3) reply.array(2);
-    reply.bulk(keyArgs[sv.index]);
+    streamsReplyKey(c, resp3, keyArgs[sv.index]);
     reply.array(sv.ids.length);
     const meta = sv.meta;
     for (let k = 0; k < sv.ids.length; k++) {

@@ -5,7 +5,7 @@
  * `[id, nil]` with a null array.
  */
 import type { Client } from '../client.js';
-import type { ReplyWriter } from '../resp/writer.js';
+import { Proto, type ReplyWriter } from '../resp/writer.js';
 import type { StreamId, U64 } from './id.js';
 import type { EntryCursor } from './log.js';
 import type { Stream } from './stream.js';
@@ -83,4 +83,22 @@ export function writeRange(c: Client, s: Stream, start: StreamId, end: StreamId,
   });
   r.insertArrayHeader(at, n);
   return n;
+}
+
+/**
+ * Opens an XREAD/XREADGROUP reply for `n` streams: a map key → entries in
+ * RESP3, an array of [key, entries] pairs in RESP2. Returns whether it is RESP3
+ * (streamsReplyKey needs it).
+ */
+export function beginStreamsReply(c: Client, n: number): boolean {
+  const resp3 = c.proto === Proto.RESP3;
+  if (resp3) c.reply.map(n);
+  else c.reply.array(n);
+  return resp3;
+}
+
+/** Writes one stream's key in a reply opened by beginStreamsReply; its entries follow. */
+export function streamsReplyKey(c: Client, resp3: boolean, key: Buffer): void {
+  if (!resp3) c.reply.array(2);
+  c.reply.bulk(key);
 }
