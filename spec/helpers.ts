@@ -58,7 +58,28 @@ export function hasBinary(name: string): boolean {
   }
 }
 
-export const HAVE_REDIS = hasBinary('redis-server');
+/**
+ * The oracle: Debian's redis-server (7.0) by default, or the binary named by
+ * RIVULET_ORACLE (e.g. a redis/redis build newer than 7.4, kept outside the
+ * repo). Specs that know of a 7.0/7.4 difference ask ORACLE_AT_LEAST_7_2.
+ */
+export const ORACLE_BIN = process.env.RIVULET_ORACLE || 'redis-server';
+export const HAVE_REDIS = ORACLE_BIN.includes('/') ? fs.existsSync(ORACLE_BIN) : hasBinary(ORACLE_BIN);
+/** The oracle's version as `redis-server --version` prints it (`7.0.15`; unstable builds say `255.255.255`). */
+export const ORACLE_VERSION: string = (() => {
+  if (!HAVE_REDIS) return '0.0.0';
+  try {
+    const out = execFileSync(ORACLE_BIN, ['--version']).toString();
+    return /v=(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+/** True when the oracle behaves like Redis 7.2 or later (the 7.4 rivulet follows). */
+export const ORACLE_AT_LEAST_7_2 = (() => {
+  const [maj, min] = ORACLE_VERSION.split('.').map(Number);
+  return maj > 7 || (maj === 7 && min >= 2);
+})();
 export const HAVE_REDIS_CLI = hasBinary('redis-cli');
 
 export interface ExternalServer {
@@ -83,12 +104,12 @@ export async function waitForPing(port: number, timeoutMs = 10000): Promise<void
   }
 }
 
-/** Starts Debian's redis-server (the oracle) on a free port in a temp dir. */
+/** Starts the oracle redis-server (ORACLE_BIN) on a free port in a temp dir. */
 export async function startRedis(extraArgs: string[] = []): Promise<ExternalServer> {
   const port = await freePort();
   const dir = tmpDir('redis-oracle-');
   const proc = spawn(
-    'redis-server',
+    ORACLE_BIN,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extraArgs],
     { stdio: 'ignore' },
   );

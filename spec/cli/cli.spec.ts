@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { BIN, connect, startRivuletProcess, tmpDir, rmrf, freePort, sleep, waitForPing, HAVE_REDIS } from '../helpers.js';
+import { BIN, connect, startRivuletProcess, tmpDir, rmrf, freePort, sleep, waitForPing, HAVE_REDIS, ORACLE_BIN } from '../helpers.js';
 
 /** Runs the CLI to completion (for commands that exit by themselves). */
 function run(args: string[], timeoutMs = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -96,7 +96,7 @@ describe('rivulet-server command line', () => {
     fs.writeFileSync(file, 'hz 10\nmaxmemory lots\n');
     const ours = await run([file]);
     const theirs = await new Promise<string>((resolve) => {
-      const p = spawn('redis-server', [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(ORACLE_BIN, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       p.stderr.on('data', (d) => (err += d));
       p.on('exit', () => resolve(err));
