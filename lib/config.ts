@@ -18,8 +18,8 @@ type Kind =
   /** A word with its own grammar (notify-keyspace-events): canonical form, or null → ConfigError(invalid). */
   | { type: 'flags'; canonical: (value: string) => string | null; invalid: string };
 
-export interface ParamDef {
-  name: string;
+export interface ParamDef<N extends string = string> {
+  name: N;
   kind: Kind;
   default: string;
   /** false: only from the config file / command line ("can't set immutable config"). */
@@ -30,27 +30,28 @@ export interface ParamDef {
   alias?: string;
 }
 
-const bool = (name: string, def: 'yes' | 'no', mutable = true): ParamDef => ({ name, kind: { type: 'bool' }, default: def, mutable });
-const int = (name: string, def: number, min: number, max: number, mutable = true): ParamDef => ({
+// Generic in the name, so the table's names are literal types (DirectiveName, typed createServer options).
+const bool = <N extends string>(name: N, def: 'yes' | 'no', mutable = true): ParamDef<N> => ({ name, kind: { type: 'bool' }, default: def, mutable });
+const int = <N extends string>(name: N, def: number, min: number, max: number, mutable = true): ParamDef<N> => ({
   name,
   kind: { type: 'int', min, max },
   default: String(def),
   mutable,
 });
-const mem = (name: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER, mutable = true): ParamDef => ({
+const mem = <N extends string>(name: N, def: number, min = 0, max = Number.MAX_SAFE_INTEGER, mutable = true): ParamDef<N> => ({
   name,
   kind: { type: 'memory', min, max },
   default: String(def),
   mutable,
 });
-const enm = (name: string, def: string, values: string[], mutable = true): ParamDef => ({
+const enm = <N extends string>(name: N, def: string, values: string[], mutable = true): ParamDef<N> => ({
   name,
   kind: { type: 'enum', values },
   default: def,
   mutable,
 });
-const str = (name: string, def: string, mutable = true): ParamDef => ({ name, kind: { type: 'string' }, default: def, mutable });
-const list = (name: string, def: string, mutable = true, validate?: (args: string[]) => string | null): ParamDef => ({
+const str = <N extends string>(name: N, def: string, mutable = true): ParamDef<N> => ({ name, kind: { type: 'string' }, default: def, mutable });
+const list = <N extends string>(name: N, def: string, mutable = true, validate?: (args: string[]) => string | null): ParamDef<N> => ({
   name,
   kind: { type: 'list', validate },
   default: def,
@@ -63,7 +64,7 @@ const UINT_MAX = 4294967295;
 /** How Redis prints a bound in "argument must be between ..." (its LONG_MAX is 2^63-1, ours is 2^53-1). */
 const showBound = (n: number): string => (n === LONG_MAX ? '9223372036854775807' : String(n));
 
-export const PARAMS: readonly ParamDef[] = [
+export const PARAMS = [
   // network
   int('port', 6379, 0, 65535),
   list('bind', '127.0.0.1 -::1'),
@@ -148,7 +149,13 @@ export const PARAMS: readonly ParamDef[] = [
   bool('lazyfree-lazy-expire', 'no'),
   bool('lazyfree-lazy-server-del', 'no'),
   bool('latency-tracking', 'yes'),
-];
+] as const satisfies readonly ParamDef[];
+
+/** Every directive name of the table, as a union of string literals (the keys createServer() accepts). */
+export type DirectiveName = (typeof PARAMS)[number]['name'];
+/** Fails to compile if an entry's name widened to `string` (which would silently accept any option name). */
+const namesAreLiterals: string extends DirectiveName ? never : true = true;
+void namesAreLiterals;
 
 const BY_NAME = new Map<string, ParamDef>();
 for (const p of PARAMS) BY_NAME.set(p.name, p);

@@ -10,7 +10,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from './client.js';
-import { Config } from './config.js';
+import { Config, type DirectiveName } from './config.js';
 import type { CommandSpec } from './command.js';
 import { Database, type KeyspaceHooks } from './keyspace.js';
 import { BlockingRegistry } from './blocking.js';
@@ -51,7 +51,13 @@ export interface Plugin {
   stop?(server: Server): Promise<void> | void;
 }
 
-export type ServerOptions = Record<string, string | number | boolean | undefined> & {
+/**
+ * Options of createServer(): any config directive by its redis.conf name
+ * (`{ port: 0, 'appendfsync': 'always', appendonly: true }`), so editors
+ * complete the names and a misspelt one fails to compile. Booleans become
+ * yes/no, numbers their decimal text.
+ */
+export type ServerOptions = { [K in DirectiveName]?: string | number | boolean } & {
   /** Extra config text (redis.conf syntax), applied before the other options. */
   configText?: string;
 };

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// npm run build: the ESM build (tsconfig.json → dist/) and the CommonJS build of
+// the library (tsconfig.cjs.json → dist/cjs/, marked "type": "commonjs" so Node
+// and Jest read its .js files as CommonJS inside this "type": "module" package).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
+const incremental = process.argv.includes('--incremental');
+for (const project of ['tsconfig.json', 'tsconfig.cjs.json']) {
+  const args = [tsc, '-p', project];
+  if (incremental) args.push('--incremental', '--tsBuildInfoFile', `.${project.replace(/\.json$/, '')}.tsbuildinfo`);
+  execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+}
+fs.writeFileSync(path.join(root, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
