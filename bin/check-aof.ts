@@ -1,5 +1,6 @@
 /**
  * rivulet-check-aof [--fix] <file.aof | file.manifest>
+ * rivulet-check-aof --rebuild-manifest <dir/appendonly.aof.manifest>
  *
  * Checks AOF files the way redis-check-aof does: every record must be a
  * complete, well-formed RESP command and MULTI must be closed by EXEC.
@@ -8,11 +9,16 @@
  * a file that is not the last one of a manifest cannot be fixed by
  * truncation (data after it would be lost), so it is only reported.
  * Exit status: 0 when valid (or fixed), 1 otherwise.
+ *
+ * --rebuild-manifest writes a lost manifest from the AOF files present
+ * (rivulet refuses to start on such a directory): the one base file and every
+ * incremental file in sequence order. It never replaces a manifest and does
+ * not guess between several base files.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { scan } from '../lib/persistence/resp.js';
-import { parseManifest, ManifestError } from '../lib/persistence/manifest.js';
+import { parseManifest, ManifestError, emptyManifest, formatManifest, persistManifest, aofFilesIn } from '../lib/persistence/manifest.js';
 
 const out = (s: string): void => void process.stdout.write(s + '\n');
 
@@ -73,7 +79,56 @@ function checkAndMaybeFix(filePath: string, display: string, fix: boolean, canFi
   return true;
 }
 
+/** Writes `manifestPath` from the AOF files beside it; see the header. */
+function rebuildManifest(manifestPath: string): number {
+  const dir = path.dirname(manifestPath);
+  const base = path.basename(manifestPath);
+  if (!base.endsWith('.manifest')) {
+    out(`${manifestPath} is not a manifest path (it must end in .manifest)`);
+    return 1;
+  }
+  if (fs.existsSync(manifestPath)) {
+    out(`${manifestPath} exists: not replacing it.`);
+    return 1;
+  }
+  const filename = base.slice(0, -'.manifest'.length);
+  const parse = (n: string): { name: string; seq: number; kind: string } => {
+    const rest = n.slice(filename.length + 1);
+    const dot = rest.indexOf('.');
+    return { name: n, seq: Number(rest.slice(0, dot)), kind: rest.slice(dot + 1) };
+  };
+  const files = aofFilesIn(dir, filename).map(parse).sort((a, b) => a.seq - b.seq);
+  const bases = files.filter((f) => f.kind.startsWith('base.'));
+  const incrs = files.filter((f) => f.kind === 'incr.aof');
+  if (bases.length + incrs.length === 0) {
+    out(`No AOF files named ${filename}.<seq>.base.aof or ${filename}.<seq>.incr.aof in ${dir}: nothing to rebuild.`);
+    return 1;
+  }
+  if (bases.length > 1) {
+    out(`Several base files: ${bases.map((f) => f.name).join(', ')}. Move the ones that are not the latest out of ${dir} and run again.`);
+    return 1;
+  }
+  const m = emptyManifest();
+  if (bases.length === 1) {
+    m.base = { name: bases[0].name, seq: bases[0].seq, type: 'b' };
+    m.baseSeq = bases[0].seq;
+  }
+  for (const f of incrs) m.incrs.push({ name: f.name, seq: f.seq, type: 'i' });
+  m.incrSeq = incrs.length ? incrs[incrs.length - 1].seq : 0;
+  persistManifest(dir, filename, m);
+  out(`Rebuilt ${manifestPath} from the files present:`);
+  process.stdout.write(formatManifest(m));
+  return 0;
+}
+
 export function main(argv: string[]): number {
+  if (argv[0] === '--rebuild-manifest') {
+    if (argv.length !== 2) {
+      out('Usage: rivulet-check-aof --rebuild-manifest <dir/appendonly.aof.manifest>');
+      return 1;
+    }
+    return rebuildManifest(argv[1]);
+  }
   let fix = false;
   const files: string[] = [];
   for (const a of argv) {
@@ -82,6 +137,7 @@ export function main(argv: string[]): number {
   }
   if (files.length !== 1) {
     out('Usage: rivulet-check-aof [--fix] <file.manifest|file.aof>');
+    out('       rivulet-check-aof --rebuild-manifest <dir/appendonly.aof.manifest>');
     return 1;
   }
   const target = files[0];

@@ -116,6 +116,8 @@ export const PARAMS = [
   int('auto-aof-rewrite-percentage', 100, 0, INT_MAX),
   mem('auto-aof-rewrite-min-size', 64 * 1024 * 1024),
   bool('aof-load-truncated', 'yes'),
+  // rivulet: a record that fails on replay stops the start unless this is yes (then it is logged and skipped, as redis-server does).
+  bool('aof-load-failed-records', 'no'),
   bool('aof-use-rdb-preamble', 'no'),
   bool('aof-timestamp-enabled', 'no'),
   // streams

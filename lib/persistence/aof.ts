@@ -33,6 +33,7 @@ import {
   baseName,
   incrName,
   fsyncDir,
+  aofFilesIn,
 } from './manifest.js';
 import { AofWriter, type FsyncPolicy, strerror } from './writer.js';
 import { loadFile, loadBuffer, AofLoadError } from './loader.js';
@@ -114,6 +115,7 @@ export class Aof implements AofSink {
     this.fixedDir = this.dirPath;
     fs.mkdirSync(this.dirPath, { recursive: true });
     this.upgradeLegacy();
+    this.refuseOrphans();
     const t0 = Date.now();
     this.loadFromDisk();
     this.log('notice', `DB loaded from append only file: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
@@ -146,6 +148,31 @@ export class Aof implements AofSink {
         this.log('notice', `Successfully migrated an old-style AOF file (${this.filename}) into the AOF directory (${this.server.config.get('appenddirname')}).`);
       }
     }
+  }
+
+  /**
+   * AOF files in the directory but no manifest (lost in a backup/restore, or
+   * deleted by hand): starting empty would hide them and the next file
+   * created could take one of their names, so refuse, naming them and the fix.
+   */
+  private refuseOrphans(): void {
+    const dir = this.dirPath;
+    const manifestPath = path.join(dir, `${this.filename}.manifest`);
+    if (fs.existsSync(manifestPath)) return;
+    const orphans = aofFilesIn(dir, this.filename);
+    if (orphans.length === 0) return;
+    throw new AofLoadError(
+      `The AOF directory ${dir} holds AOF files but no manifest (${this.filename}.manifest): ${orphans.join(', ')}. ` +
+        `Not starting, so that they are neither ignored nor overwritten. Rebuild the manifest from them with ` +
+        `'rivulet-check-aof --rebuild-manifest ${manifestPath}', or move them out of the directory to start empty.`,
+    );
+  }
+
+  /** The first sequence number >= `from` whose file (made by `name`) does not exist: a file this process did not create is never reused. */
+  private freeSeq(from: number, name: (filename: string, seq: number) => string): number {
+    let seq = from;
+    while (fs.existsSync(path.join(this.dirPath, name(this.filename, seq)))) seq++;
+    return seq;
   }
 
   /** History files of a finished rewrite and temp files of an interrupted one (a crash) are garbage. */
@@ -218,16 +245,16 @@ export class Aof implements AofSink {
     const m = this.manifest;
     let changed = false;
     if (!m.base && m.incrs.length === 0) {
-      m.baseSeq++;
+      m.baseSeq = this.freeSeq(m.baseSeq + 1, baseName);
       m.base = { name: baseName(this.filename, m.baseSeq), seq: m.baseSeq, type: 'b' };
-      fs.closeSync(fs.openSync(path.join(dir, m.base.name), 'w', 0o644));
+      fs.closeSync(fs.openSync(path.join(dir, m.base.name), 'wx', 0o644));
       this.log('notice', `Creating AOF base file ${m.base.name} ${why}`);
       changed = true;
     }
     if (m.incrs.length === 0) {
-      m.incrSeq++;
+      m.incrSeq = this.freeSeq(m.incrSeq + 1, incrName);
       const inc: AofFileInfo = { name: incrName(this.filename, m.incrSeq), seq: m.incrSeq, type: 'i' };
-      fs.closeSync(fs.openSync(path.join(dir, inc.name), 'w', 0o644));
+      fs.closeSync(fs.openSync(path.join(dir, inc.name), 'wx', 0o644));
       m.incrs.push(inc);
       this.log('notice', `Creating AOF incr file ${inc.name} ${why}`);
       changed = true;
@@ -309,7 +336,13 @@ export class Aof implements AofSink {
     this.fixedDir = null;
     this.fixedDir = this.dirPath;
     fs.mkdirSync(this.dirPath, { recursive: true });
-    this.manifest = this.readManifest();
+    try {
+      this.refuseOrphans();
+      this.manifest = this.readManifest();
+    } catch (err) {
+      this.log('warning', `Can't turn on the AOF: ${(err as Error).message}`);
+      return;
+    }
     this.enabled = true;
     try {
       this.startRewrite(true);
@@ -352,7 +385,8 @@ export class Aof implements AofSink {
     fs.mkdirSync(dir, { recursive: true });
     // With the AOF off (BGREWRITEAOF on an in-memory server) only a base is written, as in Redis.
     const appending = this.enabled;
-    const newIncr: AofFileInfo | null = appending ? { name: incrName(this.filename, m.incrSeq + 1), seq: m.incrSeq + 1, type: 'i' } : null;
+    const incrSeq = appending ? this.freeSeq(m.incrSeq + 1, incrName) : 0;
+    const newIncr: AofFileInfo | null = appending ? { name: incrName(this.filename, incrSeq), seq: incrSeq, type: 'i' } : null;
     const job: RewriteJob = {
       startedAt: Date.now(),
       initial,
@@ -367,7 +401,7 @@ export class Aof implements AofSink {
       // 1. Everything written so far goes to the old files; new writes to the new incr.
       if (newIncr) {
         if (this.writer) this.writer.flushSync();
-        const fd = fs.openSync(path.join(dir, newIncr.name), 'w', 0o644);
+        const fd = fs.openSync(path.join(dir, newIncr.name), 'wx', 0o644);
         m.incrSeq = newIncr.seq;
         if (this.writer) {
           this.olderFilesSize += this.writer.fileSize;
@@ -451,8 +485,17 @@ export class Aof implements AofSink {
     faultPoint('rewrite-base-written');
     // 3. Swap: rename the base into place, then the manifest (the commit point).
     const m = this.manifest;
-    const newBase: AofFileInfo = { name: baseName(this.filename, m.baseSeq + 1), seq: m.baseSeq + 1, type: 'b' };
-    fs.renameSync(job.tempPath, path.join(dir, newBase.name));
+    const newBaseSeq = this.freeSeq(m.baseSeq + 1, baseName);
+    const newBase: AofFileInfo = { name: baseName(this.filename, newBaseSeq), seq: newBaseSeq, type: 'b' };
+    // (link + unlink rather than rename: link refuses to replace a file that appeared meanwhile.)
+    try {
+      fs.linkSync(job.tempPath, path.join(dir, newBase.name));
+      fs.unlinkSync(job.tempPath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+      fs.renameSync(job.tempPath, path.join(dir, newBase.name)); // a filesystem without hard links
+    }
     fsyncDir(dir);
     this.log('notice', `Successfully renamed the temporary AOF base file ${path.basename(job.tempPath)} into ${newBase.name}`);
     faultPoint('rewrite-base-renamed');

@@ -29,8 +29,23 @@ export function makeLoaderClient(server: Server): Client {
   return c;
 }
 
-/** Runs one unit (a command, or the commands of a MULTI/EXEC) through the command table. */
-export function runUnit(server: Server, c: Client, argvs: Buffer[][], file: string): void {
+/** A command for a message: arguments as text, long ones and long lists shortened. */
+export function describeCommand(argv: Buffer[]): string {
+  const shown = argv.slice(0, 8).map((a) => {
+    const t = a.subarray(0, 64).toString('latin1').replace(/[\x00-\x1f\x7f-\xff]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return a.length > 64 ? `${t}...` : t;
+  });
+  return shown.join(' ') + (argv.length > 8 ? ` ... (${argv.length} arguments)` : '');
+}
+
+/**
+ * Runs one unit (a command, or the commands of a MULTI/EXEC) through the
+ * command table. A command that replies an error stops the load
+ * (AofLoadError naming the file, the unit's offset, the command and the
+ * error) unless aof-load-failed-records is yes, which logs it at warning
+ * level and goes on, as redis-server does.
+ */
+export function runUnit(server: Server, c: Client, argvs: Buffer[][], file: string, offset = -1): void {
   for (const argv of argvs) {
     const r = resolve(c, argv);
     if (r instanceof Refused) {
@@ -41,9 +56,17 @@ export function runUnit(server: Server, c: Client, argvs: Buffer[][], file: stri
     try {
       r.spec.handler!(c, argv);
     } catch (err) {
-      // A command that fails on replay changed nothing, as it changed nothing when it first ran.
       if (!(err instanceof ReplyError)) throw err;
-      server.log('verbose', `AOF ${file}: '${r.fullName}' replied ${err.message}`);
+      // Only effects that succeeded are logged, so a failure here means the files and the server disagree
+      // (another server's files, a damaged byte, a config such as `databases`): loading on would build a different dataset.
+      const where = offset >= 0 ? ` at offset ${offset}` : '';
+      if (!server.config.bool('aof-load-failed-records')) {
+        throw new AofLoadError(
+          `Error replaying the append only file ${file}${where}: '${describeCommand(argv)}' replied '${err.message}'. ` +
+            'The files are left as they are. To load them anyway, skipping every record that fails, set aof-load-failed-records yes and restart.',
+        );
+      }
+      server.log('warning', `== CRITICAL == The AOF ${file}${where}: '${describeCommand(argv)}' replied '${err.message}'; skipped because aof-load-failed-records is yes`);
     }
     c.reply.rewind(0);
   }
@@ -70,7 +93,7 @@ export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: bo
   const c = makeLoaderClient(server);
   let res: ScanResult;
   try {
-    res = scan(buf, (argvs) => runUnit(server, c, argvs, file));
+    res = scan(buf, (argvs, offset) => runUnit(server, c, argvs, file, offset));
   } finally {
     c.socket.destroy();
   }
@@ -109,6 +132,7 @@ export function loadFile(server: Server, filePath: string, displayName: string, 
   const r = loadBuffer(server, buf, displayName, isLast, allowTruncated);
   if (r.truncatedAt !== null) {
     try {
+      keepTornTail(filePath, buf.subarray(r.truncatedAt), r.truncatedAt);
       fs.truncateSync(filePath, r.truncatedAt);
     } catch (err) {
       throw new AofLoadError(`Error truncating the AOF file ${displayName}: ${(err as Error).message}`);
@@ -116,4 +140,22 @@ export function loadFile(server: Server, filePath: string, displayName: string, 
     server.log('warning', `AOF ${displayName} loaded anyway because aof-load-truncated is enabled`);
   }
   return r;
+}
+
+/**
+ * Before a torn tail is cut off, its bytes go to `<file>.torn-<offset>` beside
+ * it (fsynced), so a start never destroys a byte it did not write: the tail
+ * was never acknowledged, but an operator may still want to look at it.
+ * Redis's loader ignores files not named by the manifest.
+ */
+function keepTornTail(filePath: string, tail: Buffer, offset: number): void {
+  let target = `${filePath}.torn-${offset}`;
+  for (let n = 1; fs.existsSync(target); n++) target = `${filePath}.torn-${offset}.${n}`;
+  const fd = fs.openSync(target, 'wx', 0o644);
+  try {
+    fs.writeSync(fd, tail);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

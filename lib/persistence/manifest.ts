@@ -142,3 +142,16 @@ export function persistManifest(dir: string, filename: string, m: Manifest, faul
 
 export const baseName = (filename: string, seq: number): string => `${filename}.${seq}.base.aof`;
 export const incrName = (filename: string, seq: number): string => `${filename}.${seq}.incr.aof`;
+
+/** Names of files in `dir` that look like parts of the AOF `filename` (`<filename>.<seq>.base.aof|rdb`, `<filename>.<seq>.incr.aof`), sorted. */
+export function aofFilesIn(dir: string, filename: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const esc = filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${esc}\\.(\\d+)\\.(base\\.aof|base\\.rdb|incr\\.aof)$`);
+  return names.filter((n) => re.test(n)).sort();
+}

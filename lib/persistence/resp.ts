@@ -151,11 +151,11 @@ export interface ScanResult {
 }
 
 /**
- * Scans a file's bytes, calling `onRecord` for every complete record outside
- * an open MULTI and for whole MULTI..EXEC units. A MULTI left open at the end
+ * Scans a file's bytes, calling `onUnit` (with the unit's first byte offset)
+ * for every complete record outside an open MULTI and for whole MULTI..EXEC units. A MULTI left open at the end
  * of the buffer counts as a torn tail (Redis reverts such a transaction).
  */
-export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][]) => void): ScanResult {
+export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][], offset: number) => void): ScanResult {
   let pos = 0;
   let records = 0;
   let multi: Buffer[][] | null = null;
@@ -171,7 +171,7 @@ export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][]) => void): ScanRes
     const isExec = !isMulti && isCommand(r.argv, EXEC);
     if (multi) {
       if (isExec) {
-        onUnit?.(multi);
+        onUnit?.(multi, multiStart);
         multi = null;
       } else if (isMulti) {
         return { validUpTo: multiStart, stop: { kind: 'bad', offset: r.start, reason: 'MULTI inside MULTI' }, records };
@@ -184,7 +184,7 @@ export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][]) => void): ScanRes
     } else if (isExec) {
       return { validUpTo: pos, stop: { kind: 'bad', offset: r.start, reason: 'EXEC without MULTI' }, records };
     } else {
-      onUnit?.([r.argv]);
+      onUnit?.([r.argv], r.start);
     }
     pos = r.end;
   }
