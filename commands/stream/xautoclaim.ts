@@ -17,7 +17,7 @@ import { type StreamId, formatId } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { rangeStartArg } from '../../lib/stream/args.js';
 import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, streamIdBuffer } from '../../lib/stream/group.js';
+import { type PendingEntry, xclaimPropagation, streamIdBuffer, bumpDeliveryCount } from '../../lib/stream/group.js';
 import { longArg } from './xclaim.js';
 
 /** Examined entries per requested one (Redis's attempts_factor). */
@@ -107,7 +107,7 @@ export const xautoclaim: CommandSpec = {
       if (minIdle > 0 && now - pe.deliveryTime < minIdle) continue;
       g.transfer(pe, consumer);
       pe.deliveryTime = now;
-      if (!justId) pe.deliveryCount++;
+      if (!justId) pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
       claimed.push(pe);
       claimedFields.push(fields);
       count--;

@@ -21,7 +21,7 @@ import { type StreamId, MIN_ID, compareIds } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { parseStreamId, strictIdArg } from '../../lib/stream/args.js';
 import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, setidPropagation } from '../../lib/stream/group.js';
+import { type PendingEntry, xclaimPropagation, setidPropagation, bumpDeliveryCount } from '../../lib/stream/group.js';
 
 /** A 64-bit integer option as Redis's getLongLongFromObjectOrReply reads it, with a custom error. */
 function longArg(b: Buffer, err: E.ReplyError): number {
@@ -29,6 +29,13 @@ function longArg(b: Buffer, err: E.ReplyError): number {
   if (v === null) throw err;
   // Beyond 2^53 only matters for absurd times/counts: clamp to stay a number.
   return typeof v === 'bigint' ? (v > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER) : v;
+}
+
+/** A 64-bit integer argument kept exact (number, or bigint beyond 2^53): delivery counts. */
+function exactLongArg(b: Buffer, err: E.ReplyError): number | bigint {
+  const v = parseInt64(b);
+  if (v === null) throw err;
+  return v;
 }
 
 export { longArg };
@@ -78,7 +85,7 @@ export const xclaim: CommandSpec = {
       ids.push(p.id);
     }
     const now = Date.now();
-    let retryCount = -1;
+    let retryCount: number | bigint = -1;
     let deliveryTime = -1;
     let force = false;
     let justId = false;
@@ -90,7 +97,7 @@ export const xclaim: CommandSpec = {
       else if (opt === 'justid') justId = true;
       else if (opt === 'idle' && more) deliveryTime = now - longArg(argv[++j], E.XCLAIM_IDLE);
       else if (opt === 'time' && more) deliveryTime = longArg(argv[++j], E.XCLAIM_TIME);
-      else if (opt === 'retrycount' && more) retryCount = longArg(argv[++j], E.XCLAIM_RETRYCOUNT);
+      else if (opt === 'retrycount' && more) retryCount = exactLongArg(argv[++j], E.XCLAIM_RETRYCOUNT);
       else if (opt === 'lastid' && more) lastId = strictIdArg(argv[++j]);
       else throw E.xclaimUnknownOption(argv[j].toString('latin1'));
     }
@@ -140,7 +147,7 @@ export const xclaim: CommandSpec = {
       g.transfer(pe, consumer);
       pe.deliveryTime = deliveryTime;
       if (retryCount >= 0) pe.deliveryCount = retryCount;
-      else if (!justId) pe.deliveryCount++;
+      else if (!justId) pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
       claimed.push(pe);
       claimedFields.push(justId ? null : fields);
       consumer.activeTime = now;

@@ -52,13 +52,13 @@ interface Parsed {
   s: Stream | null;
   group: ConsumerGroup | undefined;
   mkstream: boolean;
-  entriesRead: number;
+  entriesRead: number | bigint;
 }
 
 /** The shared prologue of every XGROUP subcommand but HELP (see the file comment). */
 function prologue(c: Client, argv: Buffer[], sub: 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer'): Parsed {
   let mkstream = false;
-  let entriesRead = ENTRIES_READ_UNKNOWN;
+  let entriesRead: number | bigint = ENTRIES_READ_UNKNOWN;
   for (let i = 5; i < argv.length; ) {
     if (sub === 'create' && isWord(argv[i], 'mkstream')) {
       mkstream = true;
@@ -67,7 +67,7 @@ function prologue(c: Client, argv: Buffer[], sub: 'create' | 'setid' | 'destroy'
       const n = parseInt64(argv[i + 1]);
       if (n === null) throw E.NOT_INTEGER;
       if (n < -1) throw E.ENTRIESREAD_RANGE;
-      entriesRead = Number(n);
+      entriesRead = n;
       i += 2;
     } else throw E.subcommandSyntax(argv[1].toString(), 'xgroup');
   }

@@ -56,7 +56,7 @@ function writeIdField(c: Client, name: string, id: StreamId): void {
   c.reply.bulkLatin1(formatId(id));
 }
 
-function writeNullableInt(c: Client, n: number | null): void {
+function writeNullableInt(c: Client, n: number | bigint | null): void {
   if (n === null) c.reply.nullBulk();
   else c.reply.int(n);
 }

@@ -17,6 +17,7 @@ import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/keyspace.js';
 import { idsBlockArg, isKw } from '../../lib/stream/args.js';
 import { DELIVERY_COUNT_MAX } from '../../lib/stream/group.js';
+import { subI64 } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { idsArgument } from './refpolicy.js';
 
@@ -58,13 +59,13 @@ export const xnack: CommandSpec = {
     const mode = modeArg(argv[3]);
     if (!isKw(argv[4], 'ids')) throw E.SYNTAX;
     const { ids, next } = idsBlockArg(argv, 4);
-    let retryCount = -1;
+    let retryCount: number | bigint = -1;
     let force = false;
     for (let i = next; i < argv.length; i++) {
       if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
         const v = parseInt64(argv[++i]);
         if (v === null || v < 0) throw E.XNACK_RETRYCOUNT;
-        retryCount = Number(v);
+        retryCount = v;
       } else if (isKw(argv[i], 'force')) {
         force = true;
       } else {
@@ -87,7 +88,7 @@ export const xnack: CommandSpec = {
         g.transfer(pe, g.unowned);
         pe.deliveryTime = 0;
         if (retryCount >= 0) pe.deliveryCount = retryCount;
-        else if (mode === NackMode.Silent) pe.deliveryCount = Math.max(0, pe.deliveryCount - 1);
+        else if (mode === NackMode.Silent) pe.deliveryCount = pe.deliveryCount > 0 ? subI64(pe.deliveryCount, 1) : 0;
         else if (mode === NackMode.Fatal) pe.deliveryCount = DELIVERY_COUNT_MAX;
       }
       released++;

@@ -63,7 +63,7 @@ interface Served {
   ids: StreamId[];
   fields: (Buffer[] | null)[];
   /** CLAIM replies: idle ms and previous delivery count per entry (pairs, parallel to ids); null otherwise. */
-  meta: number[] | null;
+  meta: (number | bigint)[] | null;
 }
 
 interface ReadRequest {
@@ -240,7 +240,7 @@ function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count
     if (!budget.unlimited && !budget.admit(entryReplyBytes(pe.id, fields))) break;
     if (fields !== null) {
       pe.deliveryTime = now;
-      pe.deliveryCount++;
+      pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
     }
     out.ids.push(pe.id);
     out.fields.push(fields);

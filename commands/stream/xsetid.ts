@@ -30,7 +30,7 @@ export const xsetid: CommandSpec = {
   ],
   handler(c, argv) {
     const id = strictIdArg(argv[2]);
-    let entriesAdded = -1;
+    let entriesAdded: number | bigint = -1;
     let maxDeleted: StreamId = MIN_ID;
     for (let i = 3; i < argv.length; i += 2) {
       const more = argv.length - 1 - i;
@@ -38,7 +38,7 @@ export const xsetid: CommandSpec = {
         const v = parseInt64(argv[i + 1]);
         if (v === null) throw E.NOT_INTEGER;
         if (v < 0) throw E.XSETID_ENTRIES_ADDED_NEGATIVE;
-        entriesAdded = Number(v);
+        entriesAdded = v;
       } else if (more >= 1 && isKw(argv[i], 'maxdeletedid')) {
         maxDeleted = strictIdArg(argv[i + 1]);
         if (compareIds(id, maxDeleted) < 0) throw E.XSETID_MAX_DELETED_SMALL;

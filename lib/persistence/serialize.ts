@@ -74,7 +74,8 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
   } else {
     throw new Error(`cannot serialize a value of type ${value.kind}`);
   }
-  if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(String(expireAt))]);
+  // (Expiry times are kept as doubles: one beyond 2^53 ms is rounded, and 2^63 must not be written out of range.)
+  if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(expireAt >= 2 ** 63 ? '9223372036854775807' : String(expireAt))]);
 }
 
 function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {

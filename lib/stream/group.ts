@@ -14,7 +14,7 @@
  * Appends of new IDs (the common XREADGROUP case) and removals from the head
  * (the common XACK case) touch one block.
  */
-import { type StreamId, MIN_ID, compareIds } from './id.js';
+import { type StreamId, type I64, MIN_ID, compareIds, addI64 } from './id.js';
 
 /** A delivered, not yet acknowledged entry (Redis's streamNACK). */
 export interface PendingEntry {
@@ -22,27 +22,24 @@ export interface PendingEntry {
   readonly id: StreamId;
   /** Unix ms of the last delivery (XREADGROUP, XCLAIM, XAUTOCLAIM set it; XCLAIM IDLE/TIME may move it back). */
   deliveryTime: number;
-  /** Times delivered: 1 on first delivery, +1 per re-delivery (history reads, XCLAIM/XAUTOCLAIM without JUSTID), or set by RETRYCOUNT. */
-  deliveryCount: number;
+  /** Times delivered: 1 on first delivery, +1 per re-delivery (history reads, XCLAIM/XAUTOCLAIM without JUSTID), or set by RETRYCOUNT. Exact up to LLONG_MAX (I64). */
+  deliveryCount: I64;
   /** The owner. Invariant: this entry is in exactly `consumer.pel` and in the group's pel, nowhere else. */
   consumer: Consumer;
 }
 
-/**
- * Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8). Kept
- * as 2^63, the nearest double; bumpDeliveryCount saturates there and
- * deliveryCountReply writes it back as 9223372036854775807.
- */
-export const DELIVERY_COUNT_MAX = 2 ** 63;
+/** Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8); bumpDeliveryCount saturates there. */
+export const DELIVERY_COUNT_MAX: I64 = 9223372036854775807n;
 
 /** The counter after one more delivery (saturating at DELIVERY_COUNT_MAX). */
-export function bumpDeliveryCount(n: number): number {
-  return n >= DELIVERY_COUNT_MAX ? DELIVERY_COUNT_MAX : n + 1;
+export function bumpDeliveryCount(n: I64): I64 {
+  if (typeof n === 'number' && n < Number.MAX_SAFE_INTEGER) return n + 1;
+  return n >= DELIVERY_COUNT_MAX ? DELIVERY_COUNT_MAX : addI64(n, 1);
 }
 
-/** The counter as replies and the AOF show it (LLONG_MAX exactly for a saturated one). */
-export function deliveryCountReply(n: number): number | bigint {
-  return n >= DELIVERY_COUNT_MAX ? 9223372036854775807n : n;
+/** The counter as replies and the AOF show it (it is kept exact: the identity). */
+export function deliveryCountReply(n: I64): I64 {
+  return n;
 }
 
 /** Entries per PEL block: big enough for few blocks, small enough that splicing inside one is cheap. */
@@ -267,7 +264,7 @@ export class ConsumerGroup {
      * read, counting from the first entry ever added, when known; -1
      * (ENTRIES_READ_UNKNOWN) when deletions made it unknowable. See lag.ts.
      */
-    public entriesRead = ENTRIES_READ_UNKNOWN,
+    public entriesRead: I64 = ENTRIES_READ_UNKNOWN,
   ) {}
 
   getConsumer(name: string): Consumer | undefined {
@@ -300,7 +297,7 @@ export class ConsumerGroup {
   }
 
   /** Adds a new pending entry owned by `consumer` (the ID must not be pending). */
-  addPending(id: StreamId, consumer: Consumer, deliveryTime: number, deliveryCount = 1): PendingEntry {
+  addPending(id: StreamId, consumer: Consumer, deliveryTime: number, deliveryCount: I64 = 1): PendingEntry {
     const pe: PendingEntry = { id, deliveryTime, deliveryCount, consumer };
     this.pel.insert(pe);
     consumer.pel.insert(pe);

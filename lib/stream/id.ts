@@ -72,6 +72,36 @@ export function incU64(v: U64): U64 | null {
   return v >= U64_MAX ? null : u64(v + 1n);
 }
 
+/**
+ * Signed 64-bit counters (entries-added, entries-read, delivery counts) use
+ * the same normalised number-or-bigint form, so that values beyond 2^53 stay
+ * exact through replies, the AOF and a restart.
+ */
+export type I64 = number | bigint;
+
+/** Normalise a bigint into the canonical I64 form (number when safe). */
+export function i64(v: bigint): I64 {
+  return v <= BigInt(SAFE_MAX) && v >= -BigInt(SAFE_MAX) ? Number(v) : v;
+}
+
+/** a + b, exact. */
+export function addI64(a: I64, b: I64): I64 {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  return i64(BigInt(a) + BigInt(b));
+}
+
+/** a - b, exact. */
+export function subI64(a: I64, b: I64): I64 {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a - b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  return i64(BigInt(a) - BigInt(b));
+}
+
 /** value - 1, or null when value is 0. */
 export function decU64(v: U64): U64 | null {
   if (typeof v === 'number') return v > 0 ? v - 1 : null;

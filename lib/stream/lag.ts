@@ -11,7 +11,7 @@
  * streamRangeHasTombstones, streamEstimateDistanceFromFirstEverEntry and
  * streamReplyWithCGLag rule for rule, so that XINFO's numbers match.
  */
-import { type StreamId, MIN_ID, MAX_ID, compareIds, isZeroId } from './id.js';
+import { type StreamId, type I64, MIN_ID, MAX_ID, compareIds, isZeroId, addI64, subI64 } from './id.js';
 import type { Stream } from './stream.js';
 import { type ConsumerGroup, ENTRIES_READ_UNKNOWN } from './group.js';
 
@@ -36,7 +36,7 @@ export function rangeHasTombstones(s: Stream, start: StreamId | null, end: Strea
  * ever added up to `id`, or ENTRIES_READ_UNKNOWN (-1) when it cannot be known
  * (an ID among tombstones, in the middle of the stream, or in the future).
  */
-export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): number {
+export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): I64 {
   if (s.entriesAdded === 0) return 0;
   if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
   if (!isZeroId(id) && compareIds(id, s.maxDeletedId) < 0) return ENTRIES_READ_UNKNOWN;
@@ -47,8 +47,8 @@ export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): num
   if (isZeroId(s.maxDeletedId) || compareIds(s.maxDeletedId, first) < 0) {
     // No tombstone after the first entry: the distance is exact.
     const cmpFirst = compareIds(id, first);
-    if (cmpFirst < 0) return s.entriesAdded - s.length;
-    if (cmpFirst === 0) return s.entriesAdded - s.length + 1;
+    if (cmpFirst < 0) return subI64(s.entriesAdded, s.length);
+    if (cmpFirst === 0) return addI64(subI64(s.entriesAdded, s.length), 1);
   }
   return ENTRIES_READ_UNKNOWN;
 }
@@ -60,16 +60,16 @@ export function estimateDistanceFromFirstEverEntry(s: Stream, id: StreamId): num
  */
 export function advanceEntriesRead(s: Stream, g: ConsumerGroup, id: StreamId, first: StreamId): void {
   if (g.entriesRead !== ENTRIES_READ_UNKNOWN && compareIds(g.lastId, first) >= 0 && !rangeHasTombstones(s, g.lastId, null)) {
-    g.entriesRead++;
+    g.entriesRead = addI64(g.entriesRead, 1);
   } else if (s.entriesAdded !== 0) {
     g.entriesRead = estimateDistanceFromFirstEverEntry(s, id);
   }
 }
 
 /** The group's lag, or null when it is unknown (XINFO replies nil). */
-export function groupLag(s: Stream, g: ConsumerGroup): number | null {
+export function groupLag(s: Stream, g: ConsumerGroup): I64 | null {
   if (s.entriesAdded === 0) return 0;
-  if (g.entriesRead !== ENTRIES_READ_UNKNOWN && !rangeHasTombstones(s, g.lastId, null)) return s.entriesAdded - g.entriesRead;
+  if (g.entriesRead !== ENTRIES_READ_UNKNOWN && !rangeHasTombstones(s, g.lastId, null)) return subI64(s.entriesAdded, g.entriesRead);
   const read = estimateDistanceFromFirstEverEntry(s, g.lastId);
-  return read === ENTRIES_READ_UNKNOWN ? null : s.entriesAdded - read;
+  return read === ENTRIES_READ_UNKNOWN ? null : subI64(s.entriesAdded, read);
 }

@@ -16,7 +16,7 @@ import type { TypedValue } from '../keyspace.js';
 import type { Client } from '../client.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
-import { type StreamId, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId } from './id.js';
+import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId, addI64 } from './id.js';
 import { type AddTrimArgs, TrimStrategy, RefPolicy } from './args.js';
 import type { ConsumerGroup } from './group.js';
 import { IdmpState } from './idmp.js';
@@ -30,8 +30,8 @@ export class Stream implements TypedValue {
   lastId: StreamId = MIN_ID;
   /** The greatest ID ever deleted by XDEL (or set by XSETID), 0-0 when none. */
   maxDeletedId: StreamId = MIN_ID;
-  /** Count of all entries ever added. */
-  entriesAdded = 0;
+  /** Count of all entries ever added (exact up to 2^63-1: a bigint beyond 2^53, see I64). */
+  entriesAdded: I64 = 0;
   /** Consumer groups by name (latin1 string of the name's bytes). */
   readonly groups = new Map<string, ConsumerGroup>();
   /** Idempotent-production tracking (Redis 8.6), created by the first IDMP XADD or XCFGSET; null before. */
@@ -86,7 +86,8 @@ export class Stream implements TypedValue {
   append(id: StreamId, fields: Buffer[], limits: ChunkLimits): void {
     this.log.append(id, fields, limits);
     this.lastId = id;
-    this.entriesAdded++;
+    const n = this.entriesAdded;
+    this.entriesAdded = typeof n === 'number' && n < Number.MAX_SAFE_INTEGER ? n + 1 : addI64(n, 1);
   }
 
   /** XDEL: deletes each live ID, raising maxDeletedId; returns how many were deleted. */
