@@ -17,7 +17,7 @@ import { type StreamId, formatId } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { rangeStartArg } from '../../lib/stream/args.js';
 import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, streamIdBuffer, bumpDeliveryCount } from '../../lib/stream/group.js';
+import { type PendingEntry, xclaimPropagation, streamIdBuffer, bumpDeliveryCount, createConsumerPropagation } from '../../lib/stream/group.js';
 import { longArg } from './xclaim.js';
 
 /** Examined entries per requested one (Redis's attempts_factor). */
@@ -78,6 +78,7 @@ export const xautoclaim: CommandSpec = {
     const k = keyOf(argv[1]);
     const consumerName = argv[3].toString('latin1');
     let consumer = g.getConsumer(consumerName);
+    const createdConsumer = consumer === undefined;
     if (consumer === undefined) {
       consumer = g.createConsumer(consumerName, now)!;
       c.server.dirty++;
@@ -115,6 +116,8 @@ export const xautoclaim: CommandSpec = {
       c.server.propagateAs(xclaimPropagation(argv[1], argv[2], streamIdBuffer(pe.id), pe, g));
       c.server.dirty++;
     }
+    // A consumer created by a claim that claimed nothing is logged on its own (Redis loses it at restart).
+    if (createdConsumer && claimed.length === 0) c.server.propagateAs(createConsumerPropagation(argv[1], argv[2], consumer));
     // The cursor for the next call: the first entry not examined, 0-0 at the end.
     const next = cur.peek();
     c.reply.array(3);

@@ -21,7 +21,7 @@ import { type StreamId, MIN_ID, compareIds } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { parseStreamId, strictIdArg } from '../../lib/stream/args.js';
 import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, setidPropagation, bumpDeliveryCount } from '../../lib/stream/group.js';
+import { type PendingEntry, xclaimPropagation, setidPropagation, bumpDeliveryCount, createConsumerPropagation } from '../../lib/stream/group.js';
 
 /** A 64-bit integer option as Redis's getLongLongFromObjectOrReply reads it, with a custom error. */
 function longArg(b: Buffer, err: E.ReplyError): number {
@@ -114,6 +114,7 @@ export const xclaim: CommandSpec = {
     const consumerName = argv[3].toString('latin1');
     const k = keyOf(argv[1]);
     let consumer = g.getConsumer(consumerName);
+    const createdConsumer = consumer === undefined;
     if (consumer === undefined) {
       consumer = g.createConsumer(consumerName, now)!;
       c.server.dirty++;
@@ -159,6 +160,8 @@ export const xclaim: CommandSpec = {
       c.server.propagateAs(setidPropagation(argv[1], argv[2], g));
       c.server.dirty++;
     }
+    // A consumer created by a claim that claimed nothing is logged on its own (Redis loses it at restart).
+    if (createdConsumer && claimed.length === 0) c.server.propagateAs(createConsumerPropagation(argv[1], argv[2], consumer));
     c.reply.array(claimed.length);
     for (let i = 0; i < claimed.length; i++) {
       const f = claimedFields[i];

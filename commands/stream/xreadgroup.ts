@@ -27,8 +27,10 @@
  * Propagation, as Redis 7.4: never the command; per delivered entry an
  * idempotent `XCLAIM ... TIME RETRYCOUNT FORCE JUSTID LASTID`, then
  * `XGROUP SETID key group <last id> ENTRIESREAD <n>` when the group moved;
- * with NOACK a new consumer is logged as `XGROUP CREATECONSUMER`. History
- * reads propagate nothing.
+ * with NOACK a new consumer is logged as `XGROUP CREATECONSUMER`. Beyond
+ * Redis (which loses both at a restart): a history read logs the XCLAIM of
+ * each re-delivered entry (its raised delivery count), and a consumer created
+ * by a read that delivered it nothing is logged as `XGROUP CREATECONSUMER`.
  */
 import type { CommandSpec } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
@@ -104,7 +106,15 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
   const served: Served[] = [];
   // MAXCOUNT/MAXSIZE (Redis 8.10): one budget across the streams, served in order.
   const budget = new ReadBudget(r.maxCount, r.maxSize);
+  // A consumer this read creates is logged as XGROUP CREATECONSUMER unless an XCLAIM naming it follows
+  // (a read that delivered nothing would otherwise lose it at restart; Redis loses it). Index in prop, or -1.
+  let createdAt = -1;
+  const settleCreated = (): void => {
+    if (createdAt >= 0 && prop !== null && prop.length > createdAt + 1) prop.splice(createdAt, 1);
+    createdAt = -1;
+  };
   for (let i = 0; i < streams.length; i++) {
+    settleCreated();
     const s = streams[i];
     const g = groups[i];
     const id = req.ids[i];
@@ -122,7 +132,10 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
       consumer = g.createConsumer(req.consumerName, now)!;
       server.dirty++;
       server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
-      if (r.noAck) prop?.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
+      if (prop !== null) {
+        prop.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
+        if (!r.noAck) createdAt = prop.length - 1;
+      }
     }
     consumer.seenTime = now;
     if (budget.spent) continue;
@@ -135,11 +148,14 @@ function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: Consume
       if (out.ids.length > 0) served.push(out);
       continue;
     }
-    if (history) readHistory(s, consumer, from, limit, budget, now, out);
+    if (history) {
+      if (readHistory(s, g, consumer, from, limit, budget, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
+    }
     else if (deliverNew(s, g, consumer, from, r.noAck, limit, budget, now, keyArgs[i], groupArg, prop, out) > 0) server.dirty++;
     // A history read always answers for its stream (even empty); `>` only with entries when a budget cut it short.
     if (history || out.ids.length > 0 || budget.unlimited) served.push(out);
   }
+  settleCreated();
   if (served.length === 0) return false;
   const reply = c.reply;
   const resp3 = beginStreamsReply(c, served.length);
@@ -231,9 +247,27 @@ function nextClaimableAt(req: ReadRequest, streams: Stream[], groups: ConsumerGr
   return at;
 }
 
-/** The consumer's pending entries with ID >= from (at most count, 0 = all); each live one counts as a new delivery. */
-function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count: number, budget: ReadBudget, now: number, out: Served): void {
-  if (from === null) return;
+/**
+ * The consumer's pending entries with ID >= from (at most count, 0 = all);
+ * each live one counts as a new delivery, logged (unlike Redis, which loses
+ * the raised counts at restart) as the idempotent XCLAIM of its new state.
+ * Returns how many were re-delivered.
+ */
+function readHistory(
+  s: Stream,
+  g: ConsumerGroup,
+  consumer: Consumer,
+  from: StreamId | null,
+  count: number,
+  budget: ReadBudget,
+  now: number,
+  keyArg: Buffer,
+  groupArg: Buffer,
+  prop: Buffer[][] | null,
+  out: Served,
+): number {
+  if (from === null) return 0;
+  let delivered = 0;
   const cur = consumer.pel.seek(from);
   for (let pe = cur.next(); pe !== null && (count === 0 || out.ids.length < count); pe = cur.next()) {
     const fields = s.log.get(pe.id);
@@ -241,10 +275,13 @@ function readHistory(s: Stream, consumer: Consumer, from: StreamId | null, count
     if (fields !== null) {
       pe.deliveryTime = now;
       pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+      prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(pe.id), pe, g));
+      delivered++;
     }
     out.ids.push(pe.id);
     out.fields.push(fields);
   }
+  return delivered;
 }
 
 /**

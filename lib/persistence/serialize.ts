@@ -16,6 +16,13 @@
  *            XIDMPRECORD key pid iid id per tracked idempotent ID. Entries
  *            released by XNACK (no owner) come back through
  *            XNACK key group FAIL IDS 1 id RETRYCOUNT n FORCE, after all the XCLAIMs.
+ *            Pending entries whose stream entry is gone (XDEL, trimming) — which
+ *            XCLAIM cannot recreate — get a placeholder `XADD key id x y` among
+ *            the entries, are claimed like the others, and the placeholders are
+ *            then removed (XTRIM key MINID <first live id> for those below the
+ *            first entry, XDEL for the others); XSETID then comes last, so
+ *            entries-added and max-deleted-id end exact. All standard
+ *            commands: redis-server loads such a base with the same PEL.
  *
  * Each generator yields one encoded command at a time, so a rewrite can stop
  * between any two commands and continue on a later event-loop turn.
@@ -23,7 +30,7 @@
 import type { Value } from '../keyspace.js';
 import { Stream } from '../stream/stream.js';
 import type { StreamId } from '../stream/id.js';
-import { MAX_ID, nextId } from '../stream/id.js';
+import { MAX_ID, nextId, compareIds } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
 import { deliveryCountReply } from '../stream/group.js';
 
@@ -51,6 +58,11 @@ const IDMP_DURATION = B('IDMP-DURATION');
 const IDMP_MAXSIZE = B('IDMP-MAXSIZE');
 const XIDMPRECORD = B('XIDMPRECORD');
 const XNACK = B('XNACK');
+const XTRIM = B('XTRIM');
+const XDEL = B('XDEL');
+const MINID = B('MINID');
+const X = B('x');
+const Y = B('y');
 const FAIL = B('FAIL');
 const IDS = B('IDS');
 const ONE = B('1');
@@ -79,12 +91,18 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
 }
 
 function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
-  if (s.length > 0) {
+  // Pending entries whose stream entry is gone (XDEL, trimming): XCLAIM cannot create them, so the base
+  // adds a placeholder entry for each, claims it like the others, and removes the placeholders again.
+  const ghosts = ghostIds(s);
+  const setid = encodeCommand([XSETID, k, idArg(s.lastId), ENTRIESADDED, B(String(s.entriesAdded)), MAXDELETEDID, idArg(s.maxDeletedId)]);
+  if (s.length > 0 || ghosts.length > 0) {
     let from: StreamId | null = { ms: 0, seq: 0 };
+    let g = 0;
     const batch: Buffer[] = [];
     while (from !== null) {
       let last: StreamId | null = null;
       s.log.range(from, MAX_ID, false, BATCH, (id, fields) => {
+        while (g < ghosts.length && compareIds(ghosts[g], id) < 0) batch.push(encodeCommand([XADD, k, idArg(ghosts[g++]), X, Y]));
         batch.push(encodeCommand([XADD, k, idArg(id), ...fields]));
         last = id;
         return true;
@@ -92,13 +110,47 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
       for (const b of batch) yield b;
       const n = batch.length;
       batch.length = 0;
-      from = n < BATCH || last === null ? null : nextId(last);
+      from = last === null || n < BATCH ? null : nextId(last);
     }
+    while (g < ghosts.length) yield encodeCommand([XADD, k, idArg(ghosts[g++]), X, Y]);
   } else {
     // Redis's trick for an empty stream: add one entry and trim it away at once.
     yield encodeCommand([XADD, k, MAXLEN, ZERO, B('0-1'), B('x'), B('y')]);
   }
-  yield encodeCommand([XSETID, k, idArg(s.lastId), ENTRIESADDED, B(String(s.entriesAdded)), MAXDELETEDID, idArg(s.maxDeletedId)]);
+  // Without placeholders, Redis's order (XSETID before the groups); with them, XSETID comes last,
+  // after the placeholders are gone, so that it restores entries-added and max-deleted-id exactly.
+  if (ghosts.length === 0) yield setid;
+  yield* serializeGroups(k, s);
+  if (ghosts.length > 0) {
+    const first = s.log.firstId();
+    // Placeholders below the first live entry go with one exact trim (which leaves max-deleted-id alone, as
+    // trimming did); the others were XDELed, so XDEL removes them.
+    if (first === null) yield encodeCommand([XTRIM, k, MAXLEN, ZERO]);
+    else if (compareIds(ghosts[0], first) < 0) yield encodeCommand([XTRIM, k, MINID, idArg(first)]);
+    const inner = first === null ? [] : ghosts.filter((id) => compareIds(id, first) > 0);
+    for (let i = 0; i < inner.length; i += BATCH) yield encodeCommand([XDEL, k, ...inner.slice(i, i + BATCH).map(idArg)]);
+    yield setid;
+  }
+  yield* serializeIdmp(k, s);
+}
+
+/** IDs pending in some group (owned or released by XNACK) whose entry is no longer in the stream, ascending, without repeats. */
+function ghostIds(s: Stream): StreamId[] {
+  const out: StreamId[] = [];
+  for (const g of s.groups.values()) {
+    const cur = g.pel.seek();
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) if (!s.log.has(pe.id)) out.push(pe.id);
+  }
+  if (s.groups.size > 1) {
+    out.sort(compareIds);
+    let w = 0;
+    for (let i = 0; i < out.length; i++) if (w === 0 || compareIds(out[w - 1], out[i]) !== 0) out[w++] = out[i];
+    out.length = w;
+  }
+  return out;
+}
+
+function* serializeGroups(k: Buffer, s: Stream): Generator<Buffer> {
   const names = Array.from(s.groups.keys()).sort(bytewise);
   for (const name of names) {
     const g = s.groups.get(name)!;
@@ -129,6 +181,9 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
       ]);
     }
   }
+}
+
+function* serializeIdmp(k: Buffer, s: Stream): Generator<Buffer> {
   if (s.idmp !== null) {
     // Redis 8.6+ (redis/redis#14794): per-stream IDMP settings as XCFGSET (which clears the maps, so first),
     // then one XIDMPRECORD per tracked (pid, iid) whose entry still exists, oldest first.

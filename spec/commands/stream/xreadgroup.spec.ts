@@ -106,9 +106,15 @@ describe('XREADGROUP', () => {
     expect(cap.events).to.deep.equal(['t:xgroup-createconsumer:s']);
 
     cap.reset();
-    await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '0');
     await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
-    expect(cap.aof, 'history reads and empty reads propagate nothing').to.deep.equal([]);
+    expect(cap.aof, 'an empty read of an existing consumer propagates nothing').to.deep.equal([]);
+    // Beyond Redis (which propagates nothing here and so loses the raised counts at a restart, issue 20):
+    // a history read logs the XCLAIM of each re-delivered entry with its new delivery count.
+    await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '0');
+    expect(cap.aof.map((a) => (a[0] === 'XCLAIM' ? [...a.slice(0, 7), 'T', ...a.slice(8)] : a))).to.deep.equal([
+      ['XCLAIM', 's', 'g', 'alice', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
+      ['XCLAIM', 's', 'g', 'alice', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
+    ]);
     fx.riv.server.aof = null;
   });
 
@@ -156,6 +162,8 @@ describe('XREADGROUP', () => {
       await fx.r.xadd('s', '9-0', 'k', 'v');
       await pa;
       expect(cap.aof.map((x) => x.slice(0, 6))).to.deep.equal([
+        // The consumer the blocked read created (it survives a restart even if the read is never served; issue 20).
+        ['XGROUP', 'CREATECONSUMER', 's', 'g', 'a'],
         ['xadd', 's', '9-0', 'k', 'v'],
         ['XCLAIM', 's', 'g', 'a', '0', '9-0'],
         ['XGROUP', 'SETID', 's', 'g', '9-0', 'ENTRIESREAD'],
