@@ -1,5 +1,5 @@
 /**
- * rivulet-check-aof [--fix] <file.aof | file.manifest>
+ * rivulet-check-aof [--fix] <file.aof | file.manifest | appendonlydir>
  * rivulet-check-aof --rebuild-manifest <dir/appendonly.aof.manifest>
  *
  * Checks AOF files the way redis-check-aof does: every record must be a
@@ -121,6 +121,38 @@ function rebuildManifest(manifestPath: string): number {
   return 0;
 }
 
+const USAGE = `Usage: rivulet-check-aof [--fix] <file.manifest|file.aof|appendonlydir>
+
+Checks an append-only file the way redis-check-aof does: every record must be a
+complete RESP command and MULTI must be closed by EXEC.
+  <file.manifest>   a Redis 7 multi-part AOF: checks the base and incr files it lists
+  <file.aof>        a single AOF file
+  <directory>       the appendonlydir (or the dir holding it): checks the manifest in it
+  --fix             asks, then truncates the last file to its valid part
+  --rebuild-manifest <dir/appendonly.aof.manifest>
+                    writes a missing manifest from the AOF files beside it
+  -h, --help        prints this text
+Exit status: 0 when valid (or fixed), 1 otherwise.`;
+
+/**
+ * A directory argument: the manifest in it (one *.manifest), or in its
+ * appendonlydir/. Returns the manifest path or an error text.
+ */
+function manifestIn(dir: string): string | { error: string } {
+  for (const d of [dir, path.join(dir, 'appendonlydir')]) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(d);
+    } catch {
+      continue;
+    }
+    const manifests = names.filter((n) => n.endsWith('.manifest'));
+    if (manifests.length === 1) return path.join(d, manifests[0]);
+    if (manifests.length > 1) return { error: `Cannot choose: ${d} holds several manifests (${manifests.join(', ')}); give one of them` };
+  }
+  return { error: `Cannot read file ${dir}: Is a directory with no AOF manifest (give a .manifest or .aof file)` };
+}
+
 export function main(argv: string[]): number {
   if (argv[0] === '--rebuild-manifest') {
     if (argv.length !== 2) {
@@ -132,18 +164,30 @@ export function main(argv: string[]): number {
   let fix = false;
   const files: string[] = [];
   for (const a of argv) {
+    if (a === '-h' || a === '--help') {
+      out(USAGE);
+      return 0;
+    }
     if (a === '--fix') fix = true;
     else files.push(a);
   }
   if (files.length !== 1) {
-    out('Usage: rivulet-check-aof [--fix] <file.manifest|file.aof>');
+    out('Usage: rivulet-check-aof [--fix] <file.manifest|file.aof|appendonlydir> (--help for more)');
     out('       rivulet-check-aof --rebuild-manifest <dir/appendonly.aof.manifest>');
     return 1;
   }
-  const target = files[0];
+  let target = files[0];
   if (!fs.existsSync(target)) {
     out(`Cannot open file ${target}: No such file or directory`);
     return 1;
+  }
+  if (fs.statSync(target).isDirectory()) {
+    const found = manifestIn(target);
+    if (typeof found !== 'string') {
+      out(found.error);
+      return 1;
+    }
+    target = found;
   }
   if (!target.endsWith('.manifest')) {
     out('Start checking Old-Style AOF');

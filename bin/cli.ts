@@ -5,8 +5,9 @@
  * (they are appended to the file's text as extra directives).
  */
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import { buildServer } from '../lib/index.js';
-import { argvToConfigText, FatalConfigError } from '../lib/config.js';
+import { argvToConfigText, FatalConfigError, ConfigFileError } from '../lib/config.js';
 import { ListenError } from '../lib/server.js';
 import { VERSION, REDIS_VERSION } from '../lib/version.js';
 
@@ -31,7 +32,34 @@ function fail(msg: string): never {
   process.exit(1);
 }
 
+/** Set in the environment of the background process `daemonize yes` starts; its config arrives on stdin. */
+const DAEMON_CHILD = 'RIVULET_DAEMON_CHILD';
+
+/**
+ * daemonize yes: Node cannot fork, so the checked config (text and file name)
+ * is handed over stdin to a new detached process (its own session, stdio on
+ * /dev/null as Redis's daemonize() does) that runs the server, and this one
+ * exits 0. Errors after this point (a port in use, a bad AOF) go to the
+ * logfile, as with redis-server.
+ */
+function daemonize(text: string, file: string | undefined): void {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env: { ...process.env, [DAEMON_CHILD]: '1' },
+  });
+  child.stdin!.end(JSON.stringify({ text, file }), () => {
+    child.unref();
+    process.exit(0);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  if (process.env[DAEMON_CHILD] === '1') {
+    delete process.env[DAEMON_CHILD];
+    const { text, file } = JSON.parse(fs.readFileSync(0, 'utf8')) as { text: string; file?: string };
+    return run(text, file, true);
+  }
   if (argv[0] === '-v' || argv[0] === '--version') {
     process.stdout.write(`rivulet server v=${VERSION} redis=${REDIS_VERSION} node=${process.version} bits=64\n`);
     return;
@@ -59,22 +87,34 @@ export async function main(argv: string[]): Promise<void> {
   let combined = text + stdinConfig;
   if (options !== '') combined += '\n' + options;
 
+  return run(combined, file, false);
+}
+
+async function run(combined: string, file: string | undefined, daemonized: boolean): Promise<void> {
   let server;
   try {
     server = buildServer(combined, {}, { embedded: false, configFile: file });
   } catch (err) {
     if (err instanceof FatalConfigError) fail(err.format(REDIS_VERSION));
+    if (err instanceof ConfigFileError) fail(err.message);
     throw err;
   }
+  if (!daemonized && server.config.bool('daemonize')) return daemonize(combined, file);
 
+  // A start-up failure is logged (synchronously, so a logfile gets it before exit) and, without a logfile, also on stderr.
+  const fatal = (msg: string): never => {
+    server.log('warning', msg);
+    if (server.config.get('logfile') === '') fail(msg);
+    process.exit(1);
+  };
   try {
     await server.start();
   } catch (err) {
     if (err instanceof ListenError) {
       server.log('warning', `Warning: ${err.message}`);
-      fail(`Failed listening on port ${err.listenPort} (tcp), aborting.`);
+      fatal(`Failed listening on port ${err.listenPort} (tcp), aborting.`);
     }
-    fail(`Fatal error: ${(err as Error).message}`);
+    fatal(`Fatal error: ${(err as Error).message}`);
   }
 
   let stopping = false;

@@ -18,6 +18,9 @@ export interface QueuedCommand {
   argv: Buffer[];
 }
 
+/** Clients connected through the Unix socket: CLIENT LIST shows them as /unixsocket:0, as Redis does. */
+export const unixClients = new WeakSet<Client>();
+
 export class Client {
   readonly id: number;
   readonly reply = new ReplyWriter();
@@ -77,11 +80,13 @@ export class Client {
   }
 
   get addr(): string {
+    if (unixClients.has(this)) return '/unixsocket:0';
     const a = this.socket.remoteAddress ?? '';
     return `${a.includes(':') ? `[${a}]` : a}:${this.socket.remotePort ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
   }
 
   get laddr(): string {
+    if (unixClients.has(this)) return '/unixsocket:0';
     const a = this.socket.localAddress ?? '';
     return `${a.includes(':') ? `[${a}]` : a}:${this.socket.localPort ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
   }

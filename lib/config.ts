@@ -4,13 +4,18 @@
  * config-file reader, the command line, CONFIG GET/SET/REWRITE and INFO all
  * read this one table.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { globMatch } from './glob.js';
 import { canonicalKeyspaceEvents, INVALID_EVENT_CLASS } from './keyspace-events.js';
+import { REDIS_ONLY_PARAMS, REDIS_ONLY_ALIASES, NOT_ACTED_ON, ignoredSpecialDirective } from './config-redis.js';
 
 type Kind =
   | { type: 'bool' }
   | { type: 'int'; min: number; max: number }
   | { type: 'memory'; min: number; max: number }
+  /** An integer written and shown in octal (unixsocketperm). */
+  | { type: 'octal'; min: number; max: number }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'string' }
   /** A value Redis stores as one space-separated string (bind, save, client-output-buffer-limit). */
@@ -74,6 +79,7 @@ export const PARAMS = [
   int('tcp-keepalive', 300, 0, INT_MAX),
   int('maxclients', 10000, 1, UINT_MAX),
   str('unixsocket', '', false),
+  { name: 'unixsocketperm', kind: { type: 'octal', min: 0, max: 0o777 }, default: '0', mutable: false },
   // general
   bool('daemonize', 'no', false),
   str('pidfile', '', false),
@@ -159,8 +165,19 @@ export type DirectiveName = (typeof PARAMS)[number]['name'];
 const namesAreLiterals: string extends DirectiveName ? never : true = true;
 void namesAreLiterals;
 
-const BY_NAME = new Map<string, ParamDef>();
-for (const p of PARAMS) BY_NAME.set(p.name, p);
+/** rivulet's table, then every other directive of redis-server 7.4 (lib/config-redis.ts), which rivulet stores but ignores. */
+export const ALL_PARAMS: readonly (ParamDef & { hidden?: boolean })[] = [
+  ...PARAMS,
+  ...REDIS_ONLY_PARAMS.filter((d) => !PARAMS.some((p) => p.name === d.name)),
+];
+const BY_NAME = new Map<string, ParamDef & { hidden?: boolean }>();
+for (const p of ALL_PARAMS) BY_NAME.set(p.name, p);
+for (const [alias, name] of REDIS_ONLY_ALIASES) if (!BY_NAME.has(alias)) BY_NAME.set(alias, BY_NAME.get(name)!);
+const IGNORED = new Set<string>([...NOT_ACTED_ON, ...REDIS_ONLY_PARAMS.map((d) => d.name).filter((n) => !PARAMS.some((p) => p.name === n))]);
+/** Whether rivulet accepts the directive without acting on it (logged once at start when a config sets it). */
+export function isIgnoredDirective(name: string): boolean {
+  return IGNORED.has(name);
+}
 /** Old names Redis still accepts. */
 BY_NAME.set('lua-time-limit', BY_NAME.get('lua-time-limit')!);
 
@@ -223,7 +240,7 @@ export class Config {
   private readonly listeners: ChangeListener[] = [];
 
   constructor() {
-    for (const p of PARAMS) this.values.set(p.name, p.default);
+    for (const p of ALL_PARAMS) this.values.set(p.name, p.default);
   }
 
   /** Sets a value after validation; throws ConfigError with Redis's reason text. Does not check mutability. */
@@ -262,14 +279,20 @@ export class Config {
   /** Name/value pairs whose names match any of the glob patterns, in table order, each once. */
   match(patterns: string[]): [string, string][] {
     const out: [string, string][] = [];
-    for (const p of PARAMS) {
-      if (patterns.some((pat) => globMatch(pat, p.name, true))) out.push([p.name, this.get(p.name)]);
+    for (const p of ALL_PARAMS) {
+      // Like Redis's HIDDEN_CONFIG: only an exact name shows a hidden directive.
+      const hit = p.hidden ? patterns.some((pat) => pat.toLowerCase() === p.name) : patterns.some((pat) => globMatch(pat, p.name, true));
+      if (hit) out.push([p.name, this.get(p.name)]);
+    }
+    // Redis 7 lists an alias (slave-read-only, hash-max-ziplist-entries) as a name of its own.
+    for (const [alias, name] of REDIS_ONLY_ALIASES) {
+      if (patterns.some((pat) => globMatch(pat, alias, true))) out.push([alias, this.get(BY_NAME.get(name)!.name)]);
     }
     return out;
   }
 
   entries(): [string, string][] {
-    return PARAMS.map((p) => [p.name, this.get(p.name)]);
+    return ALL_PARAMS.map((p) => [p.name, this.get(p.name)]);
   }
 }
 
@@ -291,6 +314,12 @@ function normalise(def: ParamDef, args: string[], prev: string): string {
       // Redis clamps hz silently to 1..500 (CONFIG_MIN_HZ / CONFIG_MAX_HZ).
       if (def.name === 'hz') return String(Math.min(500, Math.max(1, n)));
       return String(n);
+    }
+    case 'octal': {
+      if (!/^[0-7]+$/.test(a)) throw new ConfigError("argument couldn't be parsed as an octal number");
+      const n = parseInt(a, 8);
+      if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      return n.toString(8);
     }
     case 'memory': {
       const n = parseMemory(a);
@@ -401,16 +430,40 @@ export class FatalConfigError extends Error {
 
   /** The message redis-server prints before exiting. */
   format(version: string): string {
+    // Line 0: a check after the whole config was read (e.g. the log file), which names no line.
+    if (this.lineNo === 0) return `\n*** FATAL CONFIG FILE ERROR (Redis ${version}) ***\n${this.reason}\n`;
     return `\n*** FATAL CONFIG FILE ERROR (Redis ${version}) ***\nReading the configuration file, at line ${this.lineNo}\n>>> '${this.line}'\n${this.reason}\n`;
   }
 }
 
+/** A config file that cannot be read (the main one, or an `include`): redis-server's "Fatal error, can't open config file". */
+export class ConfigFileError extends Error {}
+
+/** What loading a config needs beyond the table, and what it reports back. */
+export interface LoadContext {
+  /** Directives rivulet ignores that this config set, in first-seen order (logged once at start). */
+  ignored?: Set<string>;
+  /**
+   * rename-command: renames (to '' removes) a command in the table; returns
+   * Redis's error text ("No such command in rename-command", "Target command
+   * name already exists") or null. Absent: rename-command is refused.
+   */
+  renameCommand?: (from: string, to: string) => string | null;
+  /** How deep `include` has gone (Redis has no limit; a loop would recurse forever). */
+  depth?: number;
+}
+
+const MAX_INCLUDE_DEPTH = 16;
+
 /**
  * Loads config text (the file's content followed by the command-line options,
  * one directive per line, as redis-server combines them) into `config`.
- * Throws FatalConfigError for the first bad line.
+ * Throws FatalConfigError for the first bad line, ConfigFileError for an
+ * `include` that cannot be read. An included file is loaded on its own, as
+ * Redis does (its errors give line numbers within it); a pattern with
+ * `*`, `?` or `[` includes every matching file and may match none.
  */
-export function loadConfigText(config: Config, text: string): void {
+export function loadConfigText(config: Config, text: string, ctx: LoadContext = {}): void {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].replace(/\r$/, '');
@@ -421,15 +474,74 @@ export function loadConfigText(config: Config, text: string): void {
     if (words.length === 0) continue;
     const name = words[0].toLowerCase();
     const def = paramDef(name);
-    if (!def || words.length < 2 || (def.kind.type !== 'list' && words.length !== 2)) {
-      throw new FatalConfigError(i + 1, trimmed, 'Bad directive or wrong number of arguments');
+    if (def) {
+      if (words.length < 2 || (def.kind.type !== 'list' && words.length !== 2)) {
+        throw new FatalConfigError(i + 1, trimmed, 'wrong number of arguments');
+      }
+      try {
+        config.apply(name, words.slice(1));
+      } catch (err) {
+        throw new FatalConfigError(i + 1, trimmed, (err as Error).message);
+      }
+      if (IGNORED.has(def.name)) ctx.ignored?.add(def.name);
+      continue;
     }
-    try {
-      config.apply(name, words.slice(1));
-    } catch (err) {
-      throw new FatalConfigError(i + 1, trimmed, (err as Error).message);
+    if (name === 'include' && words.length === 2) {
+      if ((ctx.depth ?? 0) >= MAX_INCLUDE_DEPTH) throw new FatalConfigError(i + 1, trimmed, `include nested more than ${MAX_INCLUDE_DEPTH} levels deep`);
+      for (const file of includeFiles(words[1])) {
+        let included: string;
+        try {
+          included = fs.readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new ConfigFileError(`Fatal error, can't open config file '${file}': ${strerrorOf(err)}`);
+        }
+        loadConfigText(config, included, { ...ctx, depth: (ctx.depth ?? 0) + 1 });
+      }
+      continue;
     }
+    if (name === 'rename-command' && words.length === 3) {
+      const err = ctx.renameCommand ? ctx.renameCommand(words[1], words[2]) : 'No such command in rename-command';
+      if (err !== null) throw new FatalConfigError(i + 1, trimmed, err);
+      continue;
+    }
+    if (name === 'sentinel') {
+      if (words.length !== 1) throw new FatalConfigError(i + 1, trimmed, 'sentinel directive while not in sentinel mode');
+      continue;
+    }
+    const special = ignoredSpecialDirective(name, words.length);
+    if (special !== null) {
+      if (name.includes('.') && words.length < 2) throw new FatalConfigError(i + 1, trimmed, 'Module config specified without value');
+      if (special !== '') ctx.ignored?.add(special);
+      continue;
+    }
+    throw new FatalConfigError(i + 1, trimmed, 'Bad directive or wrong number of arguments');
   }
+}
+
+/** The files an `include` names: the path itself, or the matches of a wildcard in its last component (sorted, as glob(3)). */
+function includeFiles(pattern: string): string[] {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  const dir = path.dirname(pattern);
+  const base = path.basename(pattern);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => !n.startsWith('.') && globMatch(base, n, false))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** strerror(3)'s text for a Node fs error. */
+function strerrorOf(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'No such file or directory';
+  if (code === 'EACCES') return 'Permission denied';
+  if (code === 'EISDIR') return 'Is a directory';
+  return (err as Error).message;
 }
 
 /**

@@ -52,6 +52,8 @@ export function resolve(c: Client, argv: Buffer[]): Resolved | Refused {
   if (!spec) {
     return new Refused(E.unknownCommand(argv[0].toString(), argv.slice(1).map((a) => a.toString())), null);
   }
+  // The spec's own name, not the one typed: a command renamed by rename-command keeps its name in stats and errors, as in Redis.
+  name = spec.name;
   if (spec.subcommands) {
     if (argv.length < 2) return spec.handler ? { spec, fullName: name } : new Refused(E.wrongArity(name), name);
     const subName = argv[1].toString('latin1').toLowerCase();

@@ -3,13 +3,14 @@
  * starts, in this process.
  */
 import { Server, type ServerOptions } from './server.js';
-import { loadConfigText, FatalConfigError } from './config.js';
+import fs from 'node:fs';
+import { loadConfigText, FatalConfigError, ConfigFileError, type LoadContext } from './config.js';
 import { COMMANDS } from '../commands/index.js';
 import { installPlugins } from './plugins.js';
 import { REDIS_VERSION } from './version.js';
 
 export { Server, ListenError, type ServerOptions } from './server.js';
-export { FatalConfigError } from './config.js';
+export { FatalConfigError, ConfigFileError, type DirectiveName } from './config.js';
 export { VERSION, REDIS_VERSION } from './version.js';
 
 export interface RivuletServer {
@@ -35,6 +36,10 @@ export interface StartMode {
 export function buildServer(configText: string, options: ServerOptions, mode: StartMode): Server {
   const server = new Server();
   server.configFile = mode.configFile;
+  // The command table comes first: rename-command in the config edits it.
+  server.commands = new Map(COMMANDS.map((c) => [c.name, c]));
+  const ignored = new Set<string>();
+  const ctx: LoadContext = { ignored, renameCommand: (from, to) => renameCommand(server, from, to) };
   if (mode.embedded) {
     // Embedded: an ephemeral port, quiet logs, in-memory unless a dir is given.
     server.config.apply('port', ['0']);
@@ -44,7 +49,7 @@ export function buildServer(configText: string, options: ServerOptions, mode: St
     // rivulet-server persists by default: a dev queue should survive a restart.
     server.config.apply('appendonly', ['yes']);
   }
-  loadConfigText(server.config, configText);
+  loadConfigText(server.config, configText, ctx);
   const lines: string[] = [];
   if (options.configText) lines.push(options.configText);
   for (const [k, v] of Object.entries(options)) {
@@ -52,10 +57,32 @@ export function buildServer(configText: string, options: ServerOptions, mode: St
     const value = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
     lines.push(`${k} "${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
   }
-  loadConfigText(server.config, lines.join('\n'));
-  server.commands = new Map(COMMANDS.map((c) => [c.name, c]));
+  loadConfigText(server.config, lines.join('\n'), ctx);
+  server.ignoredDirectives = [...ignored];
+  // As redis-server: a log file that cannot be opened is a config error, found before anything starts.
+  const logfile = server.config.get('logfile');
+  if (logfile !== '') {
+    try {
+      fs.closeSync(fs.openSync(logfile, 'a'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'EISDIR' ? 'Is a directory' : (err as Error).message;
+      throw new FatalConfigError(0, '', `Can't open the log file: ${why}`);
+    }
+  }
   installPlugins(server);
   return server;
+}
+
+/** rename-command from to: the command answers to `to` instead (to '' removes it). Stats and errors keep its own name, as in Redis. */
+function renameCommand(server: Server, from: string, to: string): string | null {
+  const spec = server.commands.get(from.toLowerCase());
+  if (!spec) return 'No such command in rename-command';
+  server.commands.delete(from.toLowerCase());
+  if (to === '') return null;
+  if (server.commands.has(to.toLowerCase())) return 'Target command name already exists';
+  server.commands.set(to.toLowerCase(), spec);
+  return null;
 }
 
 /** Starts a rivulet server in this process. Rejects on a bad option or when the port cannot be bound. */
@@ -65,6 +92,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Rivulet
     server = buildServer('', options, { embedded: true });
   } catch (err) {
     if (err instanceof FatalConfigError) throw new Error(err.format(REDIS_VERSION));
+    if (err instanceof ConfigFileError) throw new Error(err.message);
     throw err;
   }
   await server.start();

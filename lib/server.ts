@@ -9,7 +9,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from './client.js';
+import { Client, unixClients } from './client.js';
 import { Config, type DirectiveName } from './config.js';
 import type { CommandSpec } from './command.js';
 import { Database, type KeyspaceHooks } from './keyspace.js';
@@ -20,6 +20,7 @@ import { ReplyError } from './errors.js';
 import { Stats } from './stats.js';
 import { VERSION, REDIS_VERSION } from './version.js';
 import { strerror } from './persistence/writer.js';
+import { MemoryTracker, STARTUP_BYTES, CLIENT_BYTES } from './memory.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -89,11 +90,20 @@ export class Server implements KeyspaceHooks {
   activeExpireEnabled = true;
   /** Set while loading data at start-up: INFO reports loading:1. */
   loading = false;
+  /** Directives the config set that rivulet accepts but does not act on; logged once by start(). */
+  ignoredDirectives: string[] = [];
+  /** What the data costs (used_memory; see lib/memory.ts). */
+  readonly memory = new MemoryTracker();
+  /** The pidfile this server wrote (removed on close), or null. */
+  private pidfileWritten: string | null = null;
+  /** The Unix socket path listened on (removed on close), or null. */
+  private unixPath: string | null = null;
   private listeners: net.Server[] = [];
   private nextClientId = 1;
   private cron: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
-  private logStream: fs.WriteStream | null = null;
+  /** The logfile, opened for appending; every line is written synchronously, so fatal paths lose nothing. */
+  private logFd: number | null = null;
   port = 0;
 
   // ---- propagation state for the command being executed ----
@@ -109,6 +119,7 @@ export class Server implements KeyspaceHooks {
   }
 
   keyModified(db: Database, key: string): void {
+    this.memory.touched(db, key);
     const watchers = db.watchers.get(key);
     if (watchers) for (const w of watchers) w.markDirty(db, key);
     this.blocking.signal(db, key);
@@ -119,6 +130,7 @@ export class Server implements KeyspaceHooks {
   }
 
   flushed(db: Database): void {
+    this.memory.flushed(db);
     // Redis 7.2+: a flush releases blocked XREADGROUP readers (their stream is gone); XREAD readers keep waiting.
     this.blocking.signalAll(db);
   }
@@ -231,10 +243,16 @@ export class Server implements KeyspaceHooks {
     return null;
   }
 
+  /** used_memory: the data's cost plus Redis's figures for an empty server and each client (lib/memory.ts), not the V8 heap. */
   usedMemory(): number {
-    // Stream chunks live in Buffers outside the V8 heap: count them too.
-    const m = process.memoryUsage();
-    return m.heapUsed + m.external;
+    return STARTUP_BYTES + this.memory.dataBytes() + this.clientsMemory();
+  }
+
+  /** What connections cost: a fixed amount each plus their unsent replies (INFO's mem_clients_normal). */
+  clientsMemory(): number {
+    let n = 0;
+    for (const c of this.clients.values()) n += CLIENT_BYTES + c.socket.writableLength + c.reply.size;
+    return n;
   }
 
   writeToClient(c: Client, data: Buffer): void {
@@ -300,10 +318,19 @@ export class Server implements KeyspaceHooks {
     )}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')} ${LEVEL_CHAR[level]} ${msg}\n`;
     const file = this.config.get('logfile');
     if (file === '') {
-      process.stdout.write(line);
+      // Synchronous for files and pipes too (Node makes stdout async for pipes): a fatal exit must not lose the last lines.
+      try {
+        fs.writeSync(1, line);
+      } catch {
+        process.stdout.write(line);
+      }
     } else {
-      this.logStream ??= fs.createWriteStream(file, { flags: 'a' });
-      this.logStream.write(line);
+      try {
+        this.logFd ??= fs.openSync(file, 'a');
+        fs.writeSync(this.logFd, line);
+      } catch {
+        /* as Redis: a log line that cannot be written is dropped */
+      }
     }
   }
 
@@ -316,7 +343,7 @@ export class Server implements KeyspaceHooks {
     if (dir !== '') {
       try {
         // No chdir, unlike redis-server: an embedded server must not move its host process.
-        fs.mkdirSync(dir, { recursive: true });
+        makeDirectory(dir);
         fs.accessSync(dir, fs.constants.X_OK);
       } catch (err) {
         throw new Error(`Can't chdir to '${dir}': ${strerror(err)}`);
@@ -325,14 +352,56 @@ export class Server implements KeyspaceHooks {
     // Only the AOF writes to dir: without it a read-only dir is fine, as for redis-server.
     if (this.config.bool('appendonly')) probeWritable(dir === '' ? '.' : dir);
     this.log('notice', `rivulet ${VERSION} (Redis ${REDIS_VERSION} compatible) starting, pid=${process.pid}`);
+    for (const name of this.ignoredDirectives) this.log('warning', `${name} is not supported by rivulet and is ignored`);
+    this.writePidfile();
     for (const p of this.plugins) await p.start?.(this);
     await this.listen();
+    await this.listenUnix();
     this.armCron();
     // CONFIG SET hz takes effect at once, as in Redis.
     this.config.onChange((name) => {
       if (name === 'hz' && this.cron) this.armCron();
     });
     this.log('notice', 'Ready to accept connections tcp');
+    if (this.unixPath !== null) this.log('notice', 'Ready to accept connections unix');
+  }
+
+  /** pidfile (or daemonize yes, with Redis's default path): best effort, as Redis: a warning when it cannot be written. */
+  private writePidfile(): void {
+    const file = this.config.get('pidfile') || (this.config.bool('daemonize') ? DEFAULT_PIDFILE : '');
+    if (file === '') return;
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`);
+      this.pidfileWritten = file;
+    } catch (err) {
+      this.log('warning', `Failed to write PID file: ${strerror(err)}`);
+    }
+  }
+
+  /** unixsocket: listen on a Unix socket as well (a stale socket file is replaced), with unixsocketperm's mode. */
+  private async listenUnix(): Promise<void> {
+    const file = this.config.get('unixsocket');
+    if (file === '') return;
+    fs.rmSync(file, { force: true });
+    const srv = net.createServer((sock) => this.accept(sock, true));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ path: file, backlog: this.config.int('tcp-backlog') }, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      const perm = parseInt(this.config.get('unixsocketperm'), 8);
+      if (perm !== 0) fs.chmodSync(file, perm);
+    } catch (err) {
+      for (const l of this.listeners) l.close();
+      this.listeners = [];
+      srv.close();
+      throw new Error(`Failed opening Unix socket: ${strerror(err)}`);
+    }
+    this.listeners.push(srv);
+    this.unixPath = file;
   }
 
   /** (Re)starts the periodic tasks at `hz` runs per second. */
@@ -375,7 +444,7 @@ export class Server implements KeyspaceHooks {
     this.log('notice', `Server initialized, listening on port ${port}`);
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(sock: net.Socket, unix = false): void {
     // Refused connections count only in rejected_connections, as in Redis (stat_numconnections is bumped after the checks).
     if (this.clients.size >= this.config.int('maxclients')) {
       this.refuse(sock, E.MAX_CLIENTS.message);
@@ -386,9 +455,21 @@ export class Server implements KeyspaceHooks {
       return;
     }
     this.stats.connectionsReceived++;
-    sock.setNoDelay(true);
+    if (unix) {
+      this.log('verbose', `Accepted connection to ${this.config.get('unixsocket')}`);
+    } else {
+      this.log('verbose', `Accepted ${sock.remoteAddress?.replace(/^::ffff:/, '')}:${sock.remotePort}`);
+      sock.setNoDelay(true);
+      const keepalive = this.config.int('tcp-keepalive');
+      if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
+    }
     const c = new Client(this, sock, this.nextClientId++);
+    if (unix) unixClients.add(c);
     this.clients.set(c.id, c);
+    // The peer closed its side (Redis: a read of 0 bytes).
+    sock.on('end', () => {
+      if (!c.closing) this.log('verbose', `Client closed connection ${describeClient(c)}`);
+    });
     sock.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
       c.onData(chunk);
@@ -426,6 +507,8 @@ export class Server implements KeyspaceHooks {
   private serverCron(): void {
     const budget = 25 / Math.max(1, this.config.int('hz'));
     if (this.activeExpireEnabled) for (const db of this.dbs) db.activeExpire(budget);
+    // Keeps the set of keys to re-measure small (lib/memory.ts).
+    this.memory.dataBytes();
     this.blocking.serveReadyKeys();
     const timeout = this.config.int('timeout');
     if (timeout > 0) {
@@ -452,8 +535,17 @@ export class Server implements KeyspaceHooks {
       await unlistened;
       for (const p of [...this.plugins].reverse()) await p.stop?.(this);
       if (this.aof) await this.aof.close();
+      if (this.unixPath !== null) {
+        this.log('notice', 'Removing the unix socket file.');
+        fs.rmSync(this.unixPath, { force: true });
+      }
+      if (this.pidfileWritten !== null) {
+        this.log('notice', 'Removing the pid file.');
+        fs.rmSync(this.pidfileWritten, { force: true });
+      }
       this.log('notice', 'rivulet is now ready to exit, bye bye...');
-      if (this.logStream) await new Promise<void>((r) => this.logStream!.end(() => r()));
+      if (this.logFd !== null) fs.closeSync(this.logFd);
+      this.logFd = null;
     })();
     return this.closed;
   }
@@ -468,6 +560,28 @@ export class Server implements KeyspaceHooks {
 export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
 /** When each client's pending output first passed its soft limit. */
 const softSince = new WeakMap<Client, number>();
+/** Where pidfile goes when `daemonize yes` names none (Redis's CONFIG_DEFAULT_PID_FILE is /var/run/redis.pid). */
+const DEFAULT_PIDFILE = '/var/run/rivulet.pid';
+/** The CLIENT LIST line of a client, for log lines; commands/server/client.ts installs the full one. */
+let describeClient = (c: Client): string => `id=${c.id} addr=${c.addr}`;
+export function setClientDescriber(f: (c: Client) => string): void {
+  describeClient = f;
+}
+
+/**
+ * mkdir -p, one component at a time: a component that cannot be created is an
+ * error (fs.mkdirSync's recursive mode loops forever under /proc).
+ */
+function makeDirectory(dir: string): void {
+  const abs = path.resolve(dir);
+  const missing: string[] = [];
+  for (let d = abs; !fs.existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) fs.mkdirSync(d);
+}
+
 /** Modules (pub/sub) register cleanup for disconnecting clients here. */
 export const disconnectHooks: ((c: Client) => void)[] = [];
 /** Modules register what RESET must undo for them here (e.g. unsubscribe everything). */

@@ -8,6 +8,7 @@ import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
 import { Proto } from '../../lib/resp/writer.js';
+import { setClientDescriber } from '../../lib/server.js';
 
 const base = {
   flags: ['noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -87,6 +88,9 @@ export function clientInfoLine(c: Client): string {
     `lib-ver=${c.libVer}`,
   ].join(' ');
 }
+
+// `loglevel verbose` logs a closing client's CLIENT LIST line, as Redis does.
+setClientDescriber(clientInfoLine);
 
 type ClientType = 'normal' | 'pubsub' | 'master' | 'replica';
 

@@ -7,7 +7,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, block } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
-import { paramDef, PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
+import { paramDef, ALL_PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
 
 const admin = {
   flags: ['admin', 'noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -197,7 +197,7 @@ export function rewriteConfig(old: string, values: [string, string][]): string {
     out.push(...formatDirective(def, current.get(def.name)!));
   }
   const added: string[] = [];
-  for (const def of PARAMS) {
+  for (const def of ALL_PARAMS) {
     if (done.has(def.name)) continue;
     const v = current.get(def.name);
     // appendonly is always written: rivulet-server's default (yes) differs from the table's (no, embedded).

@@ -24,6 +24,34 @@ describe('rivulet-check-aof', () => {
 
   const good = Buffer.concat([encodeCommand(['SET', 'k', 'v']), encodeCommand(['SET', 'z', 'w'])]);
 
+  it('--help prints the usage and exits 0 (it is not taken for a file name)', () => {
+    const r = runCheck(['--help']);
+    expect(r.status).to.equal(0);
+    expect(r.out).to.match(/^Usage: rivulet-check-aof \[--fix\] <file\.manifest\|file\.aof\|appendonlydir>\n/);
+    expect(runCheck(['-h']).out).to.equal(r.out);
+  });
+
+  it('a directory argument checks the manifest in it (or in its appendonlydir/), and says so when there is none', () => {
+    const aofdir = path.join(dir, 'appendonlydir');
+    fs.mkdirSync(aofdir);
+    fs.writeFileSync(path.join(aofdir, 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.aof seq 1 type b\n');
+    fs.writeFileSync(path.join(aofdir, 'appendonly.aof.1.base.aof'), good);
+    for (const arg of [aofdir, dir]) {
+      const r = runCheck([arg]);
+      expect(r.status, arg).to.equal(0);
+      expect(r.out).to.equal(
+        'Start checking Multi Part AOF\nStart to check BASE AOF (RESP format).\n' +
+          'AOF analyzed: filename=appendonly.aof.1.base.aof, size=54, ok_up_to=54, ok_up_to_line=14, diff=0\n' +
+          'BASE AOF appendonly.aof.1.base.aof is valid\nAll AOF files and manifest are valid\n',
+      );
+    }
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const r = runCheck([empty]);
+    expect(r.status).to.equal(1);
+    expect(r.out).to.equal(`Cannot read file ${empty}: Is a directory with no AOF manifest (give a .manifest or .aof file)\n`);
+  });
+
   it('reports a valid single file', () => {
     const f = path.join(dir, 'a.aof');
     fs.writeFileSync(f, good);
