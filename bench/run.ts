@@ -43,6 +43,11 @@ const METRICS: MetricDef[] = [
   { key: 'mem_f4_used', label: 'memory/entry 4×50B, INFO used_memory growth²', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'mem_f4_rss', label: 'memory/entry 4×50B, RSS growth³', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'aof_load', label: 'AOF load (start → PONG, loading:0)', unit: 'ms', better: 'lower', goalRatio: 2.0 },
+  { key: 'metrics_xadd_off', label: 'XADD, 50 clients, metrics endpoint off⁴', unit: 'ops/s', better: 'higher' },
+  { key: 'metrics_xadd_on', label: 'XADD, 50 clients, /metrics scraped once a second⁴', unit: 'ops/s', better: 'higher' },
+  { key: 'metrics_cost_pct', label: 'XADD throughput lost to scraping 1/s⁴', unit: '%', better: 'lower', goalAbs: 2, decimals: 1 },
+  { key: 'metrics_scrape_ms', label: 'one scrape (100 streams with a group), event-loop time⁴', unit: 'ms', better: 'lower', decimals: 2 },
+  { key: 'metrics_loop_pct', label: 'event loop spent scraping at 1/s⁴', unit: '%', better: 'lower', goalAbs: 2, decimals: 2 },
   { key: 'start_pong', label: 'empty start: spawn → first PONG', unit: 'ms', better: 'lower', goalAbs: 150 },
 ];
 
@@ -62,7 +67,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload,metrics]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -151,6 +156,11 @@ async function main(): Promise<void> {
       for (const kind of want('aof') ? order : []) await attempt(kind, [`xadd_${policy}`], `XADD ${policy}`, () => W.xaddAof(kind, sz, policy, onStart));
     for (const kind of want('big') ? order : []) await attempt(kind, ['xrange_c100', 'cg_entries'], 'XRANGE + consumer group', () => W.bigStream(kind, sz, onStart));
     for (const kind of want('fanout') ? order : []) await attempt(kind, ['fanout_p50', 'fanout_p99'], 'fan-out', () => W.fanout(kind, sz, onStart));
+    if (want('metrics')) {
+      const keys = ['metrics_xadd_off', 'metrics_xadd_on', 'metrics_cost_pct', 'metrics_scrape_ms', 'metrics_loop_pct'];
+      await attempt('rivulet', keys, 'metrics overhead', () => W.metricsOverhead(sz, onStart));
+      if (haveRedis) markNa('redis', keys, 'rivulet only');
+    }
   }
 
   // Memory is deterministic enough for one round.
@@ -238,6 +248,8 @@ async function main(): Promise<void> {
         '³ rivulet: mostly V8 heap grown by the fill\'s garbage (a run trimmed to 1,000 entries grows RSS as much).',
       ]
     : [];
+  if (rows.some((r) => r.key.startsWith('metrics_')))
+    notes.push('', '⁴ rivulet only: one server, the endpoint off and on (CONFIG SET metrics-port) in ABBA order twice, medians; the event-loop time is the endpoint\'s own rivulet_metrics_scrape_duration_seconds.');
   process.stdout.write(`\n${header}\n\n${[...out, ...notes].join('\n')}\n`);
 
   if (opts.json) {

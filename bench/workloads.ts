@@ -20,6 +20,8 @@ export interface Sizes {
   fanoutMessages: number;
   memoryEntries: number;
   aofEntries: number;
+  /** XADD requests per run of the metrics-overhead workload (long enough for several scrapes at 1/s). */
+  xaddMetrics: number;
 }
 
 export const FULL: Sizes = {
@@ -33,6 +35,7 @@ export const FULL: Sizes = {
   fanoutMessages: 200,
   memoryEntries: 1_000_000,
   aofEntries: 1_000_000,
+  xaddMetrics: 400_000,
 };
 
 export const QUICK: Sizes = {
@@ -46,6 +49,7 @@ export const QUICK: Sizes = {
   fanoutMessages: 50,
   memoryEntries: 200_000,
   aofEntries: 200_000,
+  xaddMetrics: 150_000,
 };
 
 export type Figures = Record<string, number>;
@@ -321,4 +325,67 @@ export async function prepareAof(kind: Kind, sz: Sizes, onStart: StartListener):
     },
     cleanup: () => removeDir(dir),
   };
+}
+
+/**
+ * What scraping the metrics endpoint once a second costs XADD: one rivulet
+ * with 100 streams that have a group and two consumers each (so a scrape has
+ * real work), XADD 50 clients unpipelined in runs of `n` requests, the
+ * endpoint off and on (CONFIG SET metrics-port) in ABBA order twice, and
+ * while on, a GET /metrics every second. Also reports the endpoint's own
+ * figure for the time one scrape takes on the event loop.
+ */
+export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promise<Figures> {
+  const { freePort } = await import('./servers.js');
+  return withServer('rivulet', {}, onStart, async (s) => {
+    const c = await RespClient.connect(s.port);
+    try {
+      for (let i = 0; i < 100; i++) {
+        const key = `bench:m:${i}`;
+        for (let j = 0; j < 20; j++) await c.call(['XADD', key, '*', 'f', String(j)]);
+        await c.call(['XGROUP', 'CREATE', key, 'g', '0']);
+        await c.call(['XREADGROUP', 'GROUP', 'g', 'a', 'COUNT', '5', 'STREAMS', key, '>']);
+        await c.call(['XREADGROUP', 'GROUP', 'g', 'b', 'COUNT', '5', 'STREAMS', key, '>']);
+      }
+      const port = await freePort();
+      const off: number[] = [];
+      const on: number[] = [];
+      const scrapeMs: number[] = [];
+      const run = async (metrics: boolean): Promise<void> => {
+        await c.call(['DEL', 'bench:metrics']);
+        let timer: NodeJS.Timeout | null = null;
+        if (metrics) {
+          const r = await c.call(['CONFIG', 'SET', 'metrics-port', String(port)]);
+          if (r instanceof RespError) throw new WorkloadError(`CONFIG SET metrics-port: ${r.message}`);
+          await sleep(300);
+          const scrape = async (): Promise<void> => {
+            const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+            const m = /^rivulet_metrics_scrape_duration_seconds ([\d.e+-]+)$/m.exec(text);
+            if (m && Number(m[1]) > 0) scrapeMs.push(Number(m[1]) * 1000);
+          };
+          await scrape();
+          timer = setInterval(() => void scrape().catch(() => undefined), 1000);
+        }
+        try {
+          (metrics ? on : off).push(await xaddRun(s.port, 'bench:metrics', sz.xaddMetrics, 1));
+        } finally {
+          if (timer) clearInterval(timer);
+          if (metrics) await c.call(['CONFIG', 'SET', 'metrics-port', '0']);
+        }
+      };
+      for (let rep = 0; rep < 2; rep++) for (const m of [false, true, true, false]) await run(m);
+      const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+      const offM = (med(off) + [...off].sort((a, b) => a - b)[(off.length - 1) >> 1]) / 2;
+      const onM = (med(on) + [...on].sort((a, b) => a - b)[(on.length - 1) >> 1]) / 2;
+      return {
+        metrics_xadd_off: offM,
+        metrics_xadd_on: onM,
+        metrics_cost_pct: Math.max(0, ((offM - onM) / offM) * 100),
+        metrics_scrape_ms: scrapeMs.length ? med(scrapeMs) : 0,
+        metrics_loop_pct: scrapeMs.length ? med(scrapeMs) / 10 : 0,
+      };
+    } finally {
+      c.close();
+    }
+  });
 }

@@ -132,6 +132,13 @@ export const PARAMS = [
   // Redis 8.6 idempotent production: defaults for streams XCFGSET has not configured.
   int('stream-idmp-duration', 100, 1, 86400),
   int('stream-idmp-maxsize', 100, 1, 10000),
+  // metrics: rivulet's own HTTP endpoint (lib/metrics), off while metrics-port is 0
+  int('metrics-port', 0, 0, 65535),
+  str('metrics-bind', '127.0.0.1'),
+  str('metrics-streams', ''),
+  int('metrics-streams-max', 100, 0, 100000),
+  bool('metrics-actions', 'no'),
+  bool('metrics-payloads', 'no'),
   // notifications
   {
     name: 'notify-keyspace-events',

@@ -8,6 +8,7 @@ import { loadConfigText, FatalConfigError, ConfigFileError, type LoadContext } f
 import { COMMANDS } from '../commands/index.js';
 import { installPlugins } from './plugins.js';
 import { REDIS_VERSION } from './version.js';
+import { metricsPort } from './metrics/index.js';
 
 export { Server, ListenError, type ServerOptions } from './server.js';
 export { FatalConfigError, ConfigFileError, type DirectiveName } from './config.js';
@@ -16,6 +17,8 @@ export { VERSION, REDIS_VERSION } from './version.js';
 export interface RivuletServer {
   /** The TCP port actually listened on (useful with `port: 0`). */
   readonly port: number;
+  /** The port of the metrics endpoint (`metrics-port`), or null while it is off. */
+  readonly metricsPort: number | null;
   /** The server object, for introspection in tests. */
   readonly server: Server;
   /** Stops listening, disconnects clients, flushes the AOF. */
@@ -99,6 +102,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Rivulet
   return {
     get port() {
       return server.port;
+    },
+    get metricsPort() {
+      return metricsPort(server);
     },
     server,
     close: () => server.close(),

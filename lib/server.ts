@@ -48,6 +48,11 @@ export type Notifier = (classFlag: string, event: string, key: string, dbId: num
 export interface Plugin {
   /** Before listening: load data, open files. */
   start?(server: Server): Promise<void> | void;
+  /**
+   * Once the Redis port is bound: services beside it (the metrics endpoint).
+   * A rejection closes the server and fails start().
+   */
+  listening?(server: Server): Promise<void> | void;
   /** During shutdown, before sockets close. */
   stop?(server: Server): Promise<void> | void;
 }
@@ -357,6 +362,12 @@ export class Server implements KeyspaceHooks {
     for (const p of this.plugins) await p.start?.(this);
     await this.listen();
     await this.listenUnix();
+    try {
+      for (const p of this.plugins) await p.listening?.(this);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     this.armCron();
     // CONFIG SET hz takes effect at once, as in Redis.
     this.config.onChange((name) => {

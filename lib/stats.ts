@@ -5,6 +5,26 @@ export interface CommandStat {
   usec: number;
   rejected: number;
   failed: number;
+  /**
+   * Latency histogram while `Stats.trackLatency` is on (the metrics endpoint
+   * turns it on): hist[i] counts calls that took at most 2^i µs (and more than
+   * 2^(i-1) µs), i < LATENCY_BUCKETS; the last bucket takes everything above.
+   * Created on the command's first timed call after tracking began.
+   */
+  hist?: number[];
+  /** Sum of the µs counted in `hist` (calls timed while tracking). */
+  histUsec?: number;
+}
+
+/** Latency buckets: upper bounds 1, 2, 4, ... 2^(LATENCY_BUCKETS-1) µs (the last also takes anything slower). */
+export const LATENCY_BUCKETS = 25;
+
+/** The histogram bucket of a call that took `usec` µs: the least i with usec <= 2^i (capped). O(1). */
+export function latencyBucket(usec: number): number {
+  const u = Math.ceil(usec);
+  if (u <= 1) return 0;
+  const i = 32 - Math.clz32(u - 1);
+  return i < LATENCY_BUCKETS ? i : LATENCY_BUCKETS - 1;
 }
 
 export class Stats {
@@ -22,6 +42,8 @@ export class Stats {
   readonly commands = new Map<string, CommandStat>();
   /** Per error code (`ERR`, `NOGROUP`, ...). */
   readonly errors = new Map<string, number>();
+  /** Record per-command latency histograms (CommandStat.hist); off unless the metrics endpoint runs. */
+  trackLatency = false;
 
   private stat(name: string): CommandStat {
     let s = this.commands.get(name);
@@ -33,6 +55,10 @@ export class Stats {
     const s = this.stat(name);
     s.calls++;
     s.usec += usec;
+    if (this.trackLatency) {
+      (s.hist ??= new Array<number>(LATENCY_BUCKETS).fill(0))[latencyBucket(usec)]++;
+      s.histUsec = (s.histUsec ?? 0) + usec;
+    }
   }
 
   /** An error reply; `rejected` when the command never ran (arity, auth, OOM...), else it failed while running. */

@@ -76,6 +76,8 @@ export class AofWriter {
   fed = 0;
   written = 0;
   synced = 0;
+  /** Unix ms when the last fsync completed (0: none yet); read by the metrics endpoint. */
+  lastSyncedAt = 0;
   /** Size of the current file as far as completed writes go. */
   fileSize: number;
   /** strerror text of the last failed write/fsync, null when healthy. */
@@ -229,6 +231,7 @@ export class AofWriter {
         return;
       }
       if (target > this.synced) this.synced = target;
+      this.lastSyncedAt = Date.now();
       this.recovered();
       this.release();
       // Group commit: what was written while this fsync ran goes in the next one.
@@ -297,6 +300,7 @@ export class AofWriter {
       throw new Error(`Error fsyncing the AOF file: ${this.lastError}`);
     }
     this.synced = this.written;
+    this.lastSyncedAt = Date.now();
     this.recovered();
     this.release();
   }
