@@ -236,7 +236,7 @@ export class MetricsHttp {
       streams: sel.streams.map((r) => viewStream(r, now, false)),
       matched: sel.matched,
       aof: this.aof(),
-      memory: process.memoryUsage(),
+      rss: process.memoryUsage.rss(),
       usedMemory: this.server.usedMemory(),
       lastScrapeMs: this.lastScrapeMs,
     };
@@ -306,7 +306,6 @@ export class MetricsHttp {
       const m = /^(\d+):(.*)$/s.exec(focus);
       if (m) focusId = `${m[1]}\0${Buffer.from(m[2], 'base64').toString('latin1')}`;
     }
-    const mem = process.memoryUsage();
     const aof = this.aof();
     return {
       now,
@@ -318,7 +317,7 @@ export class MetricsHttp {
         blockedClients: this.server.blocking.blockedClients,
         commandsProcessed: this.server.stats.commandsProcessed,
         usedMemory: this.server.usedMemory(),
-        rss: mem.rss,
+        rss: process.memoryUsage.rss(),
         aof: { enabled: aof.enabled, lastWriteOk: aof.lastWriteOk, rewriteInProgress: aof.rewriteInProgress, currentSize: aof.currentSize, lastFsyncMs: aof.lastFsyncMs },
       },
       matched: sel.matched,

@@ -38,8 +38,8 @@ export interface Scrape {
   /** Streams matching `metrics-streams` before the `metrics-streams-max` bound. */
   matched: number;
   aof: AofView;
-  /** Process memory at the scrape. */
-  memory: NodeJS.MemoryUsage;
+  /** Process RSS and used_memory at the scrape. */
+  rss: number;
   usedMemory: number;
   /** How long the previous scrape took to collect and encode (ms; 0 before the second scrape). */
   lastScrapeMs: number;
@@ -63,8 +63,20 @@ class Family {
   reset(): void {}
 }
 
+/** Recently decoded names (a scrape labels each stream, group and consumer many times). */
+const texts = new Map<string, string>();
+
 /** Display form of a binary-safe name (latin1 string of its bytes): its UTF-8 text. */
-export const labelText = (latin1: string): string => Buffer.from(latin1, 'latin1').toString('utf8');
+export function labelText(latin1: string): string {
+  let t = texts.get(latin1);
+  if (t === undefined) {
+    // Pure ASCII (the usual case) reads the same either way.
+    t = /^[\x00-\x7f]*$/.test(latin1) ? latin1 : Buffer.from(latin1, 'latin1').toString('utf8');
+    if (texts.size >= 100_000) texts.clear();
+    texts.set(latin1, t);
+  }
+  return t;
+}
 
 const sec = (ms: number): number => ms / 1000;
 const one = (value: number): Sample[] => [{ value }];
@@ -144,7 +156,7 @@ function families(current: () => Scrape): Family[] {
     f('redis_config_maxclients', 'config_maxclients metric', 'gauge', (s) => one(s.server.config.int('maxclients'))),
     f('redis_config_maxmemory', 'config_maxmemory metric', 'gauge', (s) => one(s.server.config.int('maxmemory'))),
     f('redis_memory_used_bytes', 'used_memory: V8 heap in use plus memory outside it (stream chunk Buffers).', 'gauge', (s) => one(s.usedMemory)),
-    f('redis_memory_used_rss_bytes', 'used_memory_rss metric', 'gauge', (s) => one(s.memory.rss)),
+    f('redis_memory_used_rss_bytes', 'used_memory_rss metric', 'gauge', (s) => one(s.rss)),
     f('redis_memory_max_bytes', 'maxmemory metric', 'gauge', (s) => one(s.server.config.int('maxmemory'))),
     f('redis_loading_dump_file', 'loading metric', 'gauge', (s) => one(s.server.loading ? 1 : 0)),
     f('redis_commands_processed_total', 'total_commands_processed metric', 'counter', (s) => one(s.server.stats.commandsProcessed)),
