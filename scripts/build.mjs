@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run build: the ESM build (tsconfig.json → dist/) and the CommonJS build of
 // the library (tsconfig.cjs.json → dist/cjs/, marked "type": "commonjs" so Node
-// and Jest read its .js files as CommonJS inside this "type": "module" package).
+// and Jest read its .js files as CommonJS inside this "type": "module" package),
+// and a copy of the dashboard's static files in dist/dashboard/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,3 +18,6 @@ for (const project of ['tsconfig.json', 'tsconfig.cjs.json']) {
   execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 }
 fs.writeFileSync(path.join(root, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
+// The metrics dashboard's files, served as they are: the tarball carries them in dist/dashboard/
+// (a checkout serves lib/metrics/dashboard/ itself, so an edit there shows without a build).
+fs.cpSync(path.join(root, 'lib', 'metrics', 'dashboard'), path.join(root, 'dist', 'dashboard'), { recursive: true });

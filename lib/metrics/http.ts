@@ -53,19 +53,24 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 /**
- * lib/metrics/dashboard/, found upwards from this module's own file: the ESM
- * build runs from dist/lib/metrics/, the CommonJS build from
- * dist/cjs/lib/metrics/. The file comes from V8's call sites (not
- * import.meta, which the CommonJS build cannot compile).
+ * The dashboard's directory, found upwards from this module's own file (the
+ * ESM build runs from dist/lib/metrics/, the CommonJS one from
+ * dist/cjs/lib/metrics/): lib/metrics/dashboard/ in a checkout, else the
+ * copy scripts/build.mjs puts in dist/dashboard/ (what the tarball has). The
+ * file comes from V8's call sites, not import.meta, which the CommonJS build
+ * cannot compile.
  */
 const DASHBOARD_DIR = (() => {
-  let dir = path.dirname(thisFile());
-  for (let up = 0; up < 6; up++) {
-    const candidate = path.join(dir, 'lib', 'metrics', 'dashboard');
-    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate + path.sep;
-    dir = path.dirname(dir);
+  const start = path.dirname(thisFile());
+  for (const sub of [path.join('lib', 'metrics', 'dashboard'), 'dashboard']) {
+    let dir = start;
+    for (let up = 0; up < 6; up++) {
+      const candidate = path.join(dir, sub);
+      if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate + path.sep;
+      dir = path.dirname(dir);
+    }
   }
-  return path.join(path.dirname(thisFile()), 'dashboard') + path.sep;
+  return path.join(start, 'dashboard') + path.sep;
 })();
 
 /** The path of this module's file, from the first frame of a call-site stack. */
@@ -249,10 +254,11 @@ export class MetricsHttp {
     const s: Sample = { t: Date.now(), added: 0, lag: 0, perStream: new Map() };
     for (const r of sel.streams) {
       let lag = 0;
-      for (const g of r.stream.groups.values()) lag += groupLag(r.stream, g) ?? 0;
-      s.added += r.stream.entriesAdded;
+      for (const g of r.stream.groups.values()) lag += Number(groupLag(r.stream, g) ?? 0);
+      const added = Number(r.stream.entriesAdded);
+      s.added += added;
       s.lag += lag;
-      s.perStream.set(`${r.db}\0${r.key}`, { added: r.stream.entriesAdded, lag });
+      s.perStream.set(`${r.db}\0${r.key}`, { added, lag });
     }
     this.history.push(s);
     if (this.history.length > HISTORY_SAMPLES) this.history.shift();

@@ -174,7 +174,7 @@ export function viewStream(ref: StreamRef, now: number, payloads: boolean): Stre
     db: ref.db,
     key: ref.key,
     length: s.length,
-    entriesAdded: s.entriesAdded,
+    entriesAdded: Number(s.entriesAdded),
     firstId: first === null ? null : formatId(first),
     lastId: last === null ? null : formatId(last),
     lastGeneratedId: formatId(s.lastId),
@@ -210,7 +210,7 @@ function viewGroup(s: Stream, g: ConsumerGroup, now: number, payloads: boolean):
   const cur = g.pel.seek();
   let scanned = 0;
   for (let pe = cur.next(); pe !== null && scanned < PEL_SCAN; pe = cur.next(), scanned++) {
-    if (pe.deliveryCount > maxDeliveries) maxDeliveries = pe.deliveryCount;
+    if (pe.deliveryCount > maxDeliveries) maxDeliveries = Number(pe.deliveryCount);
     if (oldest.length < OLDEST_LISTED) {
       oldest.push(pe);
       oldest.sort((a, b) => a.deliveryTime - b.deliveryTime);
@@ -219,15 +219,16 @@ function viewGroup(s: Stream, g: ConsumerGroup, now: number, payloads: boolean):
       oldest.sort((a, b) => a.deliveryTime - b.deliveryTime);
     }
   }
+  // 64-bit counters (number or bigint) become numbers here: Prometheus values are float64, JSON has no bigint.
   const lag = groupLag(s, g);
   return {
     name: g.name,
-    lag,
+    lag: lag === null ? null : Number(lag),
     pending: g.pel.size,
     consumersTotal: g.consumers.size,
     lastDeliveredId: formatId(g.lastId),
     lastDeliveredMs: msOf(g.lastId),
-    entriesRead: g.entriesRead < 0 ? null : g.entriesRead,
+    entriesRead: g.entriesRead < 0 ? null : Number(g.entriesRead),
     oldestPendingIdleMs: Math.max(0, oldestIdle),
     maxDeliveries,
     pelTruncated: g.pel.size > PEL_SCAN,
@@ -237,7 +238,7 @@ function viewGroup(s: Stream, g: ConsumerGroup, now: number, payloads: boolean):
         id: formatId(pe.id),
         consumer: pe.consumer.name,
         idleMs: Math.max(0, now - pe.deliveryTime),
-        deliveries: pe.deliveryCount,
+        deliveries: Number(pe.deliveryCount),
       };
       if (payloads) {
         const f = s.log.get(pe.id);

@@ -93,6 +93,9 @@ describe('the npm package, installed from its tarball into a scratch project', f
       'package/dist/lib/index.d.ts',
       'package/dist/cjs/lib/index.js',
       'package/dist/cjs/package.json',
+      'package/dist/dashboard/index.html',
+      'package/dist/dashboard/app.js',
+      'package/dist/dashboard/style.css',
       'package/README.md',
       'package/LICENSE',
     ]) {
