@@ -36,9 +36,15 @@ import { REDIS_VERSION, VERSION } from '../version.js';
 
 /** Streams the dashboard lists at most (the longest ones matching metrics-streams). */
 export const DASHBOARD_STREAMS = 1000;
-/** History: one sample every SAMPLE_MS, kept for HISTORY_SAMPLES samples (10 minutes). */
+/**
+ * History: one sample every SAMPLE_MS, kept for HISTORY_SAMPLES samples (10
+ * minutes), taken only while the dashboard was looked at in the last
+ * WATCHED_MS (a sample walks the keyspace, which a server nobody watches
+ * should not pay for; scrapes of /metrics do not need it).
+ */
 const SAMPLE_MS = 2000;
 const HISTORY_SAMPLES = 300;
+const WATCHED_MS = 10 * 60 * 1000;
 /** A stream's rate is measured over this many samples back (10 s). */
 const RATE_SPAN = 5;
 /** Login sessions last this long. */
@@ -115,6 +121,8 @@ export class MetricsHttp {
   private readonly history: Sample[] = [];
   private sampler: NodeJS.Timeout | null = null;
   private lastScrapeMs = 0;
+  /** When /api/state was last asked for (0: never): the sampler runs only while someone watches. */
+  private watchedAt = 0;
 
   constructor(private readonly server: Server) {
     this.http = http.createServer((req, res) => {
@@ -140,8 +148,9 @@ export class MetricsHttp {
         this.http.off('error', onError);
         this.port = (this.http.address() as net.AddressInfo).port;
         this.bind = bind;
-        this.sample();
-        this.sampler = setInterval(() => this.sample(), SAMPLE_MS);
+        this.sampler = setInterval(() => {
+          if (Date.now() - this.watchedAt < WATCHED_MS) this.sample();
+        }, SAMPLE_MS);
         this.sampler.unref();
         resolve();
       });
@@ -300,6 +309,10 @@ export class MetricsHttp {
 
   private state(req: http.IncomingMessage, focus: string | null): unknown {
     const now = Date.now();
+    // The first look after a while starts the history afresh (a gap would read as a rate).
+    if (now - this.watchedAt >= WATCHED_MS) this.history.length = 0;
+    this.watchedAt = now;
+    if (this.history.length === 0) this.sample();
     const cfg = this.server.config;
     const payloads = cfg.bool('metrics-payloads');
     const sel = selectStreams(this.server, cfg.get('metrics-streams'), DASHBOARD_STREAMS);
