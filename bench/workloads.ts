@@ -333,7 +333,7 @@ export async function prepareAof(kind: Kind, sz: Sizes, onStart: StartListener):
  * real work), XADD 50 clients unpipelined in runs of `n` requests, the
  * endpoint off and on (CONFIG SET metrics-port) in ABBA order twice, and
  * while on, a GET /metrics every second. Also reports the endpoint's own
- * figure for the time one scrape takes on the event loop.
+ * figures for one scrape: event-loop (wall) time and CPU time.
  */
 export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promise<Figures> {
   const { freePort } = await import('./servers.js');
@@ -351,6 +351,7 @@ export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promis
       const off: number[] = [];
       const on: number[] = [];
       const scrapeMs: number[] = [];
+      const scrapeCpuMs: number[] = [];
       const run = async (metrics: boolean): Promise<void> => {
         await c.call(['DEL', 'bench:metrics']);
         let timer: NodeJS.Timeout | null = null;
@@ -362,6 +363,8 @@ export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promis
             const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
             const m = /^rivulet_metrics_scrape_duration_seconds ([\d.e+-]+)$/m.exec(text);
             if (m && Number(m[1]) > 0) scrapeMs.push(Number(m[1]) * 1000);
+            const cpu = /^rivulet_metrics_scrape_cpu_seconds ([\d.e+-]+)$/m.exec(text);
+            if (cpu && Number(cpu[1]) > 0) scrapeCpuMs.push(Number(cpu[1]) * 1000);
           };
           await scrape();
           timer = setInterval(() => void scrape().catch(() => undefined), 1000);
@@ -382,7 +385,8 @@ export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promis
         metrics_xadd_on: onM,
         metrics_cost_pct: Math.max(0, ((offM - onM) / offM) * 100),
         metrics_scrape_ms: scrapeMs.length ? med(scrapeMs) : 0,
-        metrics_loop_pct: scrapeMs.length ? med(scrapeMs) / 10 : 0,
+        metrics_scrape_cpu_ms: scrapeCpuMs.length ? med(scrapeCpuMs) : 0,
+        metrics_cpu_pct: scrapeCpuMs.length ? med(scrapeCpuMs) / 10 : 0,
       };
     } finally {
       c.close();

@@ -121,6 +121,7 @@ export class MetricsHttp {
   private readonly history: Sample[] = [];
   private sampler: NodeJS.Timeout | null = null;
   private lastScrapeMs = 0;
+  private lastScrapeCpuMs = 0;
   /** When /api/state was last asked for (0: never): the sampler runs only while someone watches. */
   private watchedAt = 0;
 
@@ -178,8 +179,11 @@ export class MetricsHttp {
     if (url.pathname === '/metrics') {
       if (method !== 'GET' && method !== 'HEAD') return this.methodNotAllowed(res, 'GET, HEAD');
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const body = await this.exporter.text(this.scrape());
       this.lastScrapeMs = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      this.lastScrapeCpuMs = (c.user + c.system) / 1000;
       this.send(res, 200, this.exporter.contentType, body, method === 'HEAD');
       return;
     }
@@ -253,6 +257,7 @@ export class MetricsHttp {
       rss: process.memoryUsage.rss(),
       usedMemory: this.server.usedMemory(),
       lastScrapeMs: this.lastScrapeMs,
+      lastScrapeCpuMs: this.lastScrapeCpuMs,
     };
   }
 

@@ -43,6 +43,8 @@ export interface Scrape {
   usedMemory: number;
   /** How long the previous scrape took to collect and encode (ms; 0 before the second scrape). */
   lastScrapeMs: number;
+  /** CPU time (user + system) the process used during the previous scrape (ms). */
+  lastScrapeCpuMs: number;
 }
 
 /** A family computed from the current scrape when prom-client asks for it. */
@@ -200,6 +202,7 @@ function families(current: () => Scrape): Family[] {
     f('rivulet_aof_last_fsync_timestamp_seconds', 'When the last AOF fsync completed (unix seconds; 0: none yet)', 'gauge', (s) => one(sec(s.aof.lastFsyncMs))),
     // ---- streams (bounded by metrics-streams / metrics-streams-max) ----
     f('rivulet_metrics_scrape_duration_seconds', 'Time the previous scrape of this endpoint took to collect and encode, on the event loop', 'gauge', (s) => one(sec(s.lastScrapeMs))),
+    f('rivulet_metrics_scrape_cpu_seconds', 'CPU time (user + system) the process used during the previous scrape', 'gauge', (s) => one(sec(s.lastScrapeCpuMs))),
     f('rivulet_metrics_streams_matched', 'Streams whose key matches metrics-streams', 'gauge', (s) => one(s.matched)),
     f('rivulet_metrics_streams_exported', 'Streams reported below (the metrics-streams-max longest of those matched)', 'gauge', (s) => one(s.streams.length)),
     f('redis_stream_length', 'The number of elements of the stream', 'gauge', perStream((v) => v.length)),
