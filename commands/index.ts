@@ -10,6 +10,7 @@ import { stringCommands } from './strings/index.js';
 import { serverCommands } from './server/index.js';
 import { streamCommands } from './stream/index.js';
 import { pubsubCommands } from './pubsub/index.js';
+import { hashCommands } from './hash/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -19,4 +20,5 @@ export const COMMANDS: CommandSpec[] = [
   ...serverCommands,
   ...streamCommands,
   ...pubsubCommands,
+  ...hashCommands,
 ];

@@ -215,3 +215,27 @@ export const XNACK_RETRYCOUNT = e('ERR Invalid RETRYCOUNT option argument for XN
 export const MAXCOUNT_NOT_POSITIVE = e('ERR MAXCOUNT must be a positive integer');
 export const MAXSIZE_NOT_POSITIVE = e('ERR MAXSIZE must be a positive integer');
 export const MAXCOUNT_BELOW_COUNT = e('ERR MAXCOUNT must be greater than or equal to COUNT'); // (rivulet wording)
+
+// ---- hashes and lists (issue 14) ---------------------------------------------
+export const HASH_NOT_INTEGER = e('ERR hash value is not an integer');
+export const HASH_NOT_FLOAT = e('ERR hash value is not a float');
+export const NAN_OR_INFINITY = e('ERR value is NaN or Infinity');
+/** HRANDFIELD/SRANDMEMBER-style count with WITHVALUES beyond ±LONG_MAX/2. */
+export const VALUE_OUT_OF_RANGE = e('ERR value is out of range');
+/** getPositiveLongFromObjectOrReply without a message. */
+export const MUST_BE_POSITIVE = e('ERR value is out of range, must be positive');
+/** getRangeLongFromObjectOrReply without a message (min, max as Redis prints them). */
+export const valueMustBetween = (min: string, max: string): ReplyError => e(`ERR value is out of range, value must between ${min} and ${max}`);
+export const NOVALUES_ONLY_HSCAN = e('ERR NOVALUES option can only be used in HSCAN');
+export const LPOS_RANK_ZERO = e(
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+export const LPOS_COUNT_NEGATIVE = e("ERR COUNT can't be negative");
+export const LPOS_MAXLEN_NEGATIVE = e("ERR MAXLEN can't be negative");
+export const NUMKEYS_NOT_POSITIVE = e('ERR numkeys should be greater than 0');
+export const COUNT_NOT_POSITIVE = e('ERR count should be greater than 0');
+export const TIMEOUT_NOT_FLOAT = e('ERR timeout is not a float or out of range');
+/** Hash field expiry (Redis 7.4). */
+export const FIELDS_MISSING = e('ERR Mandatory argument FIELDS is missing or not at the right position');
+export const NUMFIELDS_MISMATCH = e('ERR The `numfields` parameter must match the number of arguments');
+export const EXPIRE_NEGATIVE = e('ERR invalid expire time, must be >= 0');

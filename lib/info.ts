@@ -383,7 +383,7 @@ function statsSection(server: Server): Fields {
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
     ['expired_keys', st.expiredKeys],
-    ['expired_subkeys', 0],
+    ['expired_subkeys', st.expiredSubkeys],
     ['expired_stale_perc', '0.00'],
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],

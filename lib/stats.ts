@@ -32,6 +32,8 @@ export class Stats {
   connectionsReceived = 0;
   rejectedConnections = 0;
   expiredKeys = 0;
+  /** Hash fields removed by field expiry (INFO expired_subkeys). */
+  expiredSubkeys = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   netInputBytes = 0;
@@ -77,6 +79,7 @@ export class Stats {
     this.connectionsReceived = 0;
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
+    this.expiredSubkeys = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.netInputBytes = 0;

@@ -18,7 +18,7 @@ const ULONG_MAX = (1n << 64n) - 1n;
  * digits to the end, within 64 bits; "" is 0 and "-n" wraps like C. Cursors
  * beyond any ticket simply end the scan.
  */
-function parseCursor(b: Buffer): number {
+export function parseCursor(b: Buffer): number {
   const s = b.toString('latin1');
   if (s === '') return 0;
   const m = /^([+-]?)(\d+)$/.exec(s);

@@ -5,6 +5,10 @@
  * base written by rivulet:
  *
  *   string:  SET key value [+ PEXPIREAT key ms]
+ *   list:    RPUSH key e1 .. e64, ... (rewriteListObject)
+ *   hash:    HMSET key f1 v1 .. f64 v64, ...; with field TTLs one
+ *            HMSET key f v per field, each TTL field followed by
+ *            HPEXPIREAT key ms FIELDS 1 f (rewriteHashObject, 7.4)
  *   stream:  XADD key id f v ... for every entry (or, when empty,
  *            XADD key MAXLEN 0 0-1 x y), then
  *            XSETID key last-id ENTRIESADDED n MAXDELETEDID id, then per group
@@ -29,6 +33,8 @@
  */
 import type { Value } from '../keyspace.js';
 import { Stream } from '../stream/stream.js';
+import { PackedList } from '../types/list.js';
+import { HashValue } from '../types/hash.js';
 import type { StreamId } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
@@ -83,6 +89,9 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
     yield encodeCommand([SET, k, value]);
   } else if (value instanceof Stream) {
     yield* serializeStream(k, value);
+  } else if (value instanceof PackedList || value instanceof HashValue) {
+    // Lists as RPUSH, hashes as HMSET (+ HPEXPIREAT per field with a TTL), 64 items per command like Redis.
+    for (const argv of value.rewrite(k)) yield encodeCommand(argv);
   } else {
     throw new Error(`cannot serialize a value of type ${value.kind}`);
   }
