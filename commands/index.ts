@@ -11,6 +11,7 @@ import { serverCommands } from './server/index.js';
 import { streamCommands } from './stream/index.js';
 import { pubsubCommands } from './pubsub/index.js';
 import { hashCommands } from './hash/index.js';
+import { listCommands } from './list/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -21,4 +22,5 @@ export const COMMANDS: CommandSpec[] = [
   ...streamCommands,
   ...pubsubCommands,
   ...hashCommands,
+  ...listCommands,
 ];

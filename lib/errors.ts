@@ -239,3 +239,4 @@ export const TIMEOUT_NOT_FLOAT = e('ERR timeout is not a float or out of range')
 export const FIELDS_MISSING = e('ERR Mandatory argument FIELDS is missing or not at the right position');
 export const NUMFIELDS_MISMATCH = e('ERR The `numfields` parameter must match the number of arguments');
 export const EXPIRE_NEGATIVE = e('ERR invalid expire time, must be >= 0');
+export const INDEX_OUT_OF_RANGE = e('ERR index out of range');

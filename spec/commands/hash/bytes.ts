@@ -46,6 +46,16 @@ export async function sameBytes(ours: number, theirs: number, cmds: Cmd[], proto
   for (const proto of protos) {
     const a = await transcript(ours, proto, cmds);
     const b = await transcript(theirs, proto, cmds);
-    if (a !== b) expect(lines(a), `RESP${proto} transcript of ${cmds.map((c) => c.join(' ')).join(' | ')}`).to.deep.equal(lines(b));
+    if (a !== b) {
+      const label = cmds.map((c) => c.map((x) => String(x).slice(0, 20)).join(' ')).join(' | ');
+      // Show the replies around the first difference (whole transcripts can be huge).
+      const la = lines(a);
+      const lb = lines(b);
+      let i = 0;
+      while (i < la.length && la[i] === lb[i]) i++;
+      const from = Math.max(0, i - 6);
+      expect(la.slice(from, i + 6).map((x) => x.slice(0, 80)), `RESP${proto} line ${i} of ${label.slice(0, 300)}`).to.deep.equal(lb.slice(from, i + 6).map((x) => x.slice(0, 80)));
+      expect(la).to.deep.equal(lb);
+    }
   }
 }
