@@ -5,7 +5,7 @@
  * is listed with its reason.
  */
 import { expect } from 'chai';
-import { startRivulet, startRedis, HAVE_REDIS, RawConnection, type ExternalServer, type Reply } from '../../helpers.js';
+import { startRivulet, startRedis, HAVE_REDIS, ORACLE_AT_LEAST_7_2, RawConnection, type ExternalServer, type Reply } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import { COMMANDS } from '../../../commands/index.js';
 
@@ -13,6 +13,15 @@ import { COMMANDS } from '../../../commands/index.js';
 const EXCEPTIONS: Record<string, string> = {
   'command|getkeys': 'arity -3 since Redis 7.2 (redis/redis#11201); 7.0 says -4',
   'command|getkeysandflags': 'arity -3 since Redis 7.2 (redis/redis#11201); 7.0 says -4',
+  // Redis 7.4 no longer flags the blocking list pops noscript (7.0 does): compared only with a newer oracle.
+  ...(ORACLE_AT_LEAST_7_2
+    ? {}
+    : {
+        blpop: 'noscript in 7.0, not in 7.4',
+        brpop: 'noscript in 7.0, not in 7.4',
+        blmove: 'noscript in 7.0, not in 7.4',
+        brpoplpush: 'noscript in 7.0, not in 7.4',
+      }),
 };
 // Commands newer than 7.0 (CLIENT SETINFO, CLIENT NO-TOUCH) are absent from the oracle and only checked for presence.
 
