@@ -240,3 +240,5 @@ export const FIELDS_MISSING = e('ERR Mandatory argument FIELDS is missing or not
 export const NUMFIELDS_MISMATCH = e('ERR The `numfields` parameter must match the number of arguments');
 export const EXPIRE_NEGATIVE = e('ERR invalid expire time, must be >= 0');
 export const INDEX_OUT_OF_RANGE = e('ERR index out of range');
+export const NUMFIELDS_NOT_POSITIVE = e('ERR Number of fields must be a positive integer');
+export const NUMFIELDS_NOT_POSITIVE_HEXPIRE = e('ERR Parameter `numFields` should be greater than 0');

@@ -14,6 +14,7 @@ import { Config, type DirectiveName } from './config.js';
 import type { CommandSpec } from './command.js';
 import { Database, type KeyspaceHooks } from './keyspace.js';
 import { BlockingRegistry } from './blocking.js';
+import { HashFieldExpiry } from './types/hash-expiry.js';
 import { processCommand } from './dispatch.js';
 import * as E from './errors.js';
 import { ReplyError } from './errors.js';
@@ -73,6 +74,8 @@ export class Server implements KeyspaceHooks {
   dbs: Database[] = [];
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  /** Keys of hashes with field TTLs, for active field expiry (Redis 7.4 HEXPIRE). */
+  readonly hashFieldExpiry = new HashFieldExpiry();
   readonly stats = new Stats();
   readonly startTime = Date.now();
   readonly runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
@@ -125,6 +128,7 @@ export class Server implements KeyspaceHooks {
 
   keyModified(db: Database, key: string): void {
     this.memory.touched(db, key);
+    this.hashFieldExpiry.noteKey(db, key);
     const watchers = db.watchers.get(key);
     if (watchers) for (const w of watchers) w.markDirty(db, key);
     this.blocking.signal(db, key);
@@ -146,6 +150,30 @@ export class Server implements KeyspaceHooks {
     // An expiry is propagated as a DEL, so the AOF never depends on the clock at load time.
     this.aof?.feed(db.id, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]]);
     this.notify('x', 'expired', key, db.id);
+  }
+
+  /**
+   * Active field expiry for one database (Redis's hashTypeDbActiveExpire):
+   * each due field is deleted and propagated as HDEL, one `hexpired` event per
+   * hash, and a hash left empty is deleted (`del`).
+   */
+  private expireHashFields(db: Database, budgetMs: number): void {
+    this.hashFieldExpiry.cycle(db, this.now(), budgetMs, 1000, (key, h, fields) => {
+      const k = Buffer.from(key, 'latin1');
+      for (const f of fields) {
+        h.delete(f);
+        this.stats.expiredSubkeys++;
+        this.dirty++;
+        this.aof?.feed(db.id, [[HDEL, k, Buffer.from(f, 'latin1')]]);
+      }
+      this.notify('h', 'hexpired', key, db.id);
+      if (h.size === 0) {
+        db.delete(key);
+        this.notify('g', 'del', key, db.id);
+      } else {
+        db.touch(key);
+      }
+    });
   }
 
   notify(classFlag: string, event: string, key: string, dbId: number): void {
@@ -517,7 +545,10 @@ export class Server implements KeyspaceHooks {
 
   private serverCron(): void {
     const budget = 25 / Math.max(1, this.config.int('hz'));
-    if (this.activeExpireEnabled) for (const db of this.dbs) db.activeExpire(budget);
+    if (this.activeExpireEnabled) {
+      for (const db of this.dbs) db.activeExpire(budget);
+      for (const db of this.dbs) this.expireHashFields(db, budget);
+    }
     // Keeps the set of keys to re-measure small (lib/memory.ts).
     this.memory.dataBytes();
     this.blocking.serveReadyKeys();
@@ -566,6 +597,8 @@ export class Server implements KeyspaceHooks {
     return this.dbs.filter((d) => d.size > 0).map((d) => ({ db: d.id, keys: d.size, expires: d.expires.size }));
   }
 }
+
+const HDEL = Buffer.from('HDEL');
 
 /** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
 export const READ_PAUSE_BYTES = 16 * 1024 * 1024;

@@ -7,6 +7,7 @@ import { hdel } from './hdel.js';
 import { hincrby, hincrbyfloat } from './hincrby.js';
 import { hrandfield } from './hrandfield.js';
 import { hscan } from './hscan.js';
+import { hexpire, hpexpire, hexpireat, hpexpireat, httl, hpttl, hexpiretime, hpexpiretime, hpersist } from './hexpire.js';
 
 export const hashCommands: CommandSpec[] = [
   hset,
@@ -25,4 +26,13 @@ export const hashCommands: CommandSpec[] = [
   hincrbyfloat,
   hrandfield,
   hscan,
+  hexpire,
+  hpexpire,
+  hexpireat,
+  hpexpireat,
+  httl,
+  hpttl,
+  hexpiretime,
+  hpexpiretime,
+  hpersist,
 ];

@@ -38,8 +38,16 @@ export class HashValue {
   readonly map = new Map<string, FieldValue>();
   /** Field → absolute expiry (unix ms), for fields with a TTL; null when none has one. */
   ttl: Map<string, number> | null = null;
-  /** Redis's encoding: false = listpack (listpackex with TTLs), true = hashtable. */
+  /** Redis's encoding: false = listpack, true = hashtable. */
   private ht = false;
+  /**
+   * listpackex: a listpack hash that has been given field TTLs (HEXPIRE and
+   * friends convert it, even when no field ends up with one, and it never
+   * converts back). Its fields are ordered as Redis's listpackEx keeps them:
+   * fields with a TTL first, by ascending expiry, then the others in
+   * insertion order (see placeTtl).
+   */
+  private ex = false;
   /** Fields deleted so far (HSCAN cursors carry it to make up for the shift a deletion causes). */
   private removals = 0;
   /** A live iterator for the HSCAN cursor it is at (continuing a scan is then O(count)). */
@@ -47,7 +55,7 @@ export class HashValue {
 
   get encoding(): string {
     if (this.ht) return 'hashtable';
-    return this.ttl !== null && this.ttl.size > 0 ? 'listpackex' : 'listpack';
+    return this.ex ? 'listpackex' : 'listpack';
   }
 
   get isHashtable(): boolean {
@@ -72,8 +80,12 @@ export class HashValue {
    */
   set(field: string, value: Buffer, keepTtl = false): boolean {
     const isNew = !this.map.has(field);
+    if (!keepTtl && !isNew && this.ttl !== null && this.ttl.has(field)) {
+      // Losing its TTL moves the field after the others, as listpackExUpdateExpiry does.
+      this.clearTtl(field);
+      this.map.delete(field);
+    }
     this.map.set(field, toStored(value));
-    if (!keepTtl && !isNew && this.ttl !== null) this.clearTtl(field);
     return isNew;
   }
 
@@ -96,14 +108,48 @@ export class HashValue {
     return this.ttl?.get(field);
   }
 
+  /** Gives a present field a TTL (absolute unix ms), keeping listpackex order. */
   setTtl(field: string, at: number): void {
     (this.ttl ??= new Map()).set(field, at);
+    if (!this.ht) this.placeTtl(field, at);
   }
 
-  /** Removes a field's TTL; true if it had one. */
+  /**
+   * Moves `field` to where listpackExAddInternal inserts a field expiring at
+   * `at`: before the first other field that has no TTL or expires at or
+   * after `at`. O(n), only for (small) listpack-encoded hashes.
+   */
+  private placeTtl(field: string, at: number): void {
+    const v = this.map.get(field)!;
+    const entries = [...this.map];
+    this.map.clear();
+    let placed = false;
+    for (const [f, fv] of entries) {
+      if (f === field) continue;
+      if (!placed) {
+        const t = this.ttl!.get(f);
+        if (t === undefined || t >= at) {
+          this.map.set(field, v);
+          placed = true;
+        }
+      }
+      this.map.set(f, fv);
+    }
+    if (!placed) this.map.set(field, v);
+  }
+
+  /** Marks a listpack hash as listpackex (HEXPIRE and friends on an existing hash). */
+  markVolatile(): void {
+    if (!this.ht) this.ex = true;
+  }
+
+  /** Removes a field's TTL; true if it had one. The field moves after the others (listpackex order). */
   persist(field: string): boolean {
     if (this.ttl === null || !this.ttl.has(field)) return false;
     this.clearTtl(field);
+    const v = this.map.get(field)!;
+    this.map.delete(field);
+    this.map.set(field, v);
     return true;
   }
 
@@ -221,6 +267,7 @@ export class HashValue {
     for (const [f, v] of this.map) h.map.set(f, typeof v === 'string' ? v : Buffer.from(v));
     if (this.ttl !== null) h.ttl = new Map(this.ttl);
     h.ht = this.ht;
+    h.ex = this.ex;
     return h;
   }
 
