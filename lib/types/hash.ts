@@ -48,6 +48,8 @@ export class HashValue {
    * insertion order (see placeTtl).
    */
   private ex = false;
+  /** Running total of entryCost over `map` (so memoryUsage is O(1): used_memory re-measures written keys often). */
+  private bytes = 0;
   /** Fields deleted so far (HSCAN cursors carry it to make up for the shift a deletion causes). */
   private removals = 0;
   /** A live iterator for the HSCAN cursor it is at (continuing a scan is then O(count)). */
@@ -79,19 +81,26 @@ export class HashValue {
    * keepTtl (HINCRBY and HINCRBYFLOAT keep it, HSET does not).
    */
   set(field: string, value: Buffer, keepTtl = false): boolean {
-    const isNew = !this.map.has(field);
+    const old = this.map.get(field);
+    const isNew = old === undefined;
+    if (!isNew) this.bytes -= entryCost(field, old);
     if (!keepTtl && !isNew && this.ttl !== null && this.ttl.has(field)) {
       // Losing its TTL moves the field after the others, as listpackExUpdateExpiry does.
       this.clearTtl(field);
       this.map.delete(field);
     }
-    this.map.set(field, toStored(value));
+    const stored = toStored(value);
+    this.map.set(field, stored);
+    this.bytes += entryCost(field, stored);
     return isNew;
   }
 
   /** Removes a field; true if it existed. */
   delete(field: string): boolean {
-    if (!this.map.delete(field)) return false;
+    const old = this.map.get(field);
+    if (old === undefined) return false;
+    this.map.delete(field);
+    this.bytes -= entryCost(field, old);
     this.removals++;
     if (this.ttl !== null) this.clearTtl(field);
     return true;
@@ -252,14 +261,9 @@ export class HashValue {
 
   // ---- whole value -------------------------------------------------------------------
 
-  /** Approximate bytes held: Map entries, field strings, values, TTL entries. */
+  /** Approximate bytes held: Map entries, field strings, values, TTL entries. O(1). */
   memoryUsage(): number {
-    let n = 64;
-    for (const [f, v] of this.map) {
-      n += 32 + stringBytes(f.length) + (typeof v === 'string' ? stringBytes(v.length) : 96 + v.length);
-    }
-    if (this.ttl !== null) n += 40 * this.ttl.size;
-    return n;
+    return 64 + this.bytes + (this.ttl === null ? 0 : 40 * this.ttl.size);
   }
 
   clone(): HashValue {
@@ -268,6 +272,7 @@ export class HashValue {
     if (this.ttl !== null) h.ttl = new Map(this.ttl);
     h.ht = this.ht;
     h.ex = this.ex;
+    h.bytes = this.bytes;
     return h;
   }
 
@@ -297,6 +302,11 @@ export class HashValue {
       if (at !== undefined) yield [HPEXPIREAT, key, Buffer.from(String(at)), FIELDS, ONE, fb];
     }
   }
+}
+
+/** What one field costs: a Map entry, the field string and the value (a short string or a Buffer). */
+function entryCost(f: string, v: FieldValue): number {
+  return 32 + stringBytes(f.length) + (typeof v === 'string' ? stringBytes(v.length) : 96 + v.length);
 }
 
 /** V8 heap bytes of a one-byte string of n characters (header + payload, 8-aligned). */
