@@ -128,7 +128,7 @@ export const PARAMS = [
   bool('aof-timestamp-enabled', 'no'),
   // hashes and lists: where Redis switches from listpack to hashtable / quicklist (OBJECT ENCODING)
   int('hash-max-listpack-entries', 512, 0, LONG_MAX),
-  int('hash-max-listpack-value', 64, 0, LONG_MAX),
+  mem('hash-max-listpack-value', 64, 0, LONG_MAX),
   int('list-max-listpack-size', -2, -2147483648, INT_MAX),
   int('list-compress-depth', 0, 0, INT_MAX),
   // streams
