@@ -503,7 +503,7 @@ function keyspaceSection(server: Server): Fields {
       if (n >= 1000) break;
     }
     const avgTtl = n > 0 ? Math.floor(total / n) : 0;
-    out.push([`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl},subexpiry=0`]);
+    out.push([`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avgTtl},subexpiry=${server.hashFieldExpiry.count(db)}`]);
   }
   return out;
 }

@@ -30,9 +30,15 @@ export class HashFieldExpiry {
     set.add(key);
   }
 
-  /** Number of keys tracked in a database (INFO keyspace's subexpiry). */
-  count(dbId: number): number {
-    return this.keys.get(dbId)?.size ?? 0;
+  /** Keys of db holding hashes with field TTLs (INFO keyspace's subexpiry); forgets stale entries. O(tracked keys). */
+  count(db: FieldExpiryDb): number {
+    const set = this.keys.get(db.id);
+    if (set === undefined) return 0;
+    for (const key of set) {
+      const v = db.peek(key);
+      if (!(v instanceof HashValue) || v.ttl === null) set.delete(key);
+    }
+    return set.size;
   }
 
   /**

@@ -192,6 +192,17 @@ describe('HEXPIRE and the hash field expiry commands', () => {
     expect(Number(/expired_subkeys:(\d+)/.exec(info)![1])).to.be.at.least(3);
   });
 
+  it('INFO keyspace counts the hashes with field TTLs as subexpiry', async () => {
+    await s.raw.call('HSET', 'h', 'a', '1', 'b', '2');
+    await s.raw.call('HSET', 'g', 'a', '1');
+    await s.raw.call('HEXPIRE', 'h', '100', 'FIELDS', '2', 'a', 'b');
+    await s.raw.call('HEXPIRE', 'g', '100', 'FIELDS', '1', 'a');
+    expect(String(await s.raw.call('INFO', 'keyspace'))).to.include('db0:keys=2,expires=0,avg_ttl=0,subexpiry=2');
+    await s.raw.call('HPERSIST', 'g', 'FIELDS', '1', 'a');
+    await s.raw.call('RENAME', 'h', 'h2');
+    expect(String(await s.raw.call('INFO', 'keyspace'))).to.include('db0:keys=2,expires=0,avg_ttl=0,subexpiry=1');
+  });
+
   it('TTLs survive COPY and an AOF rewrite plus restart', async () => {
     const dir = tmpDir('rivulet-hfe-');
     try {
