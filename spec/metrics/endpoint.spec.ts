@@ -431,3 +431,24 @@ describe('metrics endpoint', function () {
     });
   });
 });
+
+describe('metrics endpoint from the command line', function () {
+  this.timeout(30000);
+
+  it('rivulet-server --metrics-port serves /metrics and the dashboard, and logs where', async () => {
+    const { startRivuletProcess } = await import('../helpers.js');
+    const mport = await freePort();
+    const p = await startRivuletProcess(['--metrics-port', String(mport), '--appendonly', 'no']);
+    try {
+      // PING answers once the Redis port listens; the endpoint opens right after it.
+      for (let i = 0; i < 100 && !p.output().includes('Metrics endpoint listening'); i++) await new Promise((res) => setTimeout(res, 50));
+      const m = await request(`http://127.0.0.1:${mport}/metrics`);
+      expect(m.status).to.equal(200);
+      expect(parseExposition(m.text).has('redis_up')).to.equal(true);
+      expect((await request(`http://127.0.0.1:${mport}/`)).status).to.equal(200);
+      expect(p.output(), p.output()).to.contain(`Metrics endpoint listening on http://127.0.0.1:${mport}/ (dashboard) and /metrics`);
+    } finally {
+      await p.stop();
+    }
+  });
+});
