@@ -9,6 +9,7 @@ import type { ReplyWriter } from '../lib/resp/writer.js';
 import * as E from '../lib/errors.js';
 import { word } from '../lib/args.js';
 import { globMatch } from '../lib/glob.js';
+import { helpLines, writeHelp, type HelpEntry } from '../lib/help.js';
 
 /** Looks up `name` or `container|sub`. */
 function lookup(c: Client, name: string): { spec: CommandSpec; fullName: string } | null {
@@ -234,28 +235,15 @@ function getKeys(c: Client, argv: Buffer[]): { spec: CommandSpec; keys: number[]
   return { spec, keys, args };
 }
 
-const HELP = [
-  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  '(no subcommand)',
-  '    Return details about all Redis commands.',
-  'COUNT',
-  '    Return the total number of commands in this Redis server.',
-  'LIST',
-  '    Return a list of all commands in this Redis server.',
-  'INFO [<command-name> ...]',
-  '    Return details about multiple Redis commands.',
-  '    If no command names are given, documentation details for all',
-  '    commands are returned.',
-  'DOCS [<command-name> ...]',
-  '    Return documentation details about multiple Redis commands.',
-  '    If no command names are given, documentation details for all',
-  '    commands are returned.',
-  'GETKEYS <full-command>',
-  '    Return the keys from a full Redis command.',
-  'GETKEYSANDFLAGS <full-command>',
-  '    Return the keys and the access flags from a full Redis command.',
-  'HELP',
-  '    Print this help.',
+/** COMMAND HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  [null, ['(no subcommand)', '    Return details about all Redis commands.']],
+  ['count', ['COUNT', '    Return the total number of commands in this Redis server.']],
+  ['list', ['LIST', '    Return a list of all commands in this Redis server.']],
+  ['info', ['INFO [<command-name> ...]', '    Return details about multiple Redis commands.', '    If no command names are given, documentation details for all', '    commands are returned.']],
+  ['docs', ['DOCS [<command-name> ...]', '    Return documentation details about multiple Redis commands.', '    If no command names are given, documentation details for all', '    commands are returned.']],
+  ['getkeys', ['GETKEYS <full-command>', '    Return the keys from a full Redis command.']],
+  ['getkeysandflags', ['GETKEYSANDFLAGS <full-command>', '    Return the keys and the access flags from a full Redis command.']],
 ];
 
 export const command: CommandSpec = {
@@ -398,8 +386,7 @@ export const command: CommandSpec = {
       since: '5.0.0',
       complexity: 'O(1)',
       handler(c) {
-        c.reply.array(HELP.length);
-        for (const l of HELP) c.reply.simple(l);
+        writeHelp(c, 'COMMAND', helpLines(c.server.commands.get('command'), HELP));
       },
     },
   ],

@@ -52,6 +52,8 @@ export class Client {
   closing = false;
   noEvict = false;
   noTouch = false;
+  /** Pub/Sub pushes caused by this client's own running command, written after its reply (see Server.executingClient). */
+  deferredPushes: Buffer[] | null = null;
   /** Bytes written to the socket and not yet drained (client-output-buffer-limit). */
   private processing = false;
   private resumeScheduled = false;

@@ -85,6 +85,8 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Absent on container commands, which dispatch to a subcommand. */
   handler?: Handler;
+  /** Redis's CMD_PROTECTED: refused unless this config (enable-debug-command) allows the client. */
+  protectedBy?: 'enable-debug-command' | 'enable-module-command';
   /** Custom key extraction for COMMAND GETKEYS when key specs cannot express it. */
   getKeys?: (argv: Buffer[]) => number[];
 }

@@ -69,6 +69,18 @@ const UINT_MAX = 4294967295;
 /** How Redis prints a bound in "argument must be between ..." (its LONG_MAX is 2^63-1, ours is 2^53-1). */
 const showBound = (n: number): string => (n === LONG_MAX ? '9223372036854775807' : String(n));
 
+/**
+ * Redis's allowProtectedAction for the enable-protected-configs /
+ * enable-debug-command / enable-module-command values: `yes` always, `local`
+ * for a loopback (or unix socket) client, `no` never.
+ */
+export function allowProtectedAction(mode: string, remoteAddress: string | undefined): boolean {
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  const a = remoteAddress ?? '';
+  return a === '' || a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+}
+
 export const PARAMS = [
   // network
   int('port', 6379, 0, 65535),
@@ -90,6 +102,9 @@ export const PARAMS = [
   { ...str('dir', '', true), protected: true },
   { ...str('dbfilename', 'dump.rdb'), protected: true },
   enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], false),
+  // DEBUG (and MODULE, which rivulet does not have) refused unless allowed, as in Redis 7.0+.
+  enm('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
+  enm('enable-module-command', 'no', ['no', 'yes', 'local'], false),
   list('save', '3600 1 300 100 60 10000', true, validateSave),
   // security
   str('requirepass', ''),

@@ -9,7 +9,10 @@ import { arityOk, type CommandSpec, type CommandFlag } from './command.js';
 import * as E from './errors.js';
 import { ReplyError } from './errors.js';
 import { Proto } from './resp/writer.js';
+import { allowProtectedAction } from './config.js';
 
+/** Commands whose reply is pushes (Redis's cmdHasPushAsReply): their own confirmations are never deferred. */
+const PUSH_AS_REPLY = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
 /** Commands run immediately even inside MULTI. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 /** Commands allowed in a RESP2 subscribed context. */
@@ -79,6 +82,13 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   const { spec, fullName } = r;
   c.lastCommand = fullName;
 
+  // Protected commands (DEBUG) right after existence and arity, as in Redis's processCommand.
+  if (spec.protectedBy && !allowProtectedAction(server.config.get(spec.protectedBy), c.socket.remoteAddress)) {
+    reject(c, E.protectedCommand(spec.protectedBy === 'enable-debug-command' ? 'DEBUG' : 'MODULE', spec.protectedBy), fullName);
+    if (c.multi) c.multi.error = true;
+    return;
+  }
+
   if (!c.authenticated && !spec.flags.includes('no_auth')) {
     reject(c, E.NOAUTH, fullName);
     if (c.multi) c.multi.error = true;
@@ -115,17 +125,16 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   server.afterCommand();
 }
 
-/** Commands that are never refused for memory inside MULTI (Redis: queueing anything else could grow memory without bound). */
-const OOM_EXEMPT_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
-
 /**
  * Why the server refuses this command now (OOM, MISCONF), or null. EXEC
- * counts as write/denyoom when a queued command is, as in Redis.
+ * counts as write/denyoom when a queued command is, as in Redis. Inside MULTI
+ * only denyoom commands are refused, as in Redis 7.4 (7.0 refused every
+ * command but EXEC/DISCARD/QUIT/RESET while queueing).
  */
 function refusalFor(c: Client, spec: CommandSpec, fullName: string): ReplyError | null {
   const queue = fullName === 'exec' ? c.multi?.queue : undefined;
   return c.server.refuseWrite({
-    denyoom: flagged(spec, queue, 'denyoom') || (c.multi !== null && !OOM_EXEMPT_IN_MULTI.has(fullName)),
+    denyoom: flagged(spec, queue, 'denyoom'),
     write: flagged(spec, queue, 'write'),
     ping: fullName === 'ping',
   });
@@ -161,6 +170,11 @@ function reject(c: Client, err: ReplyError, fullName: string | null): void {
  */
 export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffer[]): void {
   const server = c.server;
+  const prevClient = server.executingClient;
+  const prevPushReply = server.executingPushReply;
+  server.executingClient = c;
+  server.executingPushReply = PUSH_AS_REPLY.has(fullName);
+  server.callDepth++;
   const mark = c.reply.mark();
   const dirtyBefore = server.dirty;
   server.beginPropagation(c, argv);
@@ -184,4 +198,11 @@ export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffe
   const usec = (performance.now() - t0) * 1000;
   server.stats.recordCall(fullName, usec);
   server.endPropagation(server.dirty !== dirtyBefore && !failed);
+  server.executingClient = prevClient;
+  server.executingPushReply = prevPushReply;
+  // Pushes the command caused to its own client follow its reply (after EXEC's whole reply inside a transaction).
+  if (--server.callDepth === 0 && c.deferredPushes) {
+    for (const frame of c.deferredPushes) c.reply.raw(frame);
+    c.deferredPushes = null;
+  }
 }

@@ -115,8 +115,13 @@ export const MAXLEN_NEGATIVE = e('ERR The MAXLEN argument must be >= 0.');
 export const LIMIT_NEGATIVE = e('ERR The LIMIT argument must be >= 0.');
 export const STREAM_ELEMENTS_TOO_LARGE = e('ERR Elements are too large to be stored');
 export const TIMEOUT_OUT_OF_RANGE = e('ERR timeout is out of range');
-export const unbalancedStreams = (cmd: string, symbol: string): ReplyError =>
-  e(`ERR Unbalanced '${cmd}' list of streams: for each stream key an ID or '${symbol}' must be specified.`);
+/** Odd STREAMS list: XREAD names `+` too (late 2024 Redis, after XREAD learnt `+` in 7.4); XREADGROUP `>`. */
+export const unbalancedStreams = (xreadgroup: boolean): ReplyError =>
+  e(
+    `ERR Unbalanced '${xreadgroup ? 'xreadgroup' : 'xread'}' list of streams: for each stream key an ${
+      xreadgroup ? "ID or '>'" : "ID, '+', or '$'"
+    } must be specified.`,
+  );
 export const GROUP_ONLY_IN_XREADGROUP = e('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
 export const NOACK_ONLY_IN_XREADGROUP = e('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
 export const XREADGROUP_MISSING_GROUP = e('ERR Missing GROUP option for XREADGROUP');
@@ -242,3 +247,9 @@ export const EXPIRE_NEGATIVE = e('ERR invalid expire time, must be >= 0');
 export const INDEX_OUT_OF_RANGE = e('ERR index out of range');
 export const NUMFIELDS_NOT_POSITIVE = e('ERR Number of fields must be a positive integer');
 export const NUMFIELDS_NOT_POSITIVE_HEXPIRE = e('ERR Parameter `numFields` should be greater than 0');
+/** A protected command (DEBUG, MODULE) refused by its enable-*-command config (Redis's processCommand text). */
+export const protectedCommand = (cmd: 'DEBUG' | 'MODULE', option: string): ReplyError =>
+  e(
+    `ERR ${cmd} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, ` +
+      'otherwise you need to set this option in the configuration file, and then restart the server.',
+  );

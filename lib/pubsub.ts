@@ -165,6 +165,12 @@ export class PubSub {
   /** Copies an encoded message into `c`'s reply buffer; the running client flushes itself after its command. */
   private deliver(c: Client, frame: Buffer, from: Client | null): void {
     if (c.socket.destroyed) return;
+    const server = c.server;
+    if (c === server.executingClient && !server.executingPushReply) {
+      // Caused by c's own command (PUBLISH to itself, a keyspace event of its write): after its reply, as Redis 7.2+.
+      (c.deferredPushes ??= []).push(frame);
+      return;
+    }
     c.reply.raw(frame);
     if (c === from) return;
     this.pending.add(c);

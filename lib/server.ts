@@ -94,6 +94,16 @@ export class Server implements KeyspaceHooks {
   configFile: string | undefined;
   /** Called after SHUTDOWN has closed the server (the CLI exits the process; embedded servers just stop). */
   onShutdown: (() => void) | null = null;
+  /**
+   * The client whose command is running (Redis's executing_client), whether
+   * that command's reply is itself made of pushes (the SUBSCRIBE family), and
+   * how deeply calls nest (EXEC runs its commands at depth 2). Pub/Sub pushes
+   * to the running client wait in its deferredPushes until the outermost
+   * command's reply is written (Redis 7.2+).
+   */
+  executingClient: Client | null = null;
+  executingPushReply = false;
+  callDepth = 0;
   /** DEBUG SET-ACTIVE-EXPIRE: when false, keys expire only when accessed. */
   activeExpireEnabled = true;
   /** Set while loading data at start-up: INFO reports loading:1. */
@@ -675,6 +685,6 @@ function isLoopback(addr: string | undefined): boolean {
   return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
-/** Redis's text word for word, its "Setup a an" typo included (networking.c, 7.0 to 7.4): clients may match on it. */
+/** Redis's text word for word (networking.c; 7.2+ corrected 7.0's "Setup a an" to "Set up an"): clients may match on it. */
 export const PROTECTED_MODE_DENIED =
-  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

@@ -18,9 +18,13 @@ import type { ServerOptions } from '../lib/server.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'rivulet-server');
 
-/** Starts an embedded rivulet on an ephemeral port. */
+/**
+ * Starts an embedded rivulet on an ephemeral port. DEBUG is enabled, as
+ * Redis's own test suite starts every server (its default.conf has
+ * `enable-debug-command yes`); pass `'enable-debug-command': 'no'` to test the refusal.
+ */
 export async function startRivulet(options: ServerOptions = {}): Promise<RivuletServer> {
-  return createServer({ port: 0, ...options });
+  return createServer({ port: 0, 'enable-debug-command': 'yes', ...options });
 }
 
 /** An ioredis client for `port` (RESP2 unless `protocol: 3`... ioredis speaks RESP2). Fails fast instead of retrying. */
@@ -75,11 +79,31 @@ export const ORACLE_VERSION: string = (() => {
     return '0.0.0';
   }
 })();
+/** Whether the oracle was built with jemalloc (Debian's is; a `make MALLOC=libc` build is not): MEMORY USAGE figures are jemalloc's size classes. */
+export const ORACLE_JEMALLOC: boolean = (() => {
+  if (!HAVE_REDIS) return false;
+  try {
+    return /malloc=jemalloc/.test(execFileSync(ORACLE_BIN, ['--version']).toString());
+  } catch {
+    return false;
+  }
+})();
 /** True when the oracle behaves like Redis 7.2 or later (the 7.4 rivulet follows). */
 export const ORACLE_AT_LEAST_7_2 = (() => {
   const [maj, min] = ORACLE_VERSION.split('.').map(Number);
   return maj > 7 || (maj === 7 && min >= 2);
 })();
+/** True when the oracle behaves like Redis 7.4 or later (SCAN's string2ull cursors, ...). */
+export const ORACLE_AT_LEAST_7_4 = (() => {
+  const [maj, min] = ORACLE_VERSION.split('.').map(Number);
+  return maj > 7 || (maj === 7 && min >= 4);
+})();
+/**
+ * True for a redis/redis build from after 7.4 (unstable builds say 255.255.255, releases 8.x):
+ * the late-2024 behaviour (XREAD's Unbalanced text naming '+', the newest lag rules) is checked
+ * against it; 7.0-7.4 releases differ there.
+ */
+export const ORACLE_AFTER_7_4 = Number(ORACLE_VERSION.split('.')[0]) >= 8;
 export const HAVE_REDIS_CLI = hasBinary('redis-cli');
 
 export interface ExternalServer {

@@ -4,22 +4,15 @@ import { keyOf } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOverhead, stringMemory } from '../strings/encoding.js';
+import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
-const HELP = [
-  'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'DOCTOR',
-  '    Return memory problems reports.',
-  'MALLOC-STATS',
-  '    Return internal statistics report from the memory allocator.',
-  'PURGE',
-  '    Attempt to purge dirty pages for reclamation by the allocator.',
-  'STATS',
-  '    Return information about the memory usage of the server.',
-  'USAGE <key> [SAMPLES <count>]',
-  '    Return memory in bytes used by <key> and its value. Nested values are',
-  '    sampled up to <count> times (default: 5, 0 means sample all).',
-  'HELP',
-  '    Prints this help.',
+/** MEMORY HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['doctor', ['DOCTOR', '    Return memory problems reports.']],
+  ['malloc-stats', ['MALLOC-STATS', '    Return internal statistics report from the memory allocator.']],
+  ['purge', ['PURGE', '    Attempt to purge dirty pages for reclamation by the allocator.']],
+  ['stats', ['STATS', '    Return information about the memory usage of the server.']],
+  ['usage', ['USAGE <key> [SAMPLES <count>]', '    Return memory in bytes used by <key> and its value. Nested values are', '    sampled up to <count> times (default: 5, 0 means sample all).']],
 ];
 
 export const memory: CommandSpec = {
@@ -48,8 +41,7 @@ export const memory: CommandSpec = {
       group: 'server',
       complexity: 'O(1)',
       handler(c) {
-        c.reply.array(HELP.length);
-        for (const line of HELP) c.reply.simple(line);
+        writeHelp(c, 'MEMORY', helpLines(c.server.commands.get('memory'), HELP));
       },
     },
     {

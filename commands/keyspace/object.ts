@@ -5,23 +5,14 @@ import { keyOf, type Value } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { stringEncoding, stringRefcount } from '../strings/encoding.js';
 import { lookupRead } from './lookup.js';
+import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
-const HELP = [
-  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'ENCODING <key>',
-  '    Return the kind of internal representation used in order to store the value',
-  '    associated with a <key>.',
-  'FREQ <key>',
-  '    Return the access frequency index of the <key>. The returned integer is',
-  '    proportional to the logarithm of the recent access frequency of the key.',
-  'IDLETIME <key>',
-  '    Return the idle time of the <key>, that is the approximated number of',
-  '    seconds elapsed since the last access to the key.',
-  'REFCOUNT <key>',
-  '    Return the number of references of the value associated with the specified',
-  '    <key>.',
-  'HELP',
-  '    Prints this help.',
+/** OBJECT HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['encoding', ['ENCODING <key>', '    Return the kind of internal representation used in order to store the value', '    associated with a <key>.']],
+  ['freq', ['FREQ <key>', '    Return the access frequency index of the <key>. The returned integer is', '    proportional to the logarithm of the recent access frequency of the key.']],
+  ['idletime', ['IDLETIME <key>', '    Return the idle time of the <key>, that is the approximated number of', '    seconds elapsed since the last access to the key.']],
+  ['refcount', ['REFCOUNT <key>', '    Return the number of references of the value associated with the specified', '    <key>.']],
 ];
 
 /** Redis's LFU_INIT_VAL: the counter a key starts with. Access frequency is not tracked, so FREQ reports it. */
@@ -99,8 +90,7 @@ export const object: CommandSpec = {
       group: 'generic',
       complexity: 'O(1)',
       handler(c) {
-        c.reply.array(HELP.length);
-        for (const line of HELP) c.reply.simple(line);
+        writeHelp(c, 'OBJECT', helpLines(c.server.commands.get('object'), HELP));
       },
     },
     keySubcommand('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3', (c, argv) => {

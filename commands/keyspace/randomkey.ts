@@ -9,7 +9,7 @@ export const randomkey: CommandSpec = {
   firstKey: 0,
   lastKey: 0,
   step: 0,
-  tips: ['request_policy:all_shards', 'nondeterministic_output'],
+  tips: ['request_policy:all_shards', 'response_policy:special', 'nondeterministic_output'],
   summary: 'Returns a random key name from the database.',
   since: '1.0.0',
   group: 'generic',

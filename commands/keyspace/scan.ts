@@ -14,14 +14,20 @@ import { globMatch } from '../../lib/glob.js';
 const ULONG_MAX = (1n << 64n) - 1n;
 
 /**
- * Parses a cursor as Redis does (strtoul): no leading space, optional sign,
- * digits to the end, within 64 bits; "" is 0 and "-n" wraps like C. Cursors
- * beyond any ticket simply end the scan.
+ * Parses a cursor as Redis 7.4 does (string2ull): a plain integer must not be
+ * negative; anything else goes through strtoull — leading white space,
+ * an optional sign ("-n" wraps like C, " -1" is 2^64-1), digits to the end,
+ * within 64 bits. "" is invalid. (7.0's strtoul refused leading space and
+ * read "" as 0.) Cursors beyond any ticket simply end the scan.
  */
 export function parseCursor(b: Buffer): number {
+  const plain = parseInt64(b);
+  if (plain !== null) {
+    if (plain < 0) throw E.INVALID_CURSOR;
+    return Number(plain) > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : Number(plain);
+  }
   const s = b.toString('latin1');
-  if (s === '') return 0;
-  const m = /^([+-]?)(\d+)$/.exec(s);
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
   if (m === null) throw E.INVALID_CURSOR;
   let v = BigInt(m[2]);
   if (v > ULONG_MAX) throw E.INVALID_CURSOR;
@@ -37,7 +43,7 @@ export const scan: CommandSpec = {
   firstKey: 0,
   lastKey: 0,
   step: 0,
-  tips: ['nondeterministic_output', 'request_policy:special'],
+  tips: ['nondeterministic_output', 'request_policy:special', 'response_policy:special'],
   summary: 'Iterates over the key names in the database.',
   since: '2.8.0',
   group: 'generic',

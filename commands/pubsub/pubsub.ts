@@ -5,6 +5,7 @@ import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
 import { globMatch } from '../../lib/glob.js';
 import { pubsubOf } from '../../lib/pubsub.js';
+import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
 const sub = {
   flags: ['pubsub', 'loading', 'stale'] as CommandSpec['flags'],
@@ -37,21 +38,13 @@ function countEach(c: Client, argv: Buffer[], map: Map<string, Set<Client>>): vo
   }
 }
 
-const HELP = [
-  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CHANNELS [<pattern>]',
-  "    Return the currently active channels matching a <pattern> (default: '*').",
-  'NUMPAT',
-  '    Return number of subscriptions to patterns.',
-  'NUMSUB [<channel> ...]',
-  '    Return the number of subscribers for the specified channels, excluding',
-  '    pattern subscriptions(default: no channels).',
-  'SHARDCHANNELS [<pattern>]',
-  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
-  'SHARDNUMSUB [<shardchannel> ...]',
-  '    Return the number of subscribers for the specified shard level channel(s)',
-  'HELP',
-  '    Prints this help.',
+/** PUBSUB HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['channels', ['CHANNELS [<pattern>]', "    Return the currently active channels matching a <pattern> (default: '*')."]],
+  ['numpat', ['NUMPAT', '    Return number of subscriptions to patterns.']],
+  ['numsub', ['NUMSUB [<channel> ...]', '    Return the number of subscribers for the specified channels, excluding', '    pattern subscriptions(default: no channels).']],
+  ['shardchannels', ['SHARDCHANNELS [<pattern>]', "    Return the currently active shard level channels matching a <pattern> (default: '*')."]],
+  ['shardnumsub', ['SHARDNUMSUB [<shardchannel> ...]', '    Return the number of subscribers for the specified shard level channel(s)']],
 ];
 
 export const pubsub: CommandSpec = {
@@ -101,8 +94,7 @@ export const pubsub: CommandSpec = {
       since: '6.2.0',
       complexity: 'O(1)',
       handler(c) {
-        c.reply.array(HELP.length);
-        for (const line of HELP) c.reply.simple(line);
+        writeHelp(c, 'PUBSUB', helpLines(c.server.commands.get('pubsub'), HELP));
       },
     },
     {

@@ -3,6 +3,7 @@
  * SETINFO, NO-EVICT, NO-TOUCH, UNBLOCK, GETREDIR, HELP.
  */
 import type { CommandSpec } from '../../lib/command.js';
+import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import { arg, block, oneof, token } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
@@ -414,81 +415,29 @@ const getredir: CommandSpec = {
   },
 };
 
-const HELP = [
-  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'CACHING (YES|NO)',
-  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
-  'GETREDIR',
-  '    Return the client ID we are redirecting to when tracking is enabled.',
-  'GETNAME',
-  '    Return the name of the current connection.',
-  'ID',
-  '    Return the ID of the current connection.',
-  'INFO',
-  '    Return information about the current client connection.',
-  'KILL <ip:port>',
-  '    Kill connection made from <ip:port>.',
-  'KILL <option> <value> [<option> <value> [...]]',
-  '    Kill connections. Options are:',
-  '    * ADDR (<ip:port>|<unixsocket>:0)',
-  '      Kill connections made from the specified address',
-  '    * LADDR (<ip:port>|<unixsocket>:0)',
-  '      Kill connections made to specified local address',
-  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
-  '      Kill connections by type.',
-  '    * USER <username>',
-  '      Kill connections authenticated by <username>.',
-  '    * SKIPME (YES|NO)',
-  '      Skip killing current connection (default: yes).',
-  '    * ID <client-id>',
-  '      Kill connections by client id.',
-  '    * MAXAGE <maxage>',
-  '      Kill connections older than the specified age.',
-  'LIST [options ...]',
-  '    Return information about client connections. Options:',
-  '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
-  '      Return clients of specified type.',
-  'UNPAUSE',
-  '    Stop the current client pause, resuming traffic.',
-  'PAUSE <timeout> [WRITE|ALL]',
-  '    Suspend all, or just write, clients for <timeout> milliseconds.',
-  'REPLY (ON|OFF|SKIP)',
-  '    Control the replies sent to the current connection.',
-  'SETNAME <name>',
-  '    Assign the name <name> to the current connection.',
-  'SETINFO <option> <value>',
-  '    Set client meta attr. Options are:',
-  '    * LIB-NAME: the client lib name.',
-  '    * LIB-VER: the client lib version.',
-  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
-  '    Unblock the specified blocked client.',
-  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
-  '         [OPTIN] [OPTOUT] [NOLOOP]',
-  '    Control server assisted client side caching.',
-  'TRACKINGINFO',
-  '    Report tracking status for the current connection.',
-  'NO-EVICT (ON|OFF)',
-  '    Protect current client connection from eviction.',
-  'NO-TOUCH (ON|OFF)',
-  '    Will not touch LRU/LFU stats when this mode is on.',
-  'HELP',
-  '    Print this help.',
+/** CLIENT HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['caching', ['CACHING (YES|NO)', '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.']],
+  ['getredir', ['GETREDIR', '    Return the client ID we are redirecting to when tracking is enabled.']],
+  ['getname', ['GETNAME', '    Return the name of the current connection.']],
+  ['id', ['ID', '    Return the ID of the current connection.']],
+  ['info', ['INFO', '    Return information about the current client connection.']],
+  ['kill', ['KILL <ip:port>', '    Kill connection made from <ip:port>.']],
+  ['kill', ['KILL <option> <value> [<option> <value> [...]]', '    Kill connections. Options are:', '    * ADDR (<ip:port>|<unixsocket>:0)', '      Kill connections made from the specified address', '    * LADDR (<ip:port>|<unixsocket>:0)', '      Kill connections made to specified local address', '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)', '      Kill connections by type.', '    * USER <username>', '      Kill connections authenticated by <username>.', '    * SKIPME (YES|NO)', '      Skip killing current connection (default: yes).', '    * ID <client-id>', '      Kill connections by client id.', '    * MAXAGE <maxage>', '      Kill connections older than the specified age.']],
+  ['list', ['LIST [options ...]', '    Return information about client connections. Options:', '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)', '      Return clients of specified type.']],
+  ['unpause', ['UNPAUSE', '    Stop the current client pause, resuming traffic.']],
+  ['pause', ['PAUSE <timeout> [WRITE|ALL]', '    Suspend all, or just write, clients for <timeout> milliseconds.']],
+  ['reply', ['REPLY (ON|OFF|SKIP)', '    Control the replies sent to the current connection.']],
+  ['setname', ['SETNAME <name>', '    Assign the name <name> to the current connection.']],
+  ['setinfo', ['SETINFO <option> <value>', '    Set client meta attr. Options are:', '    * LIB-NAME: the client lib name.', '    * LIB-VER: the client lib version.']],
+  ['unblock', ['UNBLOCK <clientid> [TIMEOUT|ERROR]', '    Unblock the specified blocked client.']],
+  ['tracking', ['TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]', '         [OPTIN] [OPTOUT] [NOLOOP]', '    Control server assisted client side caching.']],
+  ['trackinginfo', ['TRACKINGINFO', '    Report tracking status for the current connection.']],
+  ['no-evict', ['NO-EVICT (ON|OFF)', '    Protect current client connection from eviction.']],
+  ['no-touch', ['NO-TOUCH (ON|OFF)', '    Will not touch LRU/LFU stats when this mode is on.']],
 ];
 
-const help: CommandSpec = {
-  ...base,
-  name: 'help',
-  arity: 2,
-  flags: ['loading', 'stale'],
-  acl: ['slow', 'connection'],
-  summary: 'Returns helpful text about the different subcommands.',
-  since: '5.0.0',
-  complexity: 'O(1)',
-  handler(c) {
-    c.reply.array(HELP.length);
-    for (const l of HELP) c.reply.simple(l);
-  },
-};
+const help = helpSubcommand('client', HELP, { group: 'connection', acl: ['slow', 'connection'], since: '5.0.0' });
 
 export const client: CommandSpec = {
   name: 'client',

@@ -7,7 +7,8 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, block } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
 import * as E from '../../lib/errors.js';
-import { paramDef, ALL_PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
+import { allowProtectedAction, paramDef, ALL_PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
+import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
 const admin = {
   flags: ['admin', 'noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -19,18 +20,12 @@ const admin = {
 };
 const ALL_NODES = ['request_policy:all_nodes', 'response_policy:all_succeeded'];
 
-const HELP = [
-  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-  'GET <pattern>',
-  '    Return parameters matching the glob-like <pattern> and their values.',
-  'SET <directive> <value>',
-  '    Set the configuration <directive> to <value>.',
-  'RESETSTAT',
-  '    Reset statistics reported by the INFO command.',
-  'REWRITE',
-  '    Rewrite the configuration file.',
-  'HELP',
-  '    Prints this help.',
+/** CONFIG HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['get', ['GET <pattern>', '    Return parameters matching the glob-like <pattern> and their values.']],
+  ['set', ['SET <directive> <value>', '    Set the configuration <directive> to <value>.']],
+  ['resetstat', ['RESETSTAT', '    Reset statistics reported by the INFO command.']],
+  ['rewrite', ['REWRITE', '    Rewrite the configuration file.']],
 ];
 
 const configGet: CommandSpec = {
@@ -104,11 +99,7 @@ const configSet: CommandSpec = {
 
 /** enable-protected-configs: `yes`, or `local` for loopback clients (Redis's allowProtectedAction). */
 function protectedAllowed(c: Client): boolean {
-  const mode = c.server.config.get('enable-protected-configs');
-  if (mode === 'yes') return true;
-  if (mode !== 'local') return false;
-  const a = c.socket.remoteAddress ?? '';
-  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+  return allowProtectedAction(c.server.config.get('enable-protected-configs'), c.socket.remoteAddress);
 }
 
 function restore(c: Client, def: ParamDef, value: string): void {
@@ -258,8 +249,7 @@ const configHelp: CommandSpec = {
   since: '5.0.0',
   complexity: 'O(1)',
   handler(c) {
-    c.reply.array(HELP.length);
-    for (const l of HELP) c.reply.simple(l);
+    writeHelp(c, 'CONFIG', helpLines(c.server.commands.get('config'), HELP));
   },
 };
 

@@ -6,13 +6,14 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
+import { writeHelp } from '../../lib/help.js';
 import { aofOf } from '../../lib/persistence/index.js';
 import { emptyAll, loadFromBuffer } from '../../lib/persistence/aof.js';
 import { serializeSnapshot, takeSnapshot } from '../../lib/persistence/serialize.js';
 import type { Client } from '../../lib/client.js';
 
+/** DEBUG HELP: the subcommands rivulet's DEBUG answers (written by lib/help.ts). */
 const HELP = [
-  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'LOADAOF',
   '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'RELOAD [option ...]',
@@ -23,8 +24,6 @@ const HELP = [
   '    Redis behavior). Setting it to 1 reenables back the default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
-  'HELP',
-  '    Print this help.',
 ];
 
 /** Blocks the whole process, as DEBUG SLEEP blocks redis-server. */
@@ -51,6 +50,7 @@ export const debug: CommandSpec = {
   name: 'debug',
   arity: -2,
   flags: ['admin', 'noscript', 'loading', 'stale'],
+  protectedBy: 'enable-debug-command',
   acl: ['admin', 'slow', 'dangerous'],
   firstKey: 0,
   lastKey: 0,
@@ -63,8 +63,7 @@ export const debug: CommandSpec = {
   handler(c, argv) {
     const sub = argv[1].toString('latin1').toLowerCase();
     if (sub === 'help' && argv.length === 2) {
-      c.reply.array(HELP.length);
-      for (const line of HELP) c.reply.simple(line);
+      writeHelp(c, 'DEBUG', HELP);
     } else if (sub === 'sleep' && argv.length === 3) {
       // strtod semantics: garbage reads as 0.
       const secs = parseFloat(argv[2].toString());

@@ -10,6 +10,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
+import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/keyspace.js';
@@ -20,32 +21,9 @@ import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../lib/stream/group.js';
 
 const stream = { group: 'stream' };
 
-/**
- * The HELP subcommand of a stream container (XGROUP, XINFO): same metadata
- * for both; its reply is Redis's addReplyHelp — the header line, the lines,
- * then HELP.
- */
-export function streamHelpSubcommand(cmd: string, lines: readonly string[]): CommandSpec {
-  return {
-    ...stream,
-    name: 'help',
-    arity: 2,
-    flags: ['loading', 'stale'],
-    acl: ['stream', 'slow'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    summary: 'Returns helpful text about the different subcommands.',
-    since: '5.0.0',
-    complexity: 'O(1)',
-    handler(c: Client) {
-      c.reply.array(lines.length + 3);
-      c.reply.simple(`${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-      for (const l of lines) c.reply.simple(l);
-      c.reply.simple('HELP');
-      c.reply.simple('    Prints this help.');
-    },
-  };
+/** The HELP subcommand of a stream container (XGROUP, XINFO): same metadata for both. */
+export function streamHelpSubcommand(cmd: 'xgroup' | 'xinfo', entries: readonly HelpEntry[]): CommandSpec {
+  return helpSubcommand(cmd, entries, { ...stream, acl: ['stream', 'slow'], since: '5.0.0' });
 }
 
 interface Parsed {
@@ -236,24 +214,16 @@ const delconsumer: CommandSpec = {
   },
 };
 
-const HELP = [
-  'CREATE <key> <groupname> <id|$> [option]',
-  '    Create a new consumer group. Options are:',
-  '    * MKSTREAM',
-  '      Create the empty stream if it does not exist.',
-  '    * ENTRIESREAD entries_read',
-  "      Set the group's entries_read counter (internal use).",
-  'CREATECONSUMER <key> <groupname> <consumer>',
-  '    Create a new consumer in the specified group.',
-  'DELCONSUMER <key> <groupname> <consumer>',
-  '    Remove the specified consumer.',
-  'DESTROY <key> <groupname>',
-  '    Remove the specified group.',
-  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
-  '    Set the current group ID and entries_read counter.',
+/** XGROUP HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['create', ['CREATE <key> <groupname> <id|$> [option]', '    Create a new consumer group. Options are:', '    * MKSTREAM', '      Create the empty stream if it does not exist.', '    * ENTRIESREAD entries_read', "      Set the group's entries_read counter (internal use)."]],
+  ['createconsumer', ['CREATECONSUMER <key> <groupname> <consumer>', '    Create a new consumer in the specified group.']],
+  ['delconsumer', ['DELCONSUMER <key> <groupname> <consumer>', '    Remove the specified consumer.']],
+  ['destroy', ['DESTROY <key> <groupname>', '    Remove the specified group.']],
+  ['setid', ['SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]', '    Set the current group ID and entries_read counter.']],
 ];
 
-const help = streamHelpSubcommand('XGROUP', HELP);
+const help = streamHelpSubcommand('xgroup', HELP);
 
 export const xgroup: CommandSpec = {
   ...stream,

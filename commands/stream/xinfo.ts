@@ -26,6 +26,7 @@ import { type StreamId, MIN_ID, MAX_ID, formatId } from '../../lib/stream/id.js'
 import { ENTRIES_READ_UNKNOWN, type ConsumerGroup, deliveryCountReply } from '../../lib/stream/group.js';
 import { firstEntryId, groupLag } from '../../lib/stream/lag.js';
 import { streamHelpSubcommand } from './xgroup.js';
+import type { HelpEntry } from '../../lib/help.js';
 
 const base = { group: 'stream', firstKey: 2, lastKey: 2, step: 1 };
 
@@ -294,16 +295,14 @@ const consumers: CommandSpec = {
   },
 };
 
-const HELP = [
-  'CONSUMERS <key> <groupname>',
-  '    Show consumers of <groupname>.',
-  'GROUPS <key>',
-  '    Show the stream consumer groups.',
-  'STREAM <key> [FULL [COUNT <count>]',
-  '    Show information about the stream.',
+/** XINFO HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+const HELP: HelpEntry[] = [
+  ['consumers', ['CONSUMERS <key> <groupname>', '    Show consumers of <groupname>.']],
+  ['groups', ['GROUPS <key>', '    Show the stream consumer groups.']],
+  ['stream', ['STREAM <key> [FULL [COUNT <count>]', '    Show information about the stream.']],
 ];
 
-const help = streamHelpSubcommand('XINFO', HELP);
+const help = streamHelpSubcommand('xinfo', HELP);
 
 export const xinfo: CommandSpec = {
   group: 'stream',

@@ -34,13 +34,14 @@ function msetCommand(name: string, summary: string, nx: boolean): CommandSpec {
     lastKey: -1,
     step: 2,
     keySpecs: [{ flags: ['OW', nx ? 'insert' : 'update'], beginSearch: { index: 1 }, findKeys: { lastKey: -1, keyStep: 2, limit: 0 } }],
-    tips: ['request_policy:multi_shard', nx ? 'response_policy:agg_min' : 'response_policy:all_succeeded'],
+    // Redis 7.4 dropped MSETNX's tips (it is not multi-shard safe); MSET keeps them.
+    tips: nx ? undefined : ['request_policy:multi_shard', 'response_policy:all_succeeded'],
     summary,
     since: '1.0.1',
     group: 'string',
     complexity: 'O(N) where N is the number of keys to set.',
     arguments: [
-      { name: 'key_value', type: 'block', multiple: true, arguments: [
+      { name: 'data', type: 'block', multiple: true, arguments: [
           { name: 'key', type: 'key', keySpecIndex: 0 },
           { name: 'value', type: 'string' },
         ] },

@@ -452,7 +452,7 @@ export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number):
     } else if (more >= 1 && isKw(o, 'streams')) {
       r.keysAt = i + 1;
       const n = argc - r.keysAt;
-      if (n % 2 !== 0) throw E.unbalancedStreams(xreadgroup ? 'xreadgroup' : 'xread', xreadgroup ? '>' : '$');
+      if (n % 2 !== 0) throw E.unbalancedStreams(xreadgroup);
       r.numStreams = n / 2;
       break;
     } else if (more >= 2 && isKw(o, 'group')) {

@@ -60,7 +60,7 @@ describe('OBJECT', () => {
       ['OBJECT', 'ENCODING'],
       ['OBJECT', 'ENCODING', 'k', 'extra'],
       ['OBJECT'],
-      ['OBJECT', 'HELP'],
+      ['OBJECT', 'HELP', 'x'],
     ]);
   });
 

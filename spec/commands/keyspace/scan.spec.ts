@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { useServers, errorText } from './fixture.js';
+import { normalise, ORACLE_AT_LEAST_7_4 } from '../../helpers.js';
 
 describe('SCAN', () => {
   const s = useServers();
@@ -53,7 +54,6 @@ describe('SCAN', () => {
   it('refuses bad cursors and options with Redis\'s errors', async () => {
     await s.diff([
       ['SCAN', 'abc'],
-      ['SCAN', ' 1'],
       ['SCAN', '18446744073709551616'],
       ['SCAN', 0, 'COUNT', 0],
       ['SCAN', 0, 'COUNT', 'x'],
@@ -63,5 +63,26 @@ describe('SCAN', () => {
       ['SCAN'],
     ]);
     expect(errorText(await s.raw.call('SCAN', '-'))).to.equal('ERR invalid cursor');
+  });
+
+  it('reads cursors as Redis 7.4 (string2ull): leading space and + accepted, negative and empty refused', async () => {
+    const script = [
+      ['SCAN', ' 1'],
+      ['SCAN', '\t+7'],
+      ['SCAN', '01'],
+      ['SCAN', '-0'],
+      ['SCAN', '-1'],
+      ['SCAN', ''],
+      ['SCAN', ' '],
+      ['SCAN', '1 '],
+      ['SCAN', ' 18446744073709551616'],
+    ];
+    const ours = [];
+    for (const cmd of script) ours.push(normalise(await s.raw.call(...cmd)));
+    const empty = ['0', []];
+    const bad = { error: 'ERR invalid cursor' };
+    expect(ours).to.deep.equal([empty, empty, empty, empty, bad, bad, bad, bad, bad]);
+    // Redis 7.0 (strtoul) refused ' 1' and took '' as 0 and '-1' as 2^64-1.
+    if (ORACLE_AT_LEAST_7_4) await s.diff(script);
   });
 });

@@ -132,7 +132,6 @@ describe('CONFIG', () => {
       ['CONFIG', 'GET'],
       ['CONFIG'],
       ['CONFIG', 'NOSUCH'],
-      ['CONFIG', 'HELP'],
       ['CONFIG', 'HELP', 'extra'],
       ['CONFIG', 'RESETSTAT', 'extra'],
       ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'],

@@ -79,7 +79,6 @@ describe('XINFO', () => {
       ['XINFO', 'STREAM', 'str'],
       ['XINFO', 'GROUPS', 'str'],
       ['XINFO', 'GROUPS', 's', 'extra'],
-      ['XINFO', 'HELP'],
       ['XINFO', 'HELP', 'x'],
       ['XINFO', 'FOO', 's'],
       ['XINFO'],

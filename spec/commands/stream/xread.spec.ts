@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startRivulet, startRedis, RawConnection, differential, encodeCommand, sleep, HAVE_REDIS, type ExternalServer, type Reply } from '../../helpers.js';
+import { startRivulet, startRedis, RawConnection, differential, encodeCommand, sleep, HAVE_REDIS, ORACLE_AFTER_7_4, type ExternalServer, type Reply } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import type { Client } from '../../../lib/client.js';
 import { resp3 } from './util.js';
@@ -106,7 +106,7 @@ describe('XREAD', () => {
       await c.call('SET', 'str', 'x');
       const cases: [(string | number)[], string][] = [
         [['STREAMS', 'a'], "ERR wrong number of arguments for 'xread' command"],
-        [['STREAMS', 'a', 'b', '0'], "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified."],
+        [['STREAMS', 'a', 'b', '0'], "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."],
         [['COUNT', '1', 'BLOCK', '1'], 'ERR syntax error'],
         [['FOO', 'STREAMS', 'a', '0'], 'ERR syntax error'],
         [['COUNT', 'x', 'STREAMS', 'a', '0'], 'ERR value is not an integer or out of range'],
@@ -262,6 +262,15 @@ describe('XREAD', () => {
     });
     after(async () => {
       await oracle.stop();
+    });
+
+    it('an unbalanced STREAMS list gets the late-2024 text naming + (differential against a post-7.4 oracle)', async function () {
+      if (!ORACLE_AFTER_7_4) return this.skip(); // Redis 7.0-7.4 releases say "an ID or '$'"; the literal is checked above.
+      await differential(rs.port, oracle.port, [
+        ['XREAD', 'STREAMS', 'a', 'b', '0'],
+        ['XREAD', 'COUNT', 1, 'STREAMS', 'a'],
+        ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'a', 'b', '>'],
+      ]);
     });
 
     // Redis 7.0 differs from 7.4 on `+` (an invalid ID in 7.0), the Unbalanced message and BLOCK overflow, so those stay out.
