@@ -186,6 +186,28 @@ export class Client {
     this.dirtyCas = true;
   }
 
+  /**
+   * SWAPDB replaces a watched key's database contents (Redis 7.2+'s
+   * touchAllWatchedKeysInDb): only a logical change dirties the transaction.
+   * A key watched while already expired that stays gone or expired is no
+   * change; a missing key replaced by an expired one is none either (it is
+   * then remembered as watched-while-expired).
+   */
+  swapTouched(db: Database, key: string, existed: boolean, replacement: 'none' | 'expired' | 'live'): void {
+    const keys = this.watched.get(db);
+    if (keys?.get(key) === true) {
+      if (replacement === 'none') {
+        keys.set(key, false);
+        return;
+      }
+      if (replacement === 'expired') return;
+    } else if (!existed && replacement === 'expired') {
+      keys?.set(key, true);
+      return;
+    }
+    this.dirtyCas = true;
+  }
+
   /** Forgets every WATCHed key. */
   unwatchAll(): void {
     for (const [db, keys] of this.watched) {

@@ -174,6 +174,7 @@ export const SWAPDB_INVALID_FIRST = e('ERR invalid first DB index');
 export const SWAPDB_INVALID_SECOND = e('ERR invalid second DB index');
 export const noSuchUser = (user: string): ReplyError => e(`ERR No such user '${user}'`);
 export const MAXAGE_NOT_INTEGER = e('ERR maxage is not an integer or out of range');
+export const MAXAGE_NOT_POSITIVE = e('ERR maxage should be greater than 0');
 
 // ---- consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM, XINFO) ----
 /** XREADGROUP's own wording (XACK/XPENDING/XCLAIM use noGroup). */

@@ -44,6 +44,12 @@ export interface KeyspaceHooks {
 /** Who can WATCH a key: told which key changed so a stale (already expired) watched key that is deleted does not abort EXEC. */
 export interface KeyWatcher {
   markDirty(db: Database, key: string): void;
+  /**
+   * SWAPDB is about to replace the contents of `db`: `existed` says whether
+   * `key` is stored there now (expired or not), `replacement` what the other
+   * database holds under it.
+   */
+  swapTouched(db: Database, key: string, existed: boolean, replacement: 'none' | 'expired' | 'live'): void;
 }
 
 export class Database {

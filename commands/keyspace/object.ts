@@ -74,8 +74,11 @@ export const object: CommandSpec = {
       if (v !== null) c.reply.bulk(Buffer.isBuffer(v) ? stringEncoding(v) : v.encoding);
     }),
     keySubcommand('freq', 'Returns the logarithmic access frequency counter of a Redis object.', '4.0.0', (c, argv) => {
+      // The key first (a missing key is nil whatever the policy), then the policy, as Redis's objectCommand.
+      const v = lookupRead(c, keyOf(argv[2]), false);
+      if (v === undefined) return c.reply.nullBulk();
       if (!lfuPolicy(c)) throw E.OBJECT_FREQ_NO_LFU;
-      if (introspect(c, argv) !== null) c.reply.int(LFU_INIT_VAL);
+      c.reply.int(LFU_INIT_VAL);
     }),
     {
       name: 'help',
@@ -94,8 +97,9 @@ export const object: CommandSpec = {
       },
     },
     keySubcommand('idletime', 'Returns the time since the last access to a Redis object.', '2.2.3', (c, argv) => {
+      if (introspect(c, argv) === null) return;
       if (lfuPolicy(c)) throw E.OBJECT_IDLETIME_LFU;
-      if (introspect(c, argv) !== null) c.reply.int(Math.floor(c.db.idleMs(keyOf(argv[2])) / 1000));
+      c.reply.int(Math.floor(c.db.idleMs(keyOf(argv[2])) / 1000));
     }),
     keySubcommand('refcount', 'Returns the reference count of a value of a key.', '2.2.3', (c, argv) => {
       const v = introspect(c, argv);

@@ -293,8 +293,9 @@ const kill: CommandSpec = {
         else throw E.SYNTAX;
       } else if (opt === 'maxage') {
         const n = parseInt64(v);
-        if (n === null || typeof n === 'bigint') throw E.MAXAGE_NOT_INTEGER;
-        f.maxAge = n;
+        if (n === null) throw E.MAXAGE_NOT_INTEGER;
+        if (n <= 0) throw E.MAXAGE_NOT_POSITIVE;
+        f.maxAge = Number(n);
       } else {
         throw E.SYNTAX;
       }

@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, oneof, token } from '../../lib/command.js';
 import type { Client } from '../../lib/client.js';
+import type { Database } from '../../lib/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { intArg, word } from '../../lib/args.js';
 
@@ -129,15 +130,39 @@ function swapDatabases(c: Client, a: number, b: number): void {
     data: [...db.data.entries()],
     expires: [...db.expires.entries()],
   });
+  const now = c.server.now();
+  touchWatchedForSwap(A, B, now);
+  touchWatchedForSwap(B, A, now);
   const sa = snapshot(A);
   const sb = snapshot(B);
   // Database.set keeps its tickets and hooks consistent; rebuild each side from the other's snapshot.
-  A.flush();
-  B.flush();
-  for (const [k, v] of sb.data) A.set(k, v!);
-  for (const [k, at] of sb.expires) A.setExpire(k, at);
-  for (const [k, v] of sa.data) B.set(k, v!);
-  for (const [k, at] of sa.expires) B.setExpire(k, at);
+  // WATCHers were told above, by Redis's rule; the rebuild must not dirty them again (blocked readers are still offered the keys).
+  const watchersA = new Map(A.watchers);
+  const watchersB = new Map(B.watchers);
+  A.watchers.clear();
+  B.watchers.clear();
+  try {
+    A.flush();
+    B.flush();
+    for (const [k, v] of sb.data) A.set(k, v!);
+    for (const [k, at] of sb.expires) A.setExpire(k, at);
+    for (const [k, v] of sa.data) B.set(k, v!);
+    for (const [k, at] of sa.expires) B.setExpire(k, at);
+  } finally {
+    for (const [k, w] of watchersA) A.watchers.set(k, w);
+    for (const [k, w] of watchersB) B.watchers.set(k, w);
+  }
+}
+
+/** Tells the WATCHers of `emptied`'s keys what SWAPDB puts there instead (Redis's touchAllWatchedKeysInDb). */
+function touchWatchedForSwap(emptied: Database, replacedWith: Database, now: number): void {
+  for (const [key, watchers] of emptied.watchers) {
+    const existed = emptied.data.has(key);
+    const at = replacedWith.expires.get(key);
+    const replacement = !replacedWith.data.has(key) ? 'none' : at !== undefined && at <= now ? 'expired' : 'live';
+    if (!existed && replacement === 'none') continue;
+    for (const w of watchers) w.swapTouched(emptied, key, existed, replacement);
+  }
 }
 
 export const dbCommands: CommandSpec[] = [dbsize, flushdb, flushall, swapdb];

@@ -18,6 +18,7 @@ import { type Stream, getStream, getOrCreateStream } from '../../lib/stream/stre
 import { MIN_ID } from '../../lib/stream/id.js';
 import { idArg as looseId, strictIdArg as strictId } from '../../lib/stream/args.js';
 import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../lib/stream/group.js';
+import { capEntriesRead } from '../../lib/stream/lag.js';
 
 const stream = { group: 'stream' };
 
@@ -99,7 +100,7 @@ const create: CommandSpec = {
     if (p.s !== null && p.s.groups.has(groupName)) throw E.BUSYGROUP;
     // MKSTREAM creates the stream only now that nothing can fail any more.
     const s = p.s ?? getOrCreateStream(c, k).stream;
-    s.groups.set(groupName, new ConsumerGroup(groupName, id, p.entriesRead));
+    s.groups.set(groupName, new ConsumerGroup(groupName, id, capEntriesRead(s, p.entriesRead)));
     c.server.dirty++;
     c.reply.ok();
     c.server.notify('t', 'xgroup-create', k, c.db.id);
@@ -130,7 +131,7 @@ const setid: CommandSpec = {
     const id = idArgv.length === 1 && idArgv[0] === 0x24 ? p.s!.lastId : looseId(idArgv);
     const g = p.group!;
     g.lastId = id;
-    g.entriesRead = p.entriesRead;
+    g.entriesRead = capEntriesRead(p.s, p.entriesRead);
     c.server.dirty++;
     c.reply.ok();
     c.server.notify('t', 'xgroup-setid', keyOf(argv[2]), c.db.id);

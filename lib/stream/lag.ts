@@ -66,10 +66,35 @@ export function advanceEntriesRead(s: Stream, g: ConsumerGroup, id: StreamId, fi
   }
 }
 
-/** The group's lag, or null when it is unknown (XINFO replies nil). */
+/**
+ * The group's lag, or null when it is unknown (XINFO replies nil). Redis's
+ * newest rules (late 2024, kept in 8.x): 0 for a stream that never had an
+ * entry or has none left; the stream's length when both the group's last ID
+ * and the greatest tombstone are behind the first entry (XTRIM moved the
+ * start past the group: everything left is unread); otherwise the read
+ * counter, or an estimate of it. Never negative (Redis 8 caps ENTRIESREAD at
+ * entries-added, see capEntriesRead).
+ */
 export function groupLag(s: Stream, g: ConsumerGroup): I64 | null {
-  if (s.entriesAdded === 0) return 0;
-  if (g.entriesRead !== ENTRIES_READ_UNKNOWN && !rangeHasTombstones(s, g.lastId, null)) return subI64(s.entriesAdded, g.entriesRead);
-  const read = estimateDistanceFromFirstEverEntry(s, g.lastId);
-  return read === ENTRIES_READ_UNKNOWN ? null : subI64(s.entriesAdded, read);
+  if (s.entriesAdded === 0 || s.length === 0) return 0;
+  const first = firstEntryId(s);
+  if (compareIds(g.lastId, first) < 0 && compareIds(s.maxDeletedId, first) < 0) return s.length;
+  let read: I64 = g.entriesRead;
+  if (read === ENTRIES_READ_UNKNOWN || rangeHasTombstones(s, g.lastId, null)) {
+    read = estimateDistanceFromFirstEverEntry(s, g.lastId);
+    if (read === ENTRIES_READ_UNKNOWN) return null;
+  }
+  const lag = subI64(s.entriesAdded, read);
+  return lag < 0 ? 0 : lag;
+}
+
+/**
+ * An ENTRIESREAD given to XGROUP CREATE/SETID, capped at the stream's
+ * entries-added (Redis 8: a group cannot have read more entries than were
+ * ever added, so its lag is never negative). -1 (unknown) stays.
+ */
+export function capEntriesRead(s: Stream | null, n: I64): I64 {
+  if (n === ENTRIES_READ_UNKNOWN) return n;
+  const added = s ? s.entriesAdded : 0;
+  return n > added ? added : n;
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { useServers, resp3Replies } from './fixture.js';
+import { normalise } from '../../helpers.js';
 
 describe('OBJECT', () => {
   const s = useServers();
@@ -62,6 +63,24 @@ describe('OBJECT', () => {
       ['OBJECT'],
       ['OBJECT', 'HELP', 'x'],
     ]);
+  });
+
+  it('FREQ and IDLETIME of a missing key are nil whatever the policy (the key is looked up before the policy check)', async () => {
+    for (const policy of ['noeviction', 'allkeys-lfu']) {
+      const script = [
+        ['CONFIG', 'SET', 'maxmemory-policy', policy],
+        ['OBJECT', 'FREQ', 'missing'],
+        ['OBJECT', 'IDLETIME', 'missing'],
+        ['SET', 'k', 'v'],
+        ['OBJECT', policy === 'noeviction' ? 'FREQ' : 'IDLETIME', 'k'],
+        ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+      ];
+      const ours = [];
+      for (const cmd of script) ours.push(normalise(await s.raw.call(...cmd)));
+      expect(ours.slice(1, 3), policy).to.deep.equal([null, null]);
+      expect(ours[4]).to.have.property('error').that.matches(policy === 'noeviction' ? /^ERR An LFU maxmemory policy is not selected/ : /^ERR An LFU maxmemory policy is selected/);
+      await s.diff(script);
+    }
   });
 
   it('missing keys are the RESP3 null', async () => {

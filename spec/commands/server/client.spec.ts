@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import { connect, differential, RawConnection, sleep, useRivulet } from '../../helpers.js';
+import { connect, differential, RawConnection, sleep, useRivulet, ORACLE_AT_LEAST_7_4 } from '../../helpers.js';
 
 const FIELDS = [
   'id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'watch', 'qbuf', 'qbuf-free',
@@ -137,6 +137,32 @@ describe('CLIENT', () => {
     const killed = (await fx.redis.call('CLIENT', 'KILL', 'MAXAGE', '1', 'LADDR', `127.0.0.1:${fx.server.port}`, 'TYPE', 'normal', 'USER', 'default')) as number;
     expect(killed).to.be.at.least(1);
     await victim.waitClosed();
+  });
+
+  it('CLIENT KILL MAXAGE must be a positive integer (Redis 7.4 texts)', async function () {
+    const c = await RawConnection.open(fx.server.port);
+    try {
+      for (const [age, text] of [
+        ['-1', 'ERR maxage should be greater than 0'],
+        ['0', 'ERR maxage should be greater than 0'],
+        ['x', 'ERR maxage is not an integer or out of range'],
+        ['9223372036854775808', 'ERR maxage is not an integer or out of range'],
+      ]) {
+        expect(((await c.call('CLIENT', 'KILL', 'MAXAGE', age)) as Error).message, age).to.equal(text);
+      }
+      expect(await c.call('CLIENT', 'KILL', 'MAXAGE', '9223372036854775807')).to.equal(0);
+    } finally {
+      c.close();
+    }
+    // MAXAGE arrived in 7.4; Debian's 7.0 answers a syntax error.
+    if (fx.oracle && ORACLE_AT_LEAST_7_4) {
+      await differential(fx.server.port, fx.oracle.port, [
+        ['CLIENT', 'KILL', 'MAXAGE', '-1'],
+        ['CLIENT', 'KILL', 'MAXAGE', '0'],
+        ['CLIENT', 'KILL', 'MAXAGE', 'x'],
+        ['CLIENT', 'KILL', 'MAXAGE', '9223372036854775807'],
+      ]);
+    }
   });
 
   it('CLIENT UNBLOCK ends a block with the timeout reply or an UNBLOCKED error, replying 1, else 0', async () => {

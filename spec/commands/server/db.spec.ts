@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { differential, RawConnection, useRivulet } from '../../helpers.js';
+import { differential, RawConnection, useRivulet, startRivulet, startRedis, normalise, sleep, HAVE_REDIS, ORACLE_AT_LEAST_7_2, type ExternalServer } from '../../helpers.js';
+import type { RivuletServer } from '../../../lib/index.js';
 
 describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
   const fx = useRivulet();
@@ -106,4 +107,66 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
       ['ROLE', 'x'],
     ]);
   });
+});
+
+describe('SWAPDB and WATCH of logically expired keys (Redis 7.2+)', () => {
+  let riv: RivuletServer;
+  let oracle: ExternalServer | null = null;
+  before(async () => {
+    riv = await startRivulet();
+    if (HAVE_REDIS) oracle = await startRedis(['--enable-debug-command', 'yes']);
+  });
+  after(async () => {
+    await riv.close();
+    await oracle?.stop();
+  });
+
+  /** Runs the steps (['SLEEP', ms] pauses) on a fresh connection with active expiry off; returns EXEC's reply. */
+  async function run(port: number, steps: (string | number)[][]): Promise<unknown> {
+    const c = await RawConnection.open(port);
+    try {
+      await c.call('FLUSHALL');
+      await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      for (const s of steps) {
+        if (s[0] === 'SLEEP') await sleep(Number(s[1]));
+        else await c.call(...s);
+      }
+      await c.call('MULTI');
+      await c.call('PING');
+      return normalise(await c.call('EXEC'));
+    } finally {
+      await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      await c.call('SELECT', '0');
+      c.close();
+    }
+  }
+
+  const cases: [string, (string | number)[][], unknown][] = [
+    ['a watched stale key swapped for nothing is no change', [['SET', 'x', 'foo', 'PX', 1], ['SLEEP', 10], ['WATCH', 'x'], ['SWAPDB', 0, 1]], ['PONG']],
+    [
+      'a missing watched key replaced by a stale one is no change',
+      [['SELECT', 1], ['SET', 'x', 'foo', 'PX', 1], ['SELECT', 0], ['SLEEP', 10], ['WATCH', 'x'], ['SWAPDB', 0, 1]],
+      ['PONG'],
+    ],
+    [
+      'a watched stale key replaced by another stale one is no change',
+      [['SET', 'x', 'a', 'PX', 1], ['SELECT', 1], ['SET', 'x', 'b', 'PX', 1], ['SELECT', 0], ['SLEEP', 10], ['WATCH', 'x'], ['SWAPDB', 0, 1]],
+      ['PONG'],
+    ],
+    [
+      'a watched stale key replaced by a live one aborts EXEC',
+      [['SET', 'x', 'a', 'PX', 1], ['SELECT', 1], ['SET', 'x', 'b'], ['SELECT', 0], ['SLEEP', 10], ['WATCH', 'x'], ['SWAPDB', 0, 1]],
+      null,
+    ],
+    ['a live watched key swapped away aborts EXEC', [['SET', 'x', 'a'], ['WATCH', 'x'], ['SWAPDB', 0, 1]], null],
+    ['a missing watched key replaced by a live one aborts EXEC', [['SELECT', 1], ['SET', 'x', 'b'], ['SELECT', 0], ['WATCH', 'x'], ['SWAPDB', 0, 1]], null],
+    ['a watched key missing from both databases is no change', [['WATCH', 'x'], ['SWAPDB', 0, 1]], ['PONG']],
+  ];
+  for (const [name, steps, expected] of cases) {
+    it(name, async () => {
+      expect(await run(riv.port, steps)).to.deep.equal(expected);
+      // Redis 7.0 dirtied every watched key SWAPDB touched, stale or not.
+      if (oracle && ORACLE_AT_LEAST_7_2) expect(await run(oracle.port, steps)).to.deep.equal(expected);
+    });
+  }
 });
