@@ -236,6 +236,21 @@ function getKeys(c: Client, argv: Buffer[]): { spec: CommandSpec; keys: number[]
 }
 
 /** COMMAND HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
+/**
+ * The access flags of each key argument (argv index → flags): the command's
+ * own resolution for these arguments when its flags vary (SET ... GET), else
+ * the flags of the key spec that found the key, as Redis's GETKEYSANDFLAGS.
+ */
+function keyFlagsOf(spec: CommandSpec, args: Buffer[]): Map<number, readonly string[]> {
+  const out = new Map<number, readonly string[]>();
+  const specs = spec.keySpecs ?? [];
+  specs.forEach((ks, i) => {
+    const flags = spec.keyFlags?.(args, i) ?? ks.flags;
+    for (const k of keyIndices({ ...spec, keySpecs: [ks], getKeys: undefined }, args)) if (!out.has(k)) out.set(k, flags);
+  });
+  return out;
+}
+
 const HELP: HelpEntry[] = [
   [null, ['(no subcommand)', '    Return details about all Redis commands.']],
   ['count', ['COUNT', '    Return the total number of commands in this Redis server.']],
@@ -368,9 +383,10 @@ export const command: CommandSpec = {
       complexity: 'O(N) where N is the number of arguments to the command',
       handler(c, argv) {
         const { spec, keys, args } = getKeys(c, argv);
-        const flags = spec.keySpecs?.[0]?.flags ?? [];
+        const flagsOf = keyFlagsOf(spec, args);
         c.reply.array(keys.length);
         for (const k of keys) {
+          const flags = flagsOf.get(k) ?? [];
           c.reply.array(2);
           c.reply.bulk(args[k]);
           c.reply.set(flags.length);

@@ -85,6 +85,12 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Absent on container commands, which dispatch to a subcommand. */
   handler?: Handler;
+  /**
+   * For key specs with `variable_flags`: the flags key spec `specIndex` has
+   * for these arguments (Redis's getkeys_proc, e.g. SET is OW without GET, RW
+   * with it), or undefined to report the spec's declared flags.
+   */
+  keyFlags?: (argv: readonly Buffer[], specIndex: number) => readonly string[] | undefined;
   /** Redis's CMD_PROTECTED: refused unless this config (enable-debug-command) allows the client. */
   protectedBy?: 'enable-debug-command' | 'enable-module-command';
   /** Custom key extraction for COMMAND GETKEYS when key specs cannot express it. */

@@ -13,7 +13,8 @@ import { REDIS_ONLY_PARAMS, REDIS_ONLY_ALIASES, NOT_ACTED_ON, ignoredSpecialDire
 type Kind =
   | { type: 'bool' }
   | { type: 'int'; min: number; max: number }
-  | { type: 'memory'; min: number; max: number }
+  /** `percent`: Redis's PERCENT_CONFIG — `N%` (0..100) is accepted too and shown as given (maxmemory-clients). */
+  | { type: 'memory'; min: number; max: number; percent?: boolean }
   /** An integer written and shown in octal (unixsocketperm). */
   | { type: 'octal'; min: number; max: number }
   | { type: 'enum'; values: readonly string[] }
@@ -175,7 +176,7 @@ export const PARAMS = [
   int('lua-time-limit', 5000, 0, LONG_MAX),
   int('busy-reply-threshold', 5000, 0, LONG_MAX),
   // read by client libraries and tools at connect time; rivulet has no cluster, threads or replicas
-  mem('maxmemory-clients', 0),
+  { ...mem('maxmemory-clients', 0), kind: { type: 'memory', min: 0, max: LONG_MAX, percent: true } },
   int('maxmemory-eviction-tenacity', 10, 0, 100),
   bool('cluster-enabled', 'no', false),
   int('io-threads', 1, 1, 128, false),
@@ -350,6 +351,14 @@ function normalise(def: ParamDef, args: string[], prev: string): string {
     }
     case 'memory': {
       const n = parseMemory(a);
+      if ((n === null || n < 0) && k.percent) {
+        // A percentage of maxmemory: digits (string2ll) then '%', at most 100; "0%" is plain 0, as Redis stores it.
+        const m = /^(0|[1-9]\d{0,18})%$/.exec(a);
+        if (!m) throw new ConfigError('argument must be a memory or percent value');
+        const pct = Number(m[1]);
+        if (pct > 100) throw new ConfigError('percentage argument must be less or equal to 100');
+        return pct === 0 ? '0' : `${pct}%`;
+      }
       if (n === null || n < 0) throw new ConfigError("argument must be a memory value");
       if (n < k.min || n > k.max) throw new ConfigError(`argument must be between ${showBound(k.min)} and ${showBound(k.max)} inclusive`);
       return String(n);

@@ -460,9 +460,34 @@ export class Server implements KeyspaceHooks {
     this.cron.unref();
   }
 
-  private async listen(): Promise<void> {
+  /**
+   * CONFIG SET port / bind (Redis's changeListener): closes the TCP
+   * listeners, then listens again on `port` with the current bind addresses
+   * (port 0: TCP stays closed, as in Redis). Resolves false, with the reason
+   * logged, when that fails; the caller restores the old values and calls it
+   * again. The Unix socket is not touched.
+   */
+  async relisten(port: number): Promise<boolean> {
+    const tcp = this.listeners.filter((l) => typeof l.address() !== 'string');
+    this.listeners = this.listeners.filter((l) => !tcp.includes(l));
+    for (const l of tcp) l.close();
+    if (port === 0) {
+      this.port = 0;
+      return true;
+    }
+    try {
+      await this.listen(port);
+      return true;
+    } catch (err) {
+      this.log('warning', (err as Error).message);
+      return false;
+    }
+  }
+
+  private async listen(portOverride?: number): Promise<void> {
     const binds = this.config.get('bind').split(' ').filter(Boolean);
-    let port = this.config.int('port');
+    let port = portOverride ?? this.config.int('port');
+    const opened: net.Server[] = [];
     for (const b of binds) {
       const optional = b.startsWith('-');
       const host = optional ? b.slice(1) : b;
@@ -481,14 +506,14 @@ export class Server implements KeyspaceHooks {
           this.log('warning', `Could not create server TCP listening socket ${host}:${port}: ${e.code}`);
           continue;
         }
-        for (const l of this.listeners) l.close();
-        this.listeners = [];
+        for (const l of opened) l.close();
         throw new ListenError(host, port, e);
       }
-      this.listeners.push(srv);
+      opened.push(srv);
       if (port === 0) port = (srv.address() as net.AddressInfo).port;
     }
-    if (this.listeners.length === 0) throw new ListenError(binds.join(' '), port, new Error('no address could be bound'));
+    if (opened.length === 0) throw new ListenError(binds.join(' '), port, new Error('no address could be bound'));
+    this.listeners.push(...opened);
     this.port = port;
     this.log('notice', `Server initialized, listening on port ${port}`);
   }

@@ -93,9 +93,50 @@ const configSet: CommandSpec = {
         throw err;
       }
     }
-    c.reply.ok();
+    const listener = defs.findIndex((d, i) => (d.name === 'port' || d.name === 'bind') && config.get(d.name) !== previous[i]);
+    if (listener === -1) {
+      c.reply.ok();
+      return;
+    }
+    rebind(c, defs, previous, argv[2 + 2 * listener].toString(), defs[listener].name === 'port');
   },
 };
+
+/**
+ * The listener part of CONFIG SET port / bind: listening is asynchronous in
+ * Node, so the client waits (blocked, like XREAD BLOCK) for the outcome: OK,
+ * or — after every value of this CONFIG SET is restored and the old listener
+ * is back — Redis's error, naming the argument. Inside EXEC nothing may wait:
+ * the rebinding is started and OK is replied (a failure is only logged and rolled back).
+ */
+function rebind(c: Client, defs: ParamDef[], previous: string[], arg: string, isPort: boolean): void {
+  const server = c.server;
+  // An embedded server started with port 0 listens on an ephemeral port: that one is "the old port".
+  const pi = defs.findIndex((d) => d.name === 'port');
+  const oldPort = pi === -1 ? server.port : Number(previous[pi]) || server.port;
+  const newPort = pi === -1 ? server.port : server.config.int('port');
+  const rollBack = async (): Promise<void> => {
+    for (let j = defs.length - 1; j >= 0; j--) restore(c, defs[j], previous[j]);
+    if (!(await server.relisten(oldPort))) server.log('warning', `Could not listen again on port ${oldPort} after a failed CONFIG SET`);
+  };
+  if (server.callDepth > 1) {
+    void server.relisten(newPort).then((ok) => (ok ? undefined : rollBack()));
+    c.reply.ok();
+    return;
+  }
+  const state = { db: c.db, keys: [], timeoutAt: 0, tryServe: () => false, onTimeout: () => c.reply.nullBulk() };
+  server.blocking.block(c, state);
+  void (async () => {
+    const ok = await server.relisten(newPort);
+    if (!ok) await rollBack();
+    if (c.blocked !== state) return; // disconnected (or CLIENT UNBLOCKed) meanwhile
+    server.blocking.unblock(c);
+    if (ok) c.reply.ok();
+    else c.reply.error(E.configSetFailed(arg, isPort ? 'Unable to listen on this port. Check server logs.' : 'Failed to bind to specified addresses.').message);
+    c.flush();
+    c.scheduleResume();
+  })();
+}
 
 /** enable-protected-configs: `yes`, or `local` for loopback clients (Redis's allowProtectedAction). */
 function protectedAllowed(c: Client): boolean {

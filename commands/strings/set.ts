@@ -70,6 +70,8 @@ export const set: CommandSpec = {
   lastKey: 1,
   step: 1,
   keySpecs: [{ notes: 'RW and ACCESS due to the optional `GET` argument', flags: ['RW', 'access', 'update', 'variable_flags'], beginSearch: { index: 1 }, findKeys: { lastKey: 0, keyStep: 1, limit: 0 } }],
+  // Redis's setGetKeys: RW+ACCESS+UPDATE with GET, else OW+UPDATE.
+  keyFlags: (argv) => (argv.slice(3).some((a) => a.length === 3 && a.toString('latin1').toLowerCase() === 'get') ? ['RW', 'access', 'update'] : ['OW', 'update']),
   summary: 'Sets the string value of a key, ignoring its type. The key is created if it doesn\'t exist.',
   since: '1.0.0',
   group: 'string',

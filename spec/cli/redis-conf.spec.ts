@@ -127,7 +127,8 @@ describe('redis.conf compatibility', function () {
   it('accepts every directive the oracle redis-server lists in CONFIG GET *, and shows the same defaults for those it ignores', async function () {
     if (!HAVE_REDIS) this.skip(); // redis-server not installed
     const oracle = await startRedis();
-    const ours = await startRivulet();
+    // Redis's default for enable-debug-command (the helper turns it on for the test suite).
+    const ours = await startRivulet({ 'enable-debug-command': 'no' });
     try {
       const pairs = (await rawCommand(oracle.port, ['CONFIG', 'GET', '*'])) as string[];
       const theirs = new Map<string, string>();

@@ -69,3 +69,55 @@ describe('COMMAND INFO matches redis-server for every implemented command', () =
     });
   }
 });
+
+describe('COMMAND GETKEYSANDFLAGS', () => {
+  let server: RivuletServer;
+  let oracle: ExternalServer | null = null;
+  before(async () => {
+    server = await startRivulet();
+    if (HAVE_REDIS) oracle = await startRedis();
+  });
+  after(async () => {
+    await server?.close();
+    await oracle?.stop();
+  });
+
+  it('gives each key the flags of the key spec that found it, and resolves variable flags for the actual arguments (SET ... GET)', async () => {
+    const c = await RawConnection.open(server.port);
+    try {
+      expect(await c.call('COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v')).to.deep.equal([['k', ['OW', 'update']]]);
+      expect(await c.call('COMMAND', 'GETKEYSANDFLAGS', 'SET', 'k', 'v', 'NX', 'get')).to.deep.equal([['k', ['RW', 'access', 'update']]]);
+      expect(await c.call('COMMAND', 'GETKEYSANDFLAGS', 'COPY', 'a', 'b')).to.deep.equal([['a', ['RO', 'access']], ['b', ['OW', 'update']]]);
+    } finally {
+      c.close();
+    }
+    if (!oracle) return;
+    const script = [
+      ['SET', 'k', 'v'],
+      ['SET', 'k', 'v', 'GET'],
+      ['SET', 'k', 'v', 'PX', '10', 'get'],
+      ['SET', 'k', 'get'],
+      ['COPY', 'a', 'b'],
+      ['RENAME', 'a', 'b'],
+      ['MSET', 'a', '1', 'b', '2'],
+      ['GETEX', 'k'],
+      ['GETDEL', 'k'],
+      ['XADD', 's', '*', 'f', 'v'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's1', 's2', '>', '>'],
+      ['XREAD', 'STREAMS', 's1', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0'],
+      ['OBJECT', 'FREQ', 'k'],
+    ];
+    const a = await RawConnection.open(server.port);
+    const b = await RawConnection.open(oracle.port);
+    try {
+      for (const cmd of script) {
+        const sorted = (r: unknown): unknown => (r as [string, string[]][]).map(([k, f]) => [k, [...f].sort()]);
+        expect(sorted(await a.call('COMMAND', 'GETKEYSANDFLAGS', ...cmd)), cmd.join(' ')).to.deep.equal(sorted(await b.call('COMMAND', 'GETKEYSANDFLAGS', ...cmd)));
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

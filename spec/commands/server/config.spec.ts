@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createClient } from 'redis';
-import { startRivulet, connect, differential, startRivuletProcess, tmpDir, rmrf, RawConnection, useRivulet } from '../../helpers.js';
+import net from 'node:net';
+import { startRivulet, startRedis, connect, differential, startRivuletProcess, tmpDir, rmrf, RawConnection, useRivulet, normalise, freePort, encodeCommand, HAVE_REDIS } from '../../helpers.js';
 
 /** A flat CONFIG GET reply as an object. */
 function asMap(reply: unknown): Record<string, unknown> {
@@ -149,6 +150,48 @@ describe('CONFIG', () => {
     await fx.redis.call('CONFIG', 'SET', 'loglevel', 'warning');
   });
 
+  it('maxmemory-clients takes a memory value or a percentage of maxmemory (N%, at most 100), as Redis', async () => {
+    const c = await RawConnection.open(fx.server.port);
+    const script: string[][] = [
+      ['CONFIG', 'SET', 'maxmemory-clients', '10%'],
+      ['CONFIG', 'GET', 'maxmemory-clients'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '100%'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '101%'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '-5%'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '%'],
+      ['CONFIG', 'SET', 'maxmemory-clients', 'abc'],
+      ['CONFIG', 'GET', 'maxmemory-clients'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '0%'],
+      ['CONFIG', 'GET', 'maxmemory-clients'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '1mb'],
+      ['CONFIG', 'GET', 'maxmemory-clients'],
+      ['CONFIG', 'SET', 'maxmemory-clients', '0'],
+    ];
+    const ours = [];
+    try {
+      for (const cmd of script) ours.push(normalise(await c.call(...cmd)));
+    } finally {
+      c.close();
+    }
+    const bad = (m: string) => ({ error: `ERR CONFIG SET failed (possibly related to argument 'maxmemory-clients') - ${m}` });
+    expect(ours).to.deep.equal([
+      'OK',
+      ['maxmemory-clients', '10%'],
+      'OK',
+      bad('percentage argument must be less or equal to 100'),
+      bad('argument must be a memory or percent value'),
+      bad('argument must be a memory or percent value'),
+      bad('argument must be a memory or percent value'),
+      ['maxmemory-clients', '100%'],
+      'OK',
+      ['maxmemory-clients', '0'],
+      'OK',
+      ['maxmemory-clients', '1048576'],
+      'OK',
+    ]);
+    if (fx.oracle) await differential(fx.server.port, fx.oracle.port, script);
+  });
+
   it('dir is a protected config: CONFIG SET refuses it unless enable-protected-configs allows', async () => {
     const err = await fx.redis.call('CONFIG', 'SET', 'dir', '/tmp').catch((e: Error) => e);
     expect((err as Error).message).to.equal("ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
@@ -232,6 +275,104 @@ describe('CONFIG REWRITE', () => {
       c2.disconnect();
     } finally {
       await p2.stop();
+    }
+  });
+});
+
+describe('CONFIG SET port and bind rebind the listener', () => {
+  const PORT_ERR = "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.";
+  const BIND_ERR = "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.";
+  /** A port some other socket holds on 127.0.0.1; close it with the returned function. */
+  async function busyPort(): Promise<[number, () => Promise<void>]> {
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    return [(s.address() as net.AddressInfo).port, () => new Promise<void>((r) => s.close(() => r()))];
+  }
+  const refused = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(false);
+      });
+      sock.once('error', () => resolve(true));
+    });
+
+  it('port: new connections go to the new port, the old one is closed, open connections stay', async () => {
+    const srv = await startRivulet({ loglevel: 'nothing' });
+    const c = await RawConnection.open(srv.port);
+    const old = srv.port;
+    try {
+      const p = await freePort();
+      expect(await c.call('CONFIG', 'SET', 'port', String(p))).to.equal('OK');
+      expect(await c.call('CONFIG', 'GET', 'port')).to.deep.equal(['port', String(p)]);
+      const n = await RawConnection.open(p);
+      expect(await n.call('PING')).to.equal('PONG');
+      n.close();
+      expect(await refused(old)).to.equal(true);
+      expect(await c.call('PING')).to.equal('PONG');
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
+
+  it("a port that cannot be bound: Redis's error, the old value and listener kept", async () => {
+    const srv = await startRivulet({ loglevel: 'nothing' });
+    const c = await RawConnection.open(srv.port);
+    const [busy, release] = await busyPort();
+    try {
+      const p = await freePort();
+      expect(await c.call('CONFIG', 'SET', 'port', String(p))).to.equal('OK');
+      expect(((await c.call('CONFIG', 'SET', 'port', String(busy))) as Error).message).to.equal(PORT_ERR);
+      expect(await c.call('CONFIG', 'GET', 'port')).to.deep.equal(['port', String(p)]);
+      const n = await RawConnection.open(p);
+      expect(await n.call('PING')).to.equal('PONG');
+      n.close();
+      // Pipelined commands after the CONFIG SET wait for it and run in order.
+      c.write(Buffer.concat([encodeCommand(['CONFIG', 'SET', 'port', String(busy)]), encodeCommand(['ECHO', 'after'])]));
+      expect(((await c.next()) as Error).message).to.equal(PORT_ERR);
+      expect(await c.next()).to.equal('after');
+    } finally {
+      await release();
+      c.close();
+      await srv.close();
+    }
+  });
+
+  it("bind: an address that cannot be bound gets Redis's error and the old addresses stay", async () => {
+    const srv = await startRivulet({ loglevel: 'nothing' });
+    const c = await RawConnection.open(srv.port);
+    try {
+      const before = await c.call('CONFIG', 'GET', 'bind');
+      expect(((await c.call('CONFIG', 'SET', 'bind', '192.0.2.1')) as Error).message).to.equal(BIND_ERR);
+      expect(await c.call('CONFIG', 'GET', 'bind')).to.deep.equal(before);
+      const n = await RawConnection.open(srv.port);
+      expect(await n.call('PING')).to.equal('PONG');
+      n.close();
+      expect(await c.call('CONFIG', 'SET', 'bind', '127.0.0.1')).to.equal('OK');
+      const m = await RawConnection.open(srv.port);
+      expect(await m.call('PING')).to.equal('PONG');
+      m.close();
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
+
+  it('redis-server answers the same', async function () {
+    if (!HAVE_REDIS) return this.skip(); // redis-server is not installed
+    const oracle = await startRedis();
+    const c = await RawConnection.open(oracle.port);
+    const [busy, release] = await busyPort();
+    try {
+      expect(((await c.call('CONFIG', 'SET', 'port', String(busy))) as Error).message).to.equal(PORT_ERR);
+      expect(await c.call('CONFIG', 'GET', 'port')).to.deep.equal(['port', String(oracle.port)]);
+      expect(((await c.call('CONFIG', 'SET', 'bind', '192.0.2.1')) as Error).message).to.equal(BIND_ERR);
+    } finally {
+      await release();
+      c.close();
+      await oracle.stop();
     }
   });
 });
