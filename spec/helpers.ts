@@ -333,6 +333,33 @@ export async function rawCommand(port: number, args: (string | Buffer | number)[
   }
 }
 
+/** The XINFO STREAM fields Redis 8.6/8.8 added (rivulet reports them; the 7.x oracles do not). */
+export const REDIS8_STREAM_INFO_FIELDS = new Set(['idmp-duration', 'idmp-maxsize', 'pids-tracked', 'iids-tracked', 'iids-added', 'iids-duplicates']);
+
+/**
+ * A flat (RESP2) XINFO STREAM [FULL] reply without the Redis 8 fields — the
+ * IDMP ones, and each FULL group's nacked-count — so that it compares with a
+ * Redis 7.x oracle. Anything else is returned unchanged.
+ */
+export function withoutRedis8StreamFields(reply: unknown): unknown {
+  if (!Array.isArray(reply)) return reply;
+  const out: unknown[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    if (REDIS8_STREAM_INFO_FIELDS.has(String(reply[i]))) continue;
+    let v = reply[i + 1];
+    if (reply[i] === 'groups' && Array.isArray(v)) {
+      v = v.map((g) => {
+        if (!Array.isArray(g)) return g;
+        const kept: unknown[] = [];
+        for (let j = 0; j + 1 < g.length; j += 2) if (g[j] !== 'nacked-count') kept.push(g[j], g[j + 1]);
+        return kept;
+      });
+    }
+    out.push(reply[i], v);
+  }
+  return out;
+}
+
 /** Converts errors to `{error: message}` so chai's deep equality compares them by text. */
 export function normalise(r: Reply): unknown {
   if (r instanceof Error) return { error: r.message };

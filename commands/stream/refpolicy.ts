@@ -23,9 +23,9 @@ export const idsArgument: ArgSpec = block('ids', [arg('numids', 'integer'), arg(
 
 /**
  * Parses `[KEEPREF|DELREF|ACKED]` and `IDS numids id...` from argv[from] on,
- * in any order (the docs: "The IDS block can be at any position"). Arguments
- * left over after the IDs mean numids did not match them. Throws Redis's
- * errors; changes nothing.
+ * in any order (the docs: "The IDS block can be at any position"). A numids
+ * that does not match the IDs given (too few, or arguments left over) is a
+ * syntax error, as in Redis 8.2. Throws Redis's errors; changes nothing.
  */
 export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPolicy; ids: StreamId[] } {
   let policy: RefPolicy | null = null;
@@ -36,11 +36,9 @@ export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPo
       policy = p;
       i++;
     } else if (ids === null && isKw(argv[i], 'ids')) {
-      const b = idsBlockArg(argv, i);
+      const b = idsBlockArg(argv, i, E.SYNTAX);
       ids = b.ids;
       i = b.next;
-    } else if (ids !== null) {
-      throw E.NUMIDS_MISMATCH;
     } else {
       throw E.SYNTAX;
     }

@@ -3,9 +3,9 @@
  *
  * XACK in `group`, then a deletion under the policy. Reply per ID: 1
  * acknowledged and deleted, 2 acknowledged but kept (ACKED: another group
- * still references it), -1 no such entry in the stream; a missing key
- * answers -1 for every ID. A missing group is NOGROUP (not documented; the
- * wording of XACK's siblings). Logged as sent (deterministic).
+ * still references it), -1 no such entry in the stream; a missing key or
+ * group answers -1 for every ID and changes nothing (Redis 8.2: no NOGROUP).
+ * Logged as sent (deterministic).
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
@@ -32,13 +32,12 @@ export const xackdel: CommandSpec = {
     const { policy, ids } = parsePolicyAndIds(argv, 3);
     const k = keyOf(argv[1]);
     const s = getStream(c, k);
-    if (s === null) {
+    const g = s?.groups.get(argv[2].toString('latin1'));
+    if (s === null || g === undefined) {
       c.reply.array(ids.length);
       for (let i = 0; i < ids.length; i++) c.reply.int(NOT_FOUND);
       return;
     }
-    const g = s.groups.get(argv[2].toString('latin1'));
-    if (g === undefined) throw E.noGroup(k, argv[2].toString('latin1'));
     const changes = { n: 0, deleted: 0 };
     c.reply.array(ids.length);
     for (const id of ids) {

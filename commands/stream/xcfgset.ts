@@ -4,8 +4,10 @@
  * Sets a stream's idempotency limits: how long an iid is kept (1..86400 s,
  * default 100 — the stream-idmp-duration directive) and how many recent iids
  * are kept per producer (1..10000, default 100 — stream-idmp-maxsize). At
- * least one option; the stream must exist. As the command page says, it
- * clears every producer's IDMP map. Replies OK; logged as sent.
+ * least one option; the stream must exist. A value that differs from the
+ * current one clears every producer's IDMP map (the command page); setting
+ * the same values keeps the history and its counts, as Redis 8.6 does.
+ * Replies OK; logged as sent.
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, block, key, singleKey, token } from '../../lib/command.js';
@@ -19,10 +21,12 @@ import { getStream } from '../../lib/stream/stream.js';
 export const IDMP_DURATION_MAX = 86400;
 export const IDMP_MAXSIZE_MAX = 10000;
 
-/** An integer in [1, max], or null. */
-function boundedArg(b: Buffer, max: number): number | null {
+/** An integer in [1, max]: "value is not an integer" for a non-integer, `range` outside the bounds. */
+function boundedArg(b: Buffer, max: number, range: E.ReplyError): number {
   const v = parseInt64(b);
-  return v === null || v < 1 || v > max ? null : Number(v);
+  if (v === null) throw E.NOT_INTEGER;
+  if (v < 1 || v > max) throw range;
+  return Number(v);
 }
 
 export const xcfgset: CommandSpec = {
@@ -46,26 +50,25 @@ export const xcfgset: CommandSpec = {
   handler(c, argv) {
     let duration: number | null = null;
     let maxSize: number | null = null;
+    if (argv.length === 2) throw E.XCFGSET_NO_PARAMETER;
     for (let i = 2; i < argv.length; i += 2) {
       if (i + 1 >= argv.length) throw E.SYNTAX;
-      if (isKw(argv[i], 'idmp-duration')) {
-        duration = boundedArg(argv[i + 1], IDMP_DURATION_MAX);
-        if (duration === null) throw E.XCFGSET_INVALID_DURATION;
-      } else if (isKw(argv[i], 'idmp-maxsize')) {
-        maxSize = boundedArg(argv[i + 1], IDMP_MAXSIZE_MAX);
-        if (maxSize === null) throw E.XCFGSET_INVALID_MAXSIZE;
-      } else {
-        throw E.SYNTAX;
-      }
+      if (isKw(argv[i], 'idmp-duration')) duration = boundedArg(argv[i + 1], IDMP_DURATION_MAX, E.XCFGSET_DURATION_RANGE);
+      else if (isKw(argv[i], 'idmp-maxsize')) maxSize = boundedArg(argv[i + 1], IDMP_MAXSIZE_MAX, E.XCFGSET_MAXSIZE_RANGE);
+      else throw E.SYNTAX;
     }
-    if (duration === null && maxSize === null) throw E.SYNTAX;
     const k = keyOf(argv[1]);
     const s = getStream(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
     const idmp = (s.idmp ??= new IdmpState());
+    // The values in effect now: the stream's own, else the server directives.
+    const cfg = c.server.config;
+    const changed =
+      (duration !== null && duration !== (idmp.duration ?? cfg.int('stream-idmp-duration'))) ||
+      (maxSize !== null && maxSize !== (idmp.maxSize ?? cfg.int('stream-idmp-maxsize')));
     if (duration !== null) idmp.duration = duration;
     if (maxSize !== null) idmp.maxSize = maxSize;
-    idmp.clearMaps();
+    if (changed) idmp.clearMaps();
     c.db.touch(k); // a write to the key: WATCH sees it
     c.server.dirty++;
     c.reply.ok();

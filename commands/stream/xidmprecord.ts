@@ -42,7 +42,8 @@ export const xidmprecord: CommandSpec = {
     const k = keyOf(argv[1]);
     const s = getStream(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
-    if (argv[2].length === 0 || argv[3].length === 0) throw E.IDMP_EMPTY;
+    if (argv[2].length === 0) throw E.IDMP_EMPTY_PID;
+    if (argv[3].length === 0) throw E.IDMP_EMPTY_IID;
     const id = strictIdArg(argv[4]);
     if (!s.log.has(id)) throw E.XIDMPRECORD_NO_ENTRY;
     const pid = argv[2].toString('latin1');

@@ -9,9 +9,10 @@
  * - GROUPS: entries-read and lag (nil when unknown, see lib/stream/lag.ts).
  * - CONSUMERS: idle (since seen-time) and (7.2+) inactive (since
  *   active-time, -1 if never active).
- * - STREAM (Redis 8.6): once the stream uses IDMP (an IDMP XADD or XCFGSET),
- *   idmp-duration, idmp-maxsize, pids-tracked, iids-tracked, iids-added and
- *   iids-duplicates after recorded-first-entry-id (the docs give no order).
+ * - STREAM (Redis 8.6): for every stream, idmp-duration, idmp-maxsize,
+ *   pids-tracked, iids-tracked, iids-added and iids-duplicates after
+ *   recorded-first-entry-id (the docs give no order); FULL adds each group's
+ *   nacked-count (Redis 8.8: entries XNACK released), after pel-count.
  * Groups and consumers are listed by name, bytewise, as Redis's rax orders them.
  */
 import type { CommandSpec } from '../../lib/command.js';
@@ -74,15 +75,15 @@ function writeStreamHeader(c: Client, s: Stream): void {
   c.reply.bulk('entries-added');
   c.reply.int(s.entriesAdded);
   writeIdField(c, 'recorded-first-entry-id', firstEntryId(s));
-  if (s.idmp !== null) writeIdmpFields(c, s);
+  writeIdmpFields(c, s);
 }
 
-/** Fields the header gains once a stream uses idempotent production (Redis 8.6). */
+/** The idempotent-production fields every stream reports (Redis 8.6), with the server defaults until XCFGSET or IDMP. */
 const IDMP_FIELDS = 6;
 
 function writeIdmpFields(c: Client, s: Stream): void {
   const lim = idmpLimits(c, s);
-  const counts = s.idmp!.counts(Date.now(), lim.durationMs);
+  const counts = s.idmp?.counts(Date.now(), lim.durationMs) ?? { pids: 0, iids: 0 };
   c.reply.bulk('idmp-duration');
   c.reply.int(lim.durationMs / 1000);
   c.reply.bulk('idmp-maxsize');
@@ -92,9 +93,9 @@ function writeIdmpFields(c: Client, s: Stream): void {
   c.reply.bulk('iids-tracked');
   c.reply.int(counts.iids);
   c.reply.bulk('iids-added');
-  c.reply.int(s.idmp!.iidsAdded);
+  c.reply.int(s.idmp?.iidsAdded ?? 0);
   c.reply.bulk('iids-duplicates');
-  c.reply.int(s.idmp!.iidsDuplicates);
+  c.reply.int(s.idmp?.iidsDuplicates ?? 0);
 }
 
 /** One edge entry (first or last) or nil. */
@@ -125,7 +126,7 @@ function streamInfo(c: Client, argv: Buffer[]): void {
       count = v < 0 ? 10 : typeof v === 'bigint' ? 0 : v;
     }
   }
-  const extra = s.idmp !== null ? IDMP_FIELDS : 0;
+  const extra = IDMP_FIELDS;
   if (!full) {
     c.reply.map(10 + extra);
     writeStreamHeader(c, s);
@@ -153,7 +154,7 @@ function streamInfo(c: Client, argv: Buffer[]): void {
   const groups = sortedGroups(s);
   c.reply.array(groups.length);
   for (const g of groups) {
-    c.reply.map(7);
+    c.reply.map(8);
     c.reply.bulk('name');
     c.reply.bulkLatin1(g.name);
     writeIdField(c, 'last-delivered-id', g.lastId);
@@ -163,6 +164,9 @@ function streamInfo(c: Client, argv: Buffer[]): void {
     writeNullableInt(c, groupLag(s, g));
     c.reply.bulk('pel-count');
     c.reply.int(g.pel.size);
+    // Entries released by XNACK and not yet claimed (Redis 8.8).
+    c.reply.bulk('nacked-count');
+    c.reply.int(g.unowned.pel.size);
     c.reply.bulk('pending');
     const n = count === 0 ? g.pel.size : Math.min(count, g.pel.size);
     c.reply.array(n);

@@ -57,21 +57,26 @@ export const xnack: CommandSpec = {
   ],
   handler(c, argv) {
     const mode = modeArg(argv[3]);
-    if (!isKw(argv[4], 'ids')) throw E.SYNTAX;
-    const { ids, next } = idsBlockArg(argv, 4);
+    // IDS, RETRYCOUNT and FORCE in any order after the mode.
+    let ids: ReturnType<typeof idsBlockArg>['ids'] | null = null;
     let retryCount: number | bigint = -1;
     let force = false;
-    for (let i = next; i < argv.length; i++) {
-      if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
+    for (let i = 4; i < argv.length; i++) {
+      if (ids === null && isKw(argv[i], 'ids')) {
+        const b = idsBlockArg(argv, i);
+        ids = b.ids;
+        i = b.next - 1;
+      } else if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
         const v = parseInt64(argv[++i]);
         if (v === null || v < 0) throw E.XNACK_RETRYCOUNT;
         retryCount = v;
       } else if (isKw(argv[i], 'force')) {
         force = true;
       } else {
-        throw E.SYNTAX;
+        throw E.unrecognizedXnackOption(argv[i].toString());
       }
     }
+    if (ids === null) throw E.SYNTAX;
     const k = keyOf(argv[1]);
     const groupName = argv[2].toString('latin1');
     const g = getStream(c, k)?.groups.get(groupName);

@@ -125,7 +125,8 @@ export const xpending: CommandSpec = {
       c.reply.array(4);
       writeId(c, pe.id);
       c.reply.bulkLatin1(pe.consumer.name);
-      c.reply.int(Math.max(0, now - pe.deliveryTime));
+      // Released by XNACK: no owner and no delivery time — idle -1, as Redis 8.8.
+      c.reply.int(pe.consumer === g.unowned ? -1 : Math.max(0, now - pe.deliveryTime));
       c.reply.int(deliveryCountReply(pe.deliveryCount));
     }
   },

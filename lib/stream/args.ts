@@ -244,12 +244,12 @@ export function refPolicyArg(b: Buffer): RefPolicy | null {
  * than the arguments left ("The `numids` parameter must match ..."); callers
  * that allow nothing after the block check `next === argv.length` themselves.
  */
-export function idsBlockArg(argv: Buffer[], at: number): { ids: StreamId[]; next: number } {
+export function idsBlockArg(argv: Buffer[], at: number, mismatch: E.ReplyError = E.NUMIDS_MISMATCH): { ids: StreamId[]; next: number } {
   if (at + 1 >= argv.length) throw E.SYNTAX;
   const v = parseInt64(argv[at + 1]);
   if (v === null || v <= 0) throw E.NUMIDS_NOT_POSITIVE;
   const first = at + 2;
-  if (BigInt(v) > BigInt(argv.length - first)) throw E.NUMIDS_MISMATCH;
+  if (BigInt(v) > BigInt(argv.length - first)) throw mismatch;
   const n = Number(v);
   const ids = new Array<StreamId>(n);
   for (let i = 0; i < n; i++) ids[i] = strictIdArg(argv[first + i]);
@@ -358,14 +358,14 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     } else if (xadd && isKw(opt, 'nomkstream')) {
       a.noMkStream = true;
     } else if (xadd && more >= 2 && isKw(opt, 'idmp')) {
-      if (a.idmpPid !== null) throw E.SYNTAX;
+      if (a.idmpPid !== null) throw E.IDMP_TWICE;
       a.idmpPid = argv[i + 1];
       a.idmpIid = argv[i + 2];
       a.idmpIndex = i;
       a.idmpArgc = 3;
       i += 2;
     } else if (xadd && more >= 1 && isKw(opt, 'idmpauto')) {
-      if (a.idmpPid !== null) throw E.SYNTAX;
+      if (a.idmpPid !== null) throw E.IDMP_TWICE;
       a.idmpPid = argv[i + 1];
       a.idmpIndex = i;
       a.idmpArgc = 2;
@@ -386,7 +386,8 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
   if (a.idmpPid !== null) {
     // "Both modes can only be specified when the entry ID is `*`."
     if (a.idGiven) throw E.IDMP_NEEDS_AUTO_ID;
-    if (a.idmpPid.length === 0 || (a.idmpIid !== null && a.idmpIid.length === 0)) throw E.IDMP_EMPTY;
+    if (a.idmpPid.length === 0) throw a.idmpIid === null ? E.IDMPAUTO_EMPTY_PID : E.IDMP_EMPTY_PID;
+    if (a.idmpIid !== null && a.idmpIid.length === 0) throw E.IDMP_EMPTY_IID;
   }
   if (a.limit !== 0 && a.strategy === TrimStrategy.None) throw E.LIMIT_WITHOUT_STRATEGY;
   if (!xadd && a.strategy === TrimStrategy.None) throw E.XTRIM_NEEDS_STRATEGY;
@@ -468,10 +469,12 @@ export function parseReadArgs(argv: Buffer[], xreadgroup: boolean, now: number):
       const v = parseInt64(argv[++i]);
       if (v === null || v <= 0) throw E.MAXSIZE_NOT_POSITIVE;
       r.maxSize = Number(v);
-    } else if (xreadgroup && more >= 1 && isKw(o, 'claim')) {
+    } else if (more >= 1 && isKw(o, 'claim')) {
+      if (!xreadgroup) throw E.CLAIM_ONLY_IN_XREADGROUP;
       i++;
       const v = parseInt64(argv[i]);
-      if (v === null || v < 0) throw E.XCLAIM_OPTION_MIN_IDLE;
+      if (v === null) throw E.CLAIM_MIN_IDLE_NOT_INTEGER;
+      if (v < 0) throw E.CLAIM_MIN_IDLE_NEGATIVE;
       r.claimMinIdle = Number(v);
     } else if (isKw(o, 'noack')) {
       if (!xreadgroup) throw E.NOACK_ONLY_IN_XREADGROUP;

@@ -100,17 +100,24 @@ export class IdmpState {
 }
 
 /**
- * IDMPAUTO's iid: a digest of the field-value pairs (lengths included, so
- * `ab c` and `a bc` differ). Redis's own hash is not documented; the iid
- * never leaves the server except in rivulet's AOF rewrite records.
+ * IDMPAUTO's iid: a digest of the set of field-value pairs — their order
+ * does not matter, as in Redis 8.6 (pairs are sorted bytewise first) —
+ * with lengths included, so `ab c` and `a bc` differ. Redis's own hash is not
+ * documented; the iid never leaves the server except in rivulet's AOF
+ * rewrite records.
  */
 export function autoIid(fields: Buffer[]): string {
+  const pairs: [Buffer, Buffer][] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([fields[i], fields[i + 1]]);
+  pairs.sort((a, b) => Buffer.compare(a[0], b[0]) || Buffer.compare(a[1], b[1]));
   const h = createHash('sha256');
   const len = Buffer.allocUnsafe(4);
-  for (const f of fields) {
-    len.writeUInt32BE(f.length);
-    h.update(len);
-    h.update(f);
+  for (const pair of pairs) {
+    for (const f of pair) {
+      len.writeUInt32BE(f.length);
+      h.update(len);
+      h.update(f);
+    }
   }
   return h.digest().subarray(0, 16).toString('latin1');
 }

@@ -15,8 +15,9 @@
  * rivulet follows:
  *  - `+` as an XREAD ID (7.4: the last entry; 7.0: an invalid ID);
  *  - XINFO CONSUMERS `inactive` and XINFO STREAM FULL `active-time`
- *    (added in 7.2): those fields are dropped from rivulet's replies before
- *    comparing;
+ *    (added in 7.2), and XINFO STREAM's Redis 8 fields (idmp-*, pids/iids-*,
+ *    a FULL group's nacked-count): those fields are dropped from rivulet's
+ *    replies before comparing;
  *  - BLOCK (time-dependent; blocking has its own specs).
  *  - HELP's footer: "Print this help." (7.2+) against 7.0's "Prints".
  *  - XSETID below both the top item and the max deleted ID: 7.4 names the
@@ -30,7 +31,7 @@
  * Budget: ARGFUZZ_CASES (1,500 by default; `npm run fuzz` runs 20,000). Seed: FUZZ_SEED.
  */
 import { expect } from 'chai';
-import { startRivulet, startRedis, RawConnection, normalise, encodeCommand, HAVE_REDIS, ORACLE_AT_LEAST_7_2, type ExternalServer } from '../helpers.js';
+import { startRivulet, startRedis, RawConnection, normalise, encodeCommand, HAVE_REDIS, ORACLE_AT_LEAST_7_2, REDIS8_STREAM_INFO_FIELDS, type ExternalServer } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
 import { Prng, seedFromEnv } from './prng.js';
 
@@ -213,7 +214,8 @@ function perturb(argv: string[], r: Prng): string[] {
 }
 
 /** Fields Redis 7.2+ added (rivulet follows 7.4): dropped from flat RESP2 maps before comparing with 7.0. */
-const NEWER_FIELDS = new Set(['inactive', 'active-time']);
+// 7.2+ consumer times, and the Redis 8.6/8.8 XINFO STREAM fields (IDMP counters, a FULL group's nacked-count).
+const NEWER_FIELDS = new Set(['inactive', 'active-time', 'nacked-count', ...REDIS8_STREAM_INFO_FIELDS]);
 /** Fields whose values are times or allocator details. */
 const TIME_FIELDS = new Set(['idle', 'inactive', 'seen-time', 'active-time', 'radix-tree-keys', 'radix-tree-nodes']);
 

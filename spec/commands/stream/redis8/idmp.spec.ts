@@ -62,15 +62,15 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
     });
 
     it('can only be used with `*`, and refuses empty producer or idempotent IDs, changing nothing', async () => {
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal(
-        'ERR IDMP and IDMPAUTO can only be used with auto-generated IDs',
-      );
-      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal(
-        'ERR IDMP and IDMPAUTO can only be used with auto-generated IDs',
-      );
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', 'p', '*', 'f', 'v'))).to.equal('ERR syntax error');
+      // Redis 8.6's texts (its tests/unit/type/stream.tcl).
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO can be used only with auto-generated IDs');
+      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO can be used only with auto-generated IDs');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '*', 'f', 'v'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR IDMP requires a non-empty producer ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR IDMP requires a non-empty idempotent ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', '', '*', 'f', 'v'))).to.equal('ERR IDMPAUTO requires a non-empty producer ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', 'p', '*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO specified multiple times');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMP', 'q', 'j', '*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO specified multiple times');
       expect(await fx.c.call('EXISTS', 's')).to.equal(0);
       expect(fx.cap.aof).to.deep.equal([]);
     });
@@ -151,16 +151,21 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
     it('accepts the bounds 1..86400 and 1..10000 and refuses values outside them', async () => {
       expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '1', 'IDMP-MAXSIZE', '1')).to.equal('OK');
       expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '86400', 'IDMP-MAXSIZE', '10000')).to.equal('OK');
-      for (const v of ['0', '86401', '-5', 'x', '1.5']) {
-        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', v))).to.equal('ERR invalid duration');
+      for (const v of ['0', '86401', '-5']) {
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', v))).to.equal('ERR IDMP-DURATION must be between 1 and 86400 seconds');
       }
-      for (const v of ['0', '10001', 'abc']) {
-        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', v))).to.equal('ERR invalid maxsize');
+      for (const v of ['0', '10001', '-50']) {
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', v))).to.equal('ERR IDMP-MAXSIZE must be between 1 and 10000 entries');
       }
+      for (const v of ['x', '1.5', '000000000', '120-5', 'IDMP-DURATION']) {
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', v))).to.equal('ERR value is not an integer or out of range');
+        expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', v))).to.equal('ERR value is not an integer or out of range');
+      }
+      expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', 'INVALID', 'IDMP-MAXSIZE'))).to.equal('ERR value is not an integer or out of range');
     });
 
     it('needs an option, an existing stream, and known words', async () => {
-      expect(err(await fx.c.call('XCFGSET', 's'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 's'))).to.match(/^ERR At least one parameter/);
       expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION'))).to.equal('ERR syntax error');
       expect(err(await fx.c.call('XCFGSET', 's', 'DURATION', '5'))).to.equal('ERR syntax error');
       expect(err(await fx.c.call('XCFGSET', 'nokey', 'IDMP-DURATION', '5'))).to.equal('ERR no such key');
@@ -172,9 +177,31 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
   });
 
   describe('XINFO STREAM', () => {
-    it('shows no IDMP fields for a stream that never used IDMP (as Redis 7.4)', async () => {
+    it('reports the IDMP fields for every stream, with the server defaults before any IDMP use (Redis 8.6)', async () => {
       await fx.c.call('XADD', 's', '*', 'f', 'v');
-      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).has('idmp-duration')).to.equal(false);
+      const info = infoMap(await fx.c.call('XINFO', 'STREAM', 's'));
+      expect(['idmp-duration', 'idmp-maxsize', 'pids-tracked', 'iids-tracked', 'iids-added', 'iids-duplicates'].map((k) => info.get(k))).to.deep.equal([100, 100, 0, 0, 0, 0]);
+      const full = infoMap(await fx.c.call('XINFO', 'STREAM', 's', 'FULL'));
+      expect(full.get('idmp-duration')).to.equal(100);
+    });
+
+    it('IDMPAUTO deduplicates on the set of field-value pairs, whatever their order', async () => {
+      const id = await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '*', 'a', '1', 'b', '2');
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '*', 'b', '2', 'a', '1')).to.equal(id);
+      expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '*', 'a', '2', 'b', '1')).not.to.equal(id);
+      expect(await fx.c.call('XLEN', 's')).to.equal(2);
+    });
+
+    it('XCFGSET with the values already in effect keeps the history (and iids-tracked); a change clears it', async () => {
+      const id = await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '100', 'IDMP-MAXSIZE', '100')).to.equal('OK');
+      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).get('iids-tracked')).to.equal(1);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '50')).to.equal('OK');
+      expect(await fx.c.call('XCFGSET', 's', 'IDMP-MAXSIZE', '50')).to.equal('OK');
+      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).get('iids-tracked')).to.equal(0);
+      expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).not.to.equal(id);
+      expect(infoMap(await fx.c.call('XINFO', 'STREAM', 's')).get('iids-tracked')).to.equal(1);
     });
 
     it('reports idmp-duration, idmp-maxsize, pids-tracked, iids-tracked, iids-added and iids-duplicates', async () => {
@@ -205,7 +232,7 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
       expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
       expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', other))).to.equal('ERR the pid/iid pair already maps to a different stream ID');
       expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', '999-0'))).to.equal('ERR the stream ID refers to a non-existent or deleted entry');
-      expect(err(await fx.c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR IDMP producer-id and idempotent-id must not be empty');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR IDMP requires a non-empty producer ID');
       expect(err(await fx.c.call('XIDMPRECORD', 'nokey', 'p', 'j', id))).to.equal('ERR no such key');
       expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
     });

@@ -63,8 +63,8 @@ async function state(c: RawConnection): Promise<unknown> {
   out.entries = await c.call('XRANGE', 's', '-', '+');
   for (const g of ['g1', 'g2']) {
     const p = (await c.call('XPENDING', 's', g, '-', '+', '100')) as [string, string, number, number][];
-    // Released entries have delivery time 0 (idle = now); counters as text (LLONG_MAX loses precision in the parser).
-    out[g] = p.map((e) => [e[0], e[1], e[1] === '' ? e[2] > 1_600_000_000_000 : 'owned', String(e[3])]);
+    // Released entries have no delivery time: idle -1 (Redis 8.8); counters as text (LLONG_MAX loses precision in the parser).
+    out[g] = p.map((e) => [e[0], e[1], e[1] === '' ? e[2] === -1 : 'owned', String(e[3])]);
   }
   for (const k of ['s', 'other']) {
     const info = infoMap(await c.call('XINFO', 'STREAM', k));

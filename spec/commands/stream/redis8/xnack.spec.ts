@@ -43,8 +43,8 @@ describe('XNACK (Redis 8.8)', () => {
       ['2-0', '', 1],
       ['3-0', 'alice', 1],
     ]);
-    // Delivery time 0: idle is "since the epoch", above any min-idle-time.
-    expect(p[0][2]).to.be.above(1_600_000_000_000);
+    // No owner and no delivery time: idle -1 (Redis 8.8), and any min-idle-time claims them.
+    expect([p[0][2], p[1][2]]).to.deep.equal([-1, -1]);
     const claimed = (await fx.c.call('XCLAIM', 's', 'g', 'bob', '3600000', '1-0', '2-0', '3-0', 'JUSTID')) as string[];
     expect(claimed).to.deep.equal(['1-0', '2-0']);
     // The summary counts them but lists no "" consumer.
@@ -109,17 +109,60 @@ describe('XNACK (Redis 8.8)', () => {
 
   it('refuses a bad mode, a missing IDS block, bad numids, bad RETRYCOUNT and unknown options; NOGROUP without key or group', async () => {
     expect(err(await fx.c.call('XNACK', 's', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'ID', '1', '1-0'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'ID', '1', '1-0'))).to.equal("ERR Unrecognized XNACK option 'ID'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FORCE', 'RETRYCOUNT', '1'))).to.equal('ERR syntax error');
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0'))).to.equal('ERR The `numids` parameter must match the number of arguments');
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '-1'))).to.equal('ERR Invalid RETRYCOUNT option argument for XNACK');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT'))).to.equal('ERR syntax error');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'NOW'))).to.equal('ERR syntax error');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT'))).to.equal("ERR Unrecognized XNACK option 'RETRYCOUNT'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'NOW'))).to.equal("ERR Unrecognized XNACK option 'NOW'");
     expect(err(await fx.c.call('XNACK', 's', 'nog', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 's' or consumer group 'nog'");
     expect(err(await fx.c.call('XNACK', 'nokey', 'g', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 'nokey' or consumer group 'g'");
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1'))).to.equal("ERR wrong number of arguments for 'xnack' command");
     expect((await pending()).map((e) => e[1])).to.deep.equal(['alice', 'alice', 'alice']);
     expect(fx.cap.aof).to.deep.equal([]);
+  });
+
+  it('takes RETRYCOUNT and FORCE before the IDS block as well as after it', async () => {
+    expect(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'RETRYCOUNT', '7', 'IDS', '1', '1-0')).to.equal(1);
+    expect(await fx.c.call('XNACK', 's', 'g', 'SILENT', 'FORCE', 'IDS', '1', '4-0', 'RETRYCOUNT', '3')).to.equal(1);
+    const p = await pending();
+    expect(p.filter((e) => e[1] === '').map((e) => [e[0], e[2], e[3]])).to.deep.equal([
+      ['1-0', -1, 7],
+      ['4-0', -1, 3],
+    ]);
+  });
+
+  it('released entries show consumer "" and idle -1 in XPENDING in every mode, after XDEL of others, COPY and DEBUG RELOAD', async () => {
+    await fx.c.call('XNACK', 's', 'g', 'SILENT', 'IDS', '1', '1-0');
+    await fx.c.call('XNACK', 's', 'g', 'FATAL', 'IDS', '1', '2-0');
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FORCE', 'IDS', '1', '4-0');
+    await fx.c.call('XDEL', 's', '3-0');
+    const released = (e: Pending): unknown[] => [e[0], e[1], e[2]];
+    const expected = [
+      ['1-0', '', -1],
+      ['2-0', '', -1],
+      ['4-0', '', -1],
+    ];
+    expect((await pending()).filter((e) => e[1] === '').map(released)).to.deep.equal(expected);
+    expect(await fx.c.call('COPY', 's', 's2')).to.equal(1);
+    const copied = (await fx.c.call('XPENDING', 's2', 'g', '-', '+', '10')) as Pending[];
+    expect(copied.filter((e) => e[1] === '').map(released)).to.deep.equal(expected);
+    expect(await fx.c.call('DEBUG', 'RELOAD')).to.equal('OK');
+    expect((await pending()).filter((e) => e[1] === '').map(released)).to.deep.equal(expected);
+  });
+
+  it('XINFO STREAM FULL reports each group\'s nacked-count (entries released and not yet claimed)', async () => {
+    const nacked = async (): Promise<unknown> => {
+      const full = (await fx.c.call('XINFO', 'STREAM', 's', 'FULL')) as unknown[];
+      const group = (full[full.indexOf('groups') + 1] as unknown[][])[0];
+      return group[group.indexOf('nacked-count') + 1];
+    };
+    expect(await nacked()).to.equal(0);
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0', '2-0');
+    expect(await nacked()).to.equal(2);
+    await fx.c.call('XCLAIM', 's', 'g', 'bob', '0', '1-0');
+    expect(await nacked()).to.equal(1);
   });
 
   it('XINFO STREAM FULL lists released entries with an empty consumer name, and the group copy survives DEBUG RELOAD', async () => {
