@@ -320,7 +320,7 @@ function memorySection(server: Server): Fields {
     ['mem_overhead_db_hashtable_rehashing', 0],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
-    ['lazyfreed_objects', 0],
+    ['lazyfreed_objects', server.stats.lazyfreedObjects],
   ];
 }
 

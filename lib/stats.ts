@@ -32,6 +32,8 @@ export class Stats {
   connectionsReceived = 0;
   rejectedConnections = 0;
   expiredKeys = 0;
+  /** Keys freed by FLUSHALL/FLUSHDB as Redis 7.4 frees them, in the background (INFO lazyfreed_objects). */
+  lazyfreedObjects = 0;
   /** Hash fields removed by field expiry (INFO expired_subkeys). */
   expiredSubkeys = 0;
   keyspaceHits = 0;
@@ -79,6 +81,7 @@ export class Stats {
     this.connectionsReceived = 0;
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
+    this.lazyfreedObjects = 0;
     this.expiredSubkeys = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;

@@ -36,6 +36,18 @@ function checkFlushArgs(argv: Buffer[]): void {
   }
 }
 
+/**
+ * Whether Redis 7.4 would free this flush in the background (its lazyfree
+ * thread), counting the keys in INFO's lazyfreed_objects: ASYNC, or no
+ * argument with lazyfree-lazy-user-flush yes — and SYNC too, which 7.4 runs
+ * as a blocking ASYNC flush, except where a client may not block (inside
+ * MULTI/EXEC). rivulet frees at once either way; only the counter differs.
+ */
+function flushedLazily(c: Client, argv: Buffer[]): boolean {
+  const mode = argv.length === 2 ? word(argv[1]) : c.server.config.bool('lazyfree-lazy-user-flush') ? 'async' : 'sync';
+  return mode === 'async' || c.server.callDepth <= 1;
+}
+
 /** Empties one database: watchers are told, blocked readers see the keys vanish. */
 function flushDb(c: Client, index: number): number {
   const db = c.server.dbs[index];
@@ -64,7 +76,8 @@ export const flushdb: CommandSpec = {
   arguments: [flushMode],
   handler(c, argv) {
     checkFlushArgs(argv);
-    flushDb(c, c.db.id);
+    const n = flushDb(c, c.db.id);
+    if (flushedLazily(c, argv)) c.server.stats.lazyfreedObjects += n;
     // Always propagated, even when the db was already empty (as Redis does).
     c.server.dirty++;
     c.reply.ok();
@@ -89,7 +102,9 @@ export const flushall: CommandSpec = {
   arguments: [flushMode],
   handler(c, argv) {
     checkFlushArgs(argv);
-    for (let i = 0; i < c.server.dbs.length; i++) flushDb(c, i);
+    let n = 0;
+    for (let i = 0; i < c.server.dbs.length; i++) n += flushDb(c, i);
+    if (flushedLazily(c, argv)) c.server.stats.lazyfreedObjects += n;
     c.server.dirty++;
     c.reply.ok();
   },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { differential, RawConnection, useRivulet, startRivulet, startRedis, normalise, sleep, HAVE_REDIS, ORACLE_AT_LEAST_7_2, type ExternalServer } from '../../helpers.js';
+import { differential, RawConnection, useRivulet, startRivulet, startRedis, normalise, sleep, HAVE_REDIS, ORACLE_AT_LEAST_7_2, ORACLE_AT_LEAST_7_4, type ExternalServer } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 
 describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
@@ -169,4 +169,54 @@ describe('SWAPDB and WATCH of logically expired keys (Redis 7.2+)', () => {
       if (oracle && ORACLE_AT_LEAST_7_2) expect(await run(oracle.port, steps)).to.deep.equal(expected);
     });
   }
+});
+
+describe('FLUSHALL / FLUSHDB and INFO lazyfree counters (Redis 7.4)', () => {
+  let riv: RivuletServer;
+  let oracle: ExternalServer | null = null;
+  before(async () => {
+    riv = await startRivulet();
+    if (HAVE_REDIS && ORACLE_AT_LEAST_7_4) oracle = await startRedis();
+  });
+  after(async () => {
+    await riv.close();
+    await oracle?.stop();
+  });
+
+  /** lazyfreed_objects after each step of the script (and lazyfree_pending_objects at the end). */
+  async function run(port: number): Promise<number[]> {
+    const c = await RawConnection.open(port);
+    const counter = async (name: string): Promise<number> => Number(new RegExp(`${name}:(\\d+)`).exec(String(await c.call('INFO', 'memory')))![1]);
+    const seen: number[] = [];
+    try {
+      await c.call('FLUSHALL');
+      await c.call('CONFIG', 'RESETSTAT');
+      const steps: string[][][] = [
+        [['MSET', 'a', '1', 'b', '2', 'c', '3'], ['FLUSHALL', 'SYNC']],
+        [['MSET', 'a', '1', 'b', '2'], ['FLUSHALL', 'ASYNC']],
+        [['MSET', 'a', '1'], ['FLUSHDB']],
+        [['MSET', 'a', '1'], ['SELECT', '1'], ['MSET', 'x', '1', 'y', '2'], ['FLUSHDB', 'sync'], ['SELECT', '0']],
+        [['MSET', 'a', '1', 'b', '2'], ['MULTI'], ['FLUSHALL', 'SYNC'], ['EXEC']],
+        [['MSET', 'a', '1', 'b', '2'], ['MULTI'], ['FLUSHALL', 'ASYNC'], ['EXEC']],
+        [['CONFIG', 'SET', 'lazyfree-lazy-user-flush', 'yes'], ['MSET', 'a', '1'], ['MULTI'], ['FLUSHDB'], ['EXEC'], ['CONFIG', 'SET', 'lazyfree-lazy-user-flush', 'no']],
+        [['FLUSHALL']],
+        [['CONFIG', 'RESETSTAT']],
+      ];
+      for (const step of steps) {
+        for (const cmd of step) await c.call(...cmd);
+        // Redis frees in a background thread: wait for it to finish.
+        for (let i = 0; i < 100 && (await counter('lazyfree_pending_objects')) > 0; i++) await sleep(10);
+        seen.push(await counter('lazyfreed_objects'));
+      }
+    } finally {
+      c.close();
+    }
+    return seen;
+  }
+
+  it('counts the keys of every flush Redis 7.4 frees in the background (SYNC too, except inside MULTI)', async () => {
+    expect(await run(riv.port)).to.deep.equal([3, 5, 6, 8, 8, 10, 11, 11, 0]);
+    // Redis 7.0 counted only ASYNC flushes.
+    if (oracle) expect(await run(oracle.port)).to.deep.equal([3, 5, 6, 8, 8, 10, 11, 11, 0]);
+  });
 });
