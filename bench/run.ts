@@ -49,6 +49,30 @@ const METRICS: MetricDef[] = [
   { key: 'metrics_scrape_ms', label: 'one scrape (100 streams with a group), event-loop time⁴', unit: 'ms', better: 'lower', decimals: 2 },
   { key: 'metrics_scrape_cpu_ms', label: 'one scrape (100 streams with a group), CPU time⁴', unit: 'ms', better: 'lower', decimals: 2 },
   { key: 'metrics_cpu_pct', label: 'CPU spent scraping at 1/s (of one core)⁴', unit: '%', better: 'lower', goalAbs: 2, decimals: 2 },
+  { key: 't_lpush_p1', label: 'redis-benchmark LPUSH, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_lpush_p16', label: 'redis-benchmark LPUSH, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_rpush_p1', label: 'redis-benchmark RPUSH, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_rpush_p16', label: 'redis-benchmark RPUSH, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_lpop_p1', label: 'redis-benchmark LPOP, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_lpop_p16', label: 'redis-benchmark LPOP, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_rpop_p1', label: 'redis-benchmark RPOP, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_rpop_p16', label: 'redis-benchmark RPOP, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_sadd_p1', label: 'redis-benchmark SADD, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_sadd_p16', label: 'redis-benchmark SADD, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_hset_p1', label: 'redis-benchmark HSET, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_hset_p16', label: 'redis-benchmark HSET, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_spop_p1', label: 'redis-benchmark SPOP, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_spop_p16', label: 'redis-benchmark SPOP, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_zadd_p1', label: 'redis-benchmark ZADD, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_zadd_p16', label: 'redis-benchmark ZADD, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_zpopmin_p1', label: 'redis-benchmark ZPOPMIN, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_zpopmin_p16', label: 'redis-benchmark ZPOPMIN, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_lrange_100_p1', label: 'redis-benchmark LRANGE_100, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_lrange_100_p16', label: 'redis-benchmark LRANGE_100, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_lrange_300_p1', label: 'redis-benchmark LRANGE_300, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_lrange_300_p16', label: 'redis-benchmark LRANGE_300, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 't_lrange_600_p1', label: 'redis-benchmark LRANGE_600, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
+  { key: 't_lrange_600_p16', label: 'redis-benchmark LRANGE_600, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
   { key: 'start_pong', label: 'empty start: spawn → first PONG', unit: 'ms', better: 'lower', goalAbs: 150 },
 ];
 
@@ -68,7 +92,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload,metrics]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload,metrics,types]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -157,6 +181,20 @@ async function main(): Promise<void> {
       for (const kind of want('aof') ? order : []) await attempt(kind, [`xadd_${policy}`], `XADD ${policy}`, () => W.xaddAof(kind, sz, policy, onStart));
     for (const kind of want('big') ? order : []) await attempt(kind, ['xrange_c100', 'cg_entries'], 'XRANGE + consumer group', () => W.bigStream(kind, sz, onStart));
     for (const kind of want('fanout') ? order : []) await attempt(kind, ['fanout_p50', 'fanout_p99'], 'fan-out', () => W.fanout(kind, sz, onStart));
+    if (want('types')) {
+      // Probed once per round on a fresh rivulet: a data type that is not there yet is skipped, not failed.
+      const skip = await W.probeTypeTests(onStart).catch((e: Error) => {
+        const reason = oneLine(e);
+        return new Map(W.TYPE_TESTS.map((t) => [t.test, `probe failed: ${reason}`]));
+      });
+      for (const [test, reason] of skip) {
+        if (round === 0) log(`skipping redis-benchmark -t ${test}: ${reason}`);
+        for (const kind of kinds) markNa(kind, [`t_${test}_p1`, `t_${test}_p16`], reason);
+      }
+      const tests = W.TYPE_TESTS.map((t) => t.test).filter((t) => !skip.has(t));
+      const keys = tests.flatMap((t) => [`t_${t}_p1`, `t_${t}_p16`]);
+      if (tests.length) for (const kind of order) await attempt(kind, keys, 'redis-benchmark data-type tests', () => W.typeThroughput(kind, sz, tests, onStart));
+    }
     if (want('metrics')) {
       const keys = ['metrics_xadd_off', 'metrics_xadd_on', 'metrics_cost_pct', 'metrics_scrape_ms', 'metrics_scrape_cpu_ms', 'metrics_cpu_pct'];
       await attempt('rivulet', keys, 'metrics overhead', () => W.metricsOverhead(sz, onStart));
@@ -251,6 +289,8 @@ async function main(): Promise<void> {
     : [];
   if (rows.some((r) => r.key.startsWith('metrics_')))
     notes.push('', '⁴ rivulet only: one server, the endpoint off and on (CONFIG SET metrics-port) in ABBA order twice, medians; the scrape times are the endpoint\'s own rivulet_metrics_scrape_duration_seconds and rivulet_metrics_scrape_cpu_seconds.');
+  if (rows.some((r) => r.key.startsWith('t_')))
+    notes.push('', '⁵ redis-benchmark -t <test> with its defaults (50 clients, its own keys), unpipelined and -P 16, AOF off on both servers; LRANGE_N fills the list with LPUSH first.');
   process.stdout.write(`\n${header}\n\n${[...out, ...notes].join('\n')}\n`);
 
   if (opts.json) {

@@ -5,7 +5,7 @@
  * order and takes medians.
  */
 import { fileURLToPath } from 'node:url';
-import { redisBenchmark } from './rbench.js';
+import { redisBenchmark, redisBenchmarkTests } from './rbench.js';
 import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
 import { startServer, removeDir, sleep, type Kind, type Running, type StartOptions } from './servers.js';
 
@@ -22,6 +22,12 @@ export interface Sizes {
   aofEntries: number;
   /** XADD requests per run of the metrics-overhead workload (long enough for several scrapes at 1/s). */
   xaddMetrics: number;
+  /** Requests per redis-benchmark test for the data-type tests (LPUSH ... ZPOPMIN), unpipelined and -P 16. */
+  typesP1: number;
+  typesP16: number;
+  /** The same for LRANGE_100/300/600 (each reply is 100-600 elements). */
+  lrangeP1: number;
+  lrangeP16: number;
 }
 
 export const FULL: Sizes = {
@@ -36,6 +42,10 @@ export const FULL: Sizes = {
   memoryEntries: 1_000_000,
   aofEntries: 1_000_000,
   xaddMetrics: 400_000,
+  typesP1: 50_000,
+  typesP16: 200_000,
+  lrangeP1: 10_000,
+  lrangeP16: 20_000,
 };
 
 export const QUICK: Sizes = {
@@ -50,6 +60,10 @@ export const QUICK: Sizes = {
   memoryEntries: 200_000,
   aofEntries: 200_000,
   xaddMetrics: 150_000,
+  typesP1: 10_000,
+  typesP16: 40_000,
+  lrangeP1: 2_000,
+  lrangeP16: 4_000,
 };
 
 export type Figures = Record<string, number>;
@@ -391,5 +405,76 @@ export async function metricsOverhead(sz: Sizes, onStart: StartListener): Promis
     } finally {
       c.close();
     }
+  });
+}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * redis-benchmark's default tests for lists, sets, hashes and sorted sets
+ * (-t names), each with one command that tells whether the server knows it.
+ */
+export const TYPE_TESTS: { test: string; probe: string[] }[] = [
+  { test: 'lpush', probe: ['LPUSH', 'bench:probe:l', 'x'] },
+  { test: 'rpush', probe: ['RPUSH', 'bench:probe:l', 'x'] },
+  { test: 'lpop', probe: ['LPOP', 'bench:probe:l'] },
+  { test: 'rpop', probe: ['RPOP', 'bench:probe:l'] },
+  { test: 'sadd', probe: ['SADD', 'bench:probe:s', 'x'] },
+  { test: 'hset', probe: ['HSET', 'bench:probe:h', 'f', 'v'] },
+  { test: 'spop', probe: ['SPOP', 'bench:probe:s'] },
+  { test: 'zadd', probe: ['ZADD', 'bench:probe:z', '1', 'x'] },
+  { test: 'zpopmin', probe: ['ZPOPMIN', 'bench:probe:z'] },
+  { test: 'lrange_100', probe: ['LRANGE', 'bench:probe:l', '0', '99'] },
+  { test: 'lrange_300', probe: ['LRANGE', 'bench:probe:l', '0', '299'] },
+  { test: 'lrange_600', probe: ['LRANGE', 'bench:probe:l', '0', '599'] },
+];
+
+/**
+ * Starts a rivulet and sends each test's probe command: the tests it answers
+ * with "unknown command" are returned with that error as the reason to skip
+ * them (for both servers, so the table compares like with like).
+ */
+export async function probeTypeTests(onStart: StartListener): Promise<Map<string, string>> {
+  return withServer('rivulet', {}, onStart, async (s) => {
+    const skip = new Map<string, string>();
+    const c = await RespClient.connect(s.port);
+    try {
+      for (const t of TYPE_TESTS) {
+        const r = await c.call(t.probe);
+        if (r instanceof RespError && /unknown command/i.test(r.message)) skip.set(t.test, `rivulet: unknown command ${t.probe[0]}`);
+        else if (r instanceof RespError) throw new WorkloadError(`${t.probe.join(' ')}: ${r.message}`);
+      }
+    } finally {
+      c.close();
+    }
+    return skip;
+  });
+}
+
+/**
+ * The given redis-benchmark tests with its defaults (50 clients, its own keys
+ * and values), unpipelined then with -P 16 after a FLUSHALL, AOF off.
+ * Figures: t_<test>_p1 and t_<test>_p16 in requests per second.
+ */
+export async function typeThroughput(kind: Kind, sz: Sizes, tests: string[], onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const out: Figures = {};
+    const plain = tests.filter((t) => !t.startsWith('lrange_'));
+    const lrange = tests.filter((t) => t.startsWith('lrange_'));
+    for (const [pipeline, nPlain, nRange] of [
+      [1, sz.typesP1, sz.lrangeP1],
+      [16, sz.typesP16, sz.lrangeP16],
+    ] as const) {
+      await cmd(s.port, ['FLUSHALL']);
+      for (const [group, n] of [
+        [plain, nPlain],
+        [lrange, nRange],
+      ] as const) {
+        if (!group.length) continue;
+        const r = await redisBenchmarkTests(s.port, { clients: 50, requests: n, pipeline, tests: [...group] });
+        for (const [t, res] of r) out[`t_${t}_p${pipeline}`] = res.rps;
+      }
+    }
+    return out;
   });
 }

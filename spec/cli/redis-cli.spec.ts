@@ -133,4 +133,32 @@ describe('redis-cli and redis-benchmark against rivulet', function () {
     const finals = r.stdout.split(/[\r\n]/).filter((l) => /requests per second/.test(l)).map((l) => l.trim().split(':')[0]);
     expect(finals).to.deep.equal(['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'MSET (10 keys)']);
   });
+
+  // redis-benchmark 7.0's default test list, in the order it runs them (issue 14: it must run to the end).
+  const DEFAULT_TESTS = ['PING_INLINE', 'PING_MBULK', 'SET', 'GET', 'INCR', 'LPUSH', 'RPUSH', 'LPOP', 'RPOP', 'SADD', 'HSET', 'SPOP', 'ZADD', 'ZPOPMIN', 'LPUSH (needed to benchmark LRANGE)', 'LRANGE_100 (first 100 elements)', 'LRANGE_300 (first 300 elements)', 'LRANGE_500 (first 500 elements)', 'LRANGE_600 (first 600 elements)', 'MSET (10 keys)'];
+  // Sets and sorted sets are not on main yet (branch types-sz): until they land this runs the default list minus
+  // SADD, SPOP, ZADD and ZPOPMIN (via -t); when they land, MISSING_TYPES becomes empty and the run takes no -t at all.
+  const MISSING_TYPES = ['SADD', 'SPOP', 'ZADD', 'ZPOPMIN'];
+
+  it('redis-benchmark runs its whole default test list to the end with no error', async function () {
+    if (!hasBinary('redis-benchmark')) this.skip(); // redis-benchmark is not installed (CI installs redis-tools)
+    this.timeout(180_000); // 20 tests of 1,000 requests from 50 clients; slow only on a loaded machine
+    const expected = DEFAULT_TESTS.filter((t) => !MISSING_TYPES.includes(t));
+    const args = ['-p', String(server.port), '-n', '1000', '--csv'];
+    if (MISSING_TYPES.length) {
+      const tNames = ['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'lpush', 'rpush', 'lpop', 'rpop', 'sadd', 'hset', 'spop', 'zadd', 'zpopmin', 'lrange_100', 'lrange_300', 'lrange_500', 'lrange_600', 'mset'];
+      args.push('-t', tNames.filter((t) => !MISSING_TYPES.includes(t.toUpperCase())).join(','));
+    }
+    // redis-benchmark 7 stops at the first error reply ("Error from server: ...") with a non-zero exit.
+    const r = await tool('redis-benchmark', args, '', 170_000);
+    const lines = (r.stdout + '\n' + r.stderr).split(/[\r\n]+/).filter((l) => l.trim() !== '');
+    expect(lines.filter((l) => /error/i.test(l))).to.deep.equal([]);
+    expect(r.code).to.equal(0);
+    const rows = lines.filter((l) => l.startsWith('"') && !l.startsWith('"test"')).map((l) => l.split('","'));
+    expect(rows.map((c) => c[0].replace(/"/g, ''))).to.deep.equal(expected);
+    for (const c of rows) expect(Number(c[1].replace(/"/g, '')), c[0]).to.be.above(0);
+    // The data really arrived: every pop test emptied what was pushed before it, the LRANGE fill is left.
+    expect(await cli(server.port, ['LLEN', 'mylist'])).to.include({ stdout: '1000\n' });
+    expect(await cli(server.port, ['HLEN', 'myhash'])).to.include({ stdout: '1\n' });
+  });
 });
