@@ -34,6 +34,13 @@ export class Stream implements TypedValue {
   entriesAdded: I64 = 0;
   /** Consumer groups by name (latin1 string of the name's bytes). */
   readonly groups = new Map<string, ConsumerGroup>();
+  /**
+   * Whether a group was ever created on this stream (Redis's s->cgroups is
+   * allocated by the first XGROUP CREATE and kept when the groups are
+   * destroyed). XDELEX/XACKDEL ACKED treat a stream that never had groups as
+   * referenced, but not one whose groups were all destroyed.
+   */
+  hadGroups = false;
   /** Idempotent-production tracking (Redis 8.6), created by the first IDMP XADD or XCFGSET; null before. */
   idmp: IdmpState | null = null;
 
@@ -168,12 +175,13 @@ export class Stream implements TypedValue {
 
   /**
    * Is the entry still referenced by a consumer group (Redis 8.2 ACKED rule):
-   * some group has not delivered it yet or has it pending? With no groups at
-   * all it counts as referenced, as XDELEX ACKED documents ("2 ... also, if
-   * there are no consumer groups"). O(groups · log PEL).
+   * some group has not delivered it yet or has it pending? A stream that never
+   * had a group counts as referenced, as XDELEX ACKED documents ("2 ... also,
+   * if there are no consumer groups"); once groups existed, only the live ones
+   * count (a destroyed group's references are gone). O(groups · log PEL).
    */
   isReferenced(id: StreamId): boolean {
-    if (this.groups.size === 0) return true;
+    if (this.groups.size === 0) return !this.hadGroups;
     for (const g of this.groups.values()) {
       if (compareIds(id, g.lastId) > 0 || g.pel.get(id) !== undefined) return true;
     }
@@ -217,6 +225,7 @@ export class Stream implements TypedValue {
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
+    s.hadGroups = this.hadGroups;
     s.idmp = this.idmp === null ? null : this.idmp.clone();
     return s;
   }

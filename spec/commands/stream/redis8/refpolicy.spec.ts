@@ -56,6 +56,17 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       expect(await fx.c.call('XLEN', 's')).to.equal(4);
     });
 
+    it("after XGROUP DESTROY the destroyed groups' references no longer count for ACKED", async () => {
+      // 4-0: not yet delivered to g1, pending in g2 (see the set-up): referenced until both groups go.
+      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '1', '4-0')).to.deep.equal([2]);
+      expect(await fx.c.call('XGROUP', 'DESTROY', 's', 'g1')).to.equal(1);
+      expect(await fx.c.call('XGROUP', 'DESTROY', 's', 'g2')).to.equal(1);
+      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '1', '4-0')).to.deep.equal([1]);
+      // COPY keeps the stream's had-groups state.
+      expect(await fx.c.call('COPY', 's', 's2')).to.equal(1);
+      expect(await fx.c.call('XDELEX', 's2', 'ACKED', 'IDS', '1', '5-0')).to.deep.equal([1]);
+    });
+
     it('ACKED answers 2 when the stream has no consumer groups (documented)', async () => {
       await fx.c.call('XADD', 'plain', '1-0', 'f', 'v');
       expect(await fx.c.call('XDELEX', 'plain', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
