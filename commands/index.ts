@@ -12,6 +12,7 @@ import { streamCommands } from './stream/index.js';
 import { pubsubCommands } from './pubsub/index.js';
 import { hashCommands } from './hash/index.js';
 import { listCommands } from './list/index.js';
+import { setCommands } from './set/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -23,4 +24,5 @@ export const COMMANDS: CommandSpec[] = [
   ...pubsubCommands,
   ...hashCommands,
   ...listCommands,
+  ...setCommands,
 ];

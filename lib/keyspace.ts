@@ -15,6 +15,8 @@ export interface TypedValue {
   memoryUsage(): number;
   /** An independent copy (COPY). */
   clone(): TypedValue;
+  /** The commands that rebuild the value at `key` (BGREWRITEAOF), in a form redis-server loads. Streams are serialized by lib/persistence. */
+  rewrite?(key: Buffer): Buffer[][];
 }
 
 /** A string value is a Buffer; everything else is a TypedValue. */

@@ -33,8 +33,6 @@
  */
 import type { Value } from '../keyspace.js';
 import { Stream } from '../stream/stream.js';
-import { PackedList } from '../types/list.js';
-import { HashValue } from '../types/hash.js';
 import type { StreamId } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
@@ -89,8 +87,8 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
     yield encodeCommand([SET, k, value]);
   } else if (value instanceof Stream) {
     yield* serializeStream(k, value);
-  } else if (value instanceof PackedList || value instanceof HashValue) {
-    // Lists as RPUSH, hashes as HMSET (+ HPEXPIREAT per field with a TTL), 64 items per command like Redis.
+  } else if (value.rewrite !== undefined) {
+    // Lists as RPUSH, hashes as HMSET (+ HPEXPIREAT per field with a TTL), sets as SADD, sorted sets as ZADD: 64 items per command like Redis.
     for (const argv of value.rewrite(k)) yield encodeCommand(argv);
   } else {
     throw new Error(`cannot serialize a value of type ${value.kind}`);
