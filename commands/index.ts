@@ -13,6 +13,7 @@ import { pubsubCommands } from './pubsub/index.js';
 import { hashCommands } from './hash/index.js';
 import { listCommands } from './list/index.js';
 import { setCommands } from './set/index.js';
+import { zsetCommands } from './zset/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -25,4 +26,5 @@ export const COMMANDS: CommandSpec[] = [
   ...hashCommands,
   ...listCommands,
   ...setCommands,
+  ...zsetCommands,
 ];

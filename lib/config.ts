@@ -150,7 +150,7 @@ export const PARAMS = [
   // sets and sorted sets: where Redis changes encoding (OBJECT ENCODING; see lib/types/set.ts, lib/types/zset.ts)
   int('set-max-intset-entries', 512, 0, LONG_MAX),
   int('set-max-listpack-entries', 128, 0, LONG_MAX),
-  mem('set-max-listpack-value', 64, 0, LONG_MAX),
+  int('set-max-listpack-value', 64, 0, LONG_MAX),
   int('zset-max-listpack-entries', 128, 0, LONG_MAX),
   mem('zset-max-listpack-value', 64, 0, LONG_MAX),
   // streams
@@ -214,8 +214,6 @@ export function isIgnoredDirective(name: string): boolean {
 }
 /** Old names Redis still accepts. */
 BY_NAME.set('lua-time-limit', BY_NAME.get('lua-time-limit')!);
-BY_NAME.set('zset-max-ziplist-entries', BY_NAME.get('zset-max-listpack-entries')!);
-BY_NAME.set('zset-max-ziplist-value', BY_NAME.get('zset-max-listpack-value')!);
 
 export function paramDef(name: string): ParamDef | undefined {
   return BY_NAME.get(name.toLowerCase());

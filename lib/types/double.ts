@@ -11,9 +11,8 @@
  * round-trip formatting (the two differ on values such as 1e23 or 5e-324's
  * neighbours). 64-bit arithmetic uses BigInt; integers take a fast path.
  *
- * Input: `parseScore` is Redis's getDoubleFromObject (strtod over the whole
- * string, no leading space, no overflow or underflow to zero, not NaN);
- * `parseRangeDouble` is the laxer strtod use of ZRANGEBYSCORE's bounds.
+ * Input: `parseScore` and `parseRangeDouble` read scores, weights and
+ * range bounds as Redis 7.4 does.
  *
  * No network or command imports.
  */
@@ -219,48 +218,24 @@ export function formatScore(d: number): string {
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
-const SPECIAL = /^([+-]?)(inf|infinity|nan(?:\([0-9a-zA-Z_]*\))?)$/i;
+const INFINITE = /^([+-]?)(?:inf|infinity)$/i;
 
 /**
- * strtod over the whole of s (after any leading whitespace strtod skips when
- * `skipSpace`): a number, or null when something is left over. "" reads as 0
- * (strtod consumes nothing, and the callers only check what is left).
+ * Redis 7.4's score parser (string2d, a fast_float-style parse of the whole
+ * string): decimal with optional sign, fraction and exponent, or inf /
+ * infinity in any case; no whitespace, no hex, no NaN. An overflowing value
+ * reads as ±inf and an underflowing one as 0 (Debian's 7.0, on strtod,
+ * refused both and accepted hex). Returns null when Redis refuses it.
  */
-function strtodWhole(s: string): number | null {
+export function parseScore(b: Buffer | string): number | null {
+  const s = typeof b === 'string' ? b : b.toString('latin1');
   if (DECIMAL.test(s)) return Number(s);
-  const sp = SPECIAL.exec(s);
-  if (sp !== null) {
-    const v = sp[2].toLowerCase().startsWith('nan') ? NaN : Infinity;
-    return sp[1] === '-' ? -v : v;
-  }
-  const hx = HEX.exec(s);
-  if (hx !== null && (hx[2].length > 0 || (hx[3] ?? '').length > 0)) {
-    const mant = BigInt('0x' + (hx[2] || '0') + (hx[3] ?? ''));
-    const e2 = (hx[4] === undefined ? 0 : Number(hx[4])) - 4 * (hx[3] ?? '').length;
-    const v = Number(mant) * 2 ** e2;
-    return hx[1] === '-' ? -v : v;
-  }
+  const m = INFINITE.exec(s);
+  if (m !== null) return m[1] === '-' ? -Infinity : Infinity;
   return null;
 }
 
-/** Redis's getDoubleFromObject: a score argument (ZADD, ZINCRBY, WEIGHTS); null when Redis answers "not a valid float". */
-export function parseScore(b: Buffer): number | null {
-  const s = b.toString('latin1');
-  if (s.length === 0 || /^\s/.test(s)) return null;
-  const v = strtodWhole(s);
-  if (v === null || Number.isNaN(v)) return null;
-  // strtod's ERANGE: overflow to ±HUGE_VAL, or underflow to zero, is refused.
-  if (!Number.isFinite(v) && !SPECIAL.test(s)) return null;
-  if (v === 0 && /[1-9a-fA-F]/.test(s.replace(/^[+-]?0[xX]/, '').replace(/[eEpP].*$/, ''))) return null;
-  return v;
-}
-
-/** strtod as ZRANGEBYSCORE bounds use it: leading whitespace skipped, overflow allowed, "" is 0; NaN or leftovers → null. */
+/** A ZRANGEBYSCORE-style bound after its optional `(`: like parseScore, except that "" reads as 0. */
 export function parseRangeDouble(s: string): number | null {
-  if (s === '') return 0;
-  const t = s.replace(/^[\t\n\v\f\r ]+/, '');
-  const v = strtodWhole(t);
-  if (v === null || Number.isNaN(v)) return null;
-  return v;
+  return s === '' ? 0 : parseScore(s);
 }

@@ -30,6 +30,9 @@
  */
 
 const MAX_LEVEL = 32;
+const ZADD = Buffer.from('ZADD');
+/** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
+const REWRITE_BATCH = 64;
 /** Redis's ZSKIPLIST_P: each level holds about a quarter of the one below. */
 const P = 0.25;
 
@@ -358,6 +361,27 @@ export class SortedSet {
   /** Every (member, score) in ascending order. */
   *entries(): IterableIterator<[string, number]> {
     for (let x = this.head.next[0]; x !== null; x = x.next[0]) yield [x.member, x.score];
+  }
+
+  /**
+   * ZADD commands of up to 64 score/member pairs each (Redis's
+   * AOF_REWRITE_ITEMS_PER_CMD), scores in their shortest round-trip form,
+   * for BGREWRITEAOF.
+   */
+  rewrite(key: Buffer): Buffer[][] {
+    const out: Buffer[][] = [];
+    let argv: Buffer[] = [];
+    for (let x = this.head.next[0]; x !== null; x = x.next[0]) {
+      if (argv.length === 0) argv.push(ZADD, key);
+      const s = x.score;
+      argv.push(Buffer.from(s === Infinity ? 'inf' : s === -Infinity ? '-inf' : String(s), 'latin1'), Buffer.from(x.member, 'latin1'));
+      if (argv.length === 2 + 2 * REWRITE_BATCH) {
+        out.push(argv);
+        argv = [];
+      }
+    }
+    if (argv.length > 0) out.push(argv);
+    return out;
   }
 
   /** An independent copy (COPY). O(n log n)... O(n) expected. */

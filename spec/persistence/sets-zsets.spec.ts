@@ -18,13 +18,26 @@ const POPULATE: string[][] = [
   ...Array.from({ length: 3 }, (_, i) => ['SADD', 'big', ...Array.from({ length: 100 }, (_, j) => `m${i * 100 + j}`)]),
   ['SPOP', 'big', '7'],
   ['SPOP', 'words'],
+  ['ZADD', 'z', '1.1', 'a', '-inf', 'b', 'inf', 'c', '0.1', 'd', '2', 'e', '1e300', 'f'],
+  ['ZADD', 'zbig', ...Array.from({ length: 300 }, (_, i) => [String(i / 7), `m${i}`]).flat()],
+  ['ZINCRBY', 'z', '0.2', 'd'],
+  ['ZPOPMIN', 'zbig', '3'],
+  ['ZADD', 'zvol', '1', 'x'],
+  ['PEXPIREAT', 'zvol', '4102444800000'],
 ];
 const AFTER_REWRITE: string[][] = [
   ['SADD', 'ints', '99'],
   ['SPOP', 'big'],
   ['SMOVE', 'big', 'moved', 'm5'],
   ['SINTERSTORE', 'inter', 'ints', 'ints'],
-];
+  ['ZMPOP', '1', 'zbig', 'MAX', 'COUNT', '2'],
+  ['BZPOPMIN', 'z', '0'],
+  ['ZUNIONSTORE', 'zu', '2', 'z', 'ints', 'WEIGHTS', '0.5', '3'],
+  ['ZRANGESTORE', 'zr', 'zbig', '10', '20'],
+]
+const ZSET_KEYS = ['z', 'zbig', 'zvol', 'zu', 'zr'];
+/** Scores as numbers: Redis 7.0 prints them with %.17g, 7.2+ with the shortest digits. */
+const num = (r: Reply): number => (String(r) === 'inf' ? Infinity : String(r) === '-inf' ? -Infinity : Number(String(r)));
 const SET_KEYS = ['ints', 'words', 'vol', 'big', 'moved', 'inter'];
 
 async function run(port: number, cmds: string[][]): Promise<void> {
@@ -48,6 +61,11 @@ async function observe(port: number): Promise<unknown> {
       out[k] = m.map(String).sort();
     }
     out.volTime = await c.call('PEXPIRETIME', 'vol');
+    for (const k of ZSET_KEYS) {
+      const m = (await c.call('ZRANGE', k, '0', '-1', 'WITHSCORES')) as Reply[];
+      out[k] = m.map((x, i) => (i % 2 === 0 ? String(x) : num(x)));
+    }
+    out.zvolTime = await c.call('PEXPIRETIME', 'zvol');
     return out;
   } finally {
     c.close();
@@ -77,6 +95,10 @@ describe('AOF: sets and sorted sets', function () {
       await run(riv.port, POPULATE);
       await run(riv.port, [['BGREWRITEAOF']]);
       await waitRewrite(riv.port);
+      const base = fs.readdirSync(path.join(dir, 'appendonlydir')).find((f) => f.endsWith('.base.aof'))!;
+      const text = fs.readFileSync(path.join(dir, 'appendonlydir', base), 'latin1');
+      expect(text).to.include('$4\r\nSADD\r\n$4\r\nints\r\n');
+      expect(text).to.include('$4\r\nZADD\r\n$1\r\nz\r\n$4\r\n-inf\r\n$1\r\nb\r\n');
       await run(riv.port, AFTER_REWRITE);
       const before = await observe(riv.port);
       await riv.close();
