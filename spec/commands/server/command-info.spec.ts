@@ -13,7 +13,8 @@ import { COMMANDS } from '../../../commands/index.js';
 const EXCEPTIONS: Record<string, string> = {
   'command|getkeys': 'arity -3 since Redis 7.2 (redis/redis#11201); 7.0 says -4',
   'command|getkeysandflags': 'arity -3 since Redis 7.2 (redis/redis#11201); 7.0 says -4',
-  // Redis 7.4 no longer flags the blocking list pops noscript (7.0 does): compared only with a newer oracle.
+  // Redis 7.4 no longer flags the blocking list and sorted-set pops noscript (7.0 does), and ZRANK/ZREVRANK take
+  // WITHSCORE since 7.2 (arity -3; 7.0 says 3): compared only with a newer oracle.
   ...(ORACLE_AT_LEAST_7_2
     ? {}
     : {
@@ -21,6 +22,10 @@ const EXCEPTIONS: Record<string, string> = {
         brpop: 'noscript in 7.0, not in 7.4',
         blmove: 'noscript in 7.0, not in 7.4',
         brpoplpush: 'noscript in 7.0, not in 7.4',
+        bzpopmin: 'noscript in 7.0, not in 7.4',
+        bzpopmax: 'noscript in 7.0, not in 7.4',
+        zrank: 'arity -3 since Redis 7.2 added WITHSCORE; 7.0 says 3',
+        zrevrank: 'arity -3 since Redis 7.2 added WITHSCORE; 7.0 says 3',
       }),
 };
 // Commands newer than 7.0 (CLIENT SETINFO, CLIENT NO-TOUCH) are absent from the oracle and only checked for presence.
