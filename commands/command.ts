@@ -36,7 +36,11 @@ function writeKeySpec(w: ReplyWriter, ks: KeySpec): void {
   w.bulk('begin_search');
   w.map(2);
   w.bulk('type');
-  if ('index' in ks.beginSearch) {
+  if ('unknown' in ks.beginSearch) {
+    w.bulk('unknown');
+    w.bulk('spec');
+    w.map(0);
+  } else if ('index' in ks.beginSearch) {
     w.bulk('index');
     w.bulk('spec');
     w.map(1);
@@ -55,7 +59,11 @@ function writeKeySpec(w: ReplyWriter, ks: KeySpec): void {
   w.map(2);
   w.bulk('type');
   const fk = ks.findKeys;
-  if ('lastKey' in fk) {
+  if ('unknown' in fk) {
+    w.bulk('unknown');
+    w.bulk('spec');
+    w.map(0);
+  } else if ('lastKey' in fk) {
     w.bulk('range');
     w.bulk('spec');
     w.map(3);
@@ -84,7 +92,7 @@ export function writeCommandInfo(w: ReplyWriter, spec: CommandSpec, fullName: st
   w.bulk(fullName);
   w.int(spec.arity);
   const flags = [...spec.flags];
-  if (spec.keySpecs?.some((k) => 'keyword' in k.beginSearch || !('lastKey' in k.findKeys)) && !flags.includes('movablekeys'))
+  if (spec.keySpecs?.some((k) => !('index' in k.beginSearch) || !('lastKey' in k.findKeys)) && !flags.includes('movablekeys'))
     flags.push('movablekeys');
   w.set(flags.length);
   for (const f of flags) w.simple(f);

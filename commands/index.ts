@@ -14,6 +14,7 @@ import { hashCommands } from './hash/index.js';
 import { listCommands } from './list/index.js';
 import { setCommands } from './set/index.js';
 import { zsetCommands } from './zset/index.js';
+import { sortCommands } from './sort/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -27,4 +28,5 @@ export const COMMANDS: CommandSpec[] = [
   ...listCommands,
   ...setCommands,
   ...zsetCommands,
+  ...sortCommands,
 ];

@@ -51,8 +51,9 @@ export interface ArgSpec {
 export interface KeySpec {
   flags: string[];
   notes?: string;
-  beginSearch: { index: number } | { keyword: string; startFrom: number };
-  findKeys: { lastKey: number; keyStep: number; limit: number } | { keyNumIdx: number; firstKey: number; keyStep: number };
+  /** `unknown`: the keys cannot be found from the arguments' positions (SORT's BY/GET/STORE); `getKeys` finds them. */
+  beginSearch: { index: number } | { keyword: string; startFrom: number } | { unknown: true };
+  findKeys: { lastKey: number; keyStep: number; limit: number } | { keyNumIdx: number; firstKey: number; keyStep: number } | { unknown: true };
 }
 
 export type Handler = (c: Client, argv: Buffer[]) => void;
@@ -110,6 +111,7 @@ export function keyIndices(spec: CommandSpec, argv: readonly Buffer[]): number[]
   }
   for (const ks of spec.keySpecs) {
     let begin: number;
+    if ('unknown' in ks.beginSearch || 'unknown' in ks.findKeys) continue;
     if ('index' in ks.beginSearch) {
       begin = ks.beginSearch.index;
     } else {

@@ -16,7 +16,7 @@ export interface TypedValue {
   /** An independent copy (COPY). */
   clone(): TypedValue;
   /** The commands that rebuild the value at `key` (BGREWRITEAOF), in a form redis-server loads. Streams are serialized by lib/persistence. */
-  rewrite?(key: Buffer): Buffer[][];
+  rewrite?(key: Buffer): Iterable<Buffer[]>;
 }
 
 /** A string value is a Buffer; everything else is a TypedValue. */
