@@ -13,8 +13,6 @@ export interface BenchOptions {
   /** -r: __rand_int__ in the command is replaced by a 12-digit number below this. */
   randomRange?: number;
   command: string[];
-  /** -t: one of redis-benchmark's own default tests (then `command` is empty). */
-  test?: string;
 }
 
 export interface BenchResult {
@@ -26,7 +24,6 @@ export interface BenchResult {
 export function redisBenchmark(port: number, o: BenchOptions): Promise<BenchResult> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(o.clients), '-n', String(o.requests), '-P', String(o.pipeline ?? 1), '-q', '--csv'];
   if (o.randomRange) args.push('-r', String(o.randomRange));
-  if (o.test) args.push('-t', o.test);
   args.push(...o.command);
   return new Promise((resolve, reject) => {
     execFile('redis-benchmark', args, { maxBuffer: 1 << 20, timeout: 300_000 }, (err, stdout, stderr) => {

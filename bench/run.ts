@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --json out.json] [-- --only xadd,fanout,sets] [-- --rounds N]
+ * npm run bench [-- --quick] [-- --json out.json] [-- --only xadd,fanout] [-- --rounds N]
  *
  * Runs rivulet and (where installed) Debian's redis-server on this machine,
  * one at a time, alternating which goes first each round, and prints one
@@ -42,14 +42,6 @@ const METRICS: MetricDef[] = [
   { key: 'mem_f4_usage', label: 'memory/entry 4×50B, MEMORY USAGE', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'mem_f4_used', label: 'memory/entry 4×50B, INFO used_memory growth²', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'mem_f4_rss', label: 'memory/entry 4×50B, RSS growth³', unit: 'B', better: 'lower', decimals: 1 },
-  { key: 'sadd_p1', label: 'SADD (redis-benchmark default), 50 clients', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
-  { key: 'sadd_p16', label: 'SADD, pipeline 16', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
-  { key: 'spop_p1', label: 'SPOP (redis-benchmark default), 50 clients', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
-  { key: 'spop_p16', label: 'SPOP, pipeline 16', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
-  { key: 'zadd_p1', label: 'ZADD (redis-benchmark default), 50 clients', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
-  { key: 'zadd_p16', label: 'ZADD, pipeline 16', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
-  { key: 'zpopmin_p1', label: 'ZPOPMIN (redis-benchmark default), 50 clients', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
-  { key: 'zpopmin_p16', label: 'ZPOPMIN, pipeline 16', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
   { key: 'aof_load', label: 'AOF load (start → PONG, loading:0)', unit: 'ms', better: 'lower', goalRatio: 2.0 },
   { key: 'metrics_xadd_off', label: 'XADD, 50 clients, metrics endpoint off⁴', unit: 'ops/s', better: 'higher' },
   { key: 'metrics_xadd_on', label: 'XADD, 50 clients, /metrics scraped once a second⁴', unit: 'ops/s', better: 'higher' },
@@ -208,8 +200,6 @@ async function main(): Promise<void> {
       await attempt('rivulet', keys, 'metrics overhead', () => W.metricsOverhead(sz, onStart));
       if (haveRedis) markNa('redis', keys, 'rivulet only');
     }
-    const setKeys = ['sadd', 'spop', 'zadd', 'zpopmin'].flatMap((t) => [`${t}_p1`, `${t}_p16`]);
-    for (const kind of want('sets') ? order : []) await attempt(kind, setKeys, 'SADD/SPOP/ZADD/ZPOPMIN', () => W.setZsetDefaults(kind, sz, onStart));
   }
 
   // Memory is deterministic enough for one round.

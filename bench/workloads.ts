@@ -127,30 +127,6 @@ export async function xaddThroughput(kind: Kind, sz: Sizes, onStart: StartListen
   });
 }
 
-/**
- * redis-benchmark's own default tests for sets and sorted sets (SADD, SPOP,
- * ZADD, ZPOPMIN: its commands and keys, -r 100000), 50 clients, unpipelined
- * and pipeline 16. Each test runs on the data the previous one left, as in a
- * default redis-benchmark run.
- */
-export async function setZsetDefaults(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
-  return withServer(kind, {}, onStart, async (s) => {
-    const out: Figures = {};
-    for (const test of ['sadd', 'spop', 'zadd', 'zpopmin']) {
-      for (const pipeline of [1, 16]) {
-        const r = await redisBenchmark(s.port, { clients: 50, requests: pipeline === 1 ? sz.xaddPlain : sz.xaddP16, pipeline, randomRange: 100_000, command: [], test });
-        out[`${test}_p${pipeline}`] = r.rps;
-      }
-    }
-    if (((await cmd(s.port, ['EXISTS', 'myset'])) as number) + ((await cmd(s.port, ['EXISTS', 'myzset'])) as number) === 0) {
-      // SPOP/ZPOPMIN empty the keys by the end; SADD/ZADD must have created them (redis-benchmark counts error replies too).
-      const t = await cmd(s.port, ['SADD', 'probe', 'x']);
-      if (t !== 1) throw new WorkloadError('SADD does not work');
-    }
-    return out;
-  });
-}
-
 /** XADD throughput with appendonly yes and the given fsync policy, 50 clients unpipelined. */
 export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'always', onStart: StartListener): Promise<Figures> {
   return withServer(kind, { appendonly: true, appendfsync: policy }, onStart, async (s) => {
