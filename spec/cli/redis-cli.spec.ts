@@ -159,5 +159,7 @@ describe('redis-cli and redis-benchmark against rivulet', function () {
     // The data really arrived: every pop test emptied what was pushed before it, the LRANGE fill is left.
     expect(await cli(server.port, ['LLEN', 'mylist'])).to.include({ stdout: '1000\n' });
     expect(await cli(server.port, ['HLEN', 'myhash'])).to.include({ stdout: '1\n' });
+    // SADD/ZADD add one fixed member (no -r) and SPOP/ZPOPMIN take it out again.
+    if (!MISSING_TYPES.includes('SADD')) expect(await cli(server.port, ['EXISTS', 'myset', 'myzset'])).to.include({ stdout: '0\n' });
   });
 });
