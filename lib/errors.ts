@@ -263,3 +263,23 @@ export const protectedCommand = (cmd: 'DEBUG' | 'MODULE', option: string): Reply
     `ERR ${cmd} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, ` +
       'otherwise you need to set this option in the configuration file, and then restart the server.',
   );
+
+
+// ---- RDB: DUMP / RESTORE / SAVE / BGSAVE / MIGRATE (issue 19) ----
+export const DUMP_PAYLOAD_WRONG = e('ERR DUMP payload version or checksum are wrong');
+export const BAD_DATA_FORMAT = e('ERR Bad data format');
+export const BUSYKEY = e('BUSYKEY Target key name already exists.');
+export const INVALID_TTL = e('ERR Invalid TTL value, must be >= 0');
+export const INVALID_IDLETIME = e('ERR Invalid IDLETIME value, must be >= 0');
+export const INVALID_FREQ = e('ERR Invalid FREQ value, must be >= 0 and <= 255');
+export const BGSAVE_IN_PROGRESS = e('ERR Background save already in progress');
+export const SAVE_FAILED = e("ERR");
+export const BGSAVE_CHILD_ACTIVE = e(
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+);
+export const BGSAVE_CANT_START = e("ERR Can't execute a BGSAVE, check the server logs for more information."); // (rivulet wording)
+export const MIGRATE_KEYS_NEEDS_EMPTY_KEY = e('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
+export const MIGRATE_IOERR = e('IOERR error or timeout connecting to the client');
+export const migrateTargetError = (msg: string): ReplyError => e(`ERR Target instance replied with error: ${msg}`);
+export const migrateIoError = (what: string): ReplyError => e(`IOERR error or timeout ${what} target instance`);
+export const rdbTypeMissing = (type: string): ReplyError => e(`ERR rivulet cannot serialize values of type ${type} yet`); // (rivulet wording)

@@ -117,6 +117,11 @@ export class Database {
     return at === undefined ? 0 : Math.max(0, this.hooks.now() - at);
   }
 
+  /** Sets the key's idle time (RESTORE IDLETIME, RDB loading). */
+  setIdle(key: string, idleMs: number): void {
+    if (this.data.has(key)) this.accessed.set(key, this.hooks.now() - idleMs);
+  }
+
   has(key: string): boolean {
     return this.lookup(key) !== undefined;
   }

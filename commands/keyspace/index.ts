@@ -15,6 +15,7 @@ import { persist } from './persist.js';
 import { touch } from './touch.js';
 import { object } from './object.js';
 import { memory } from './memory.js';
+import { dumpCommands } from './dump.js';
 import { transactionCommands } from '../transactions.js';
 
 export const keyspaceCommands: CommandSpec[] = [
@@ -41,5 +42,6 @@ export const keyspaceCommands: CommandSpec[] = [
   touch,
   object,
   memory,
+  ...dumpCommands,
   ...transactionCommands,
 ];

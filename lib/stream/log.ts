@@ -46,6 +46,7 @@
  */
 
 import { type StreamId, type U64, compareIds, u64 } from './id.js';
+import { lpIntSize, lpStringSize, LP_HDR_SIZE } from '../rdb/listpack.js';
 
 export interface ChunkLimits {
   maxEntries: number;
@@ -152,6 +153,13 @@ class Chunk {
   /** The last stored entry (deleted or not) as deltas from the master. */
   lastDms = 0;
   lastDseq = 0;
+  /**
+   * Size of the listpack Redis would hold for this chunk, minus the two
+   * master counters (live, deleted) whose sizes change with their values:
+   * see lpBytes(). New entries go to a new chunk exactly where Redis starts a
+   * new listpack node, so DUMP/RDB output and XINFO's node counts match.
+   */
+  lpFixed = 0;
 
   constructor(
     readonly ms: U64,
@@ -167,6 +175,59 @@ class Chunk {
     this.nameCount = nameCount;
     this.dataStart = dataStart;
   }
+}
+
+/** The listpack size of a chunk as Redis's lpBytes() would report it. */
+function lpBytesOf(c: Chunk): number {
+  return c.lpFixed + lpIntSize(c.live) + lpIntSize(c.deleted);
+}
+
+/** Listpack bytes of the master entry minus its two counters: num-fields, names, the 0 terminator, plus header and EOF. */
+function lpMasterSize(names: Buffer[], nameCount: number, fields: Buffer[] | null): number {
+  let n = LP_HDR_SIZE + 1 + lpIntSize(nameCount) + lpIntSize(0);
+  if (fields !== null) for (let i = 0; i < fields.length; i += 2) n += lpStringSize(fields[i]);
+  else for (const f of names) n += lpStringSize(f);
+  return n;
+}
+
+/**
+ * Listpack bytes of one entry: flags, ms delta, seq delta, [num-fields],
+ * [names] values, lp-count. `fields` alternate name, value.
+ */
+function lpEntrySize(dms: number, dseq: number, same: boolean, fields: Buffer[]): number {
+  const nf = fields.length >>> 1;
+  let n = 2 + lpIntSize(dms) + lpIntSize(dseq); // flags are 0..3: one byte + backlen
+  if (same) {
+    for (let i = 1; i < fields.length; i += 2) n += lpStringSize(fields[i]);
+    return n + lpIntSize(nf + 3);
+  }
+  n += lpIntSize(nf);
+  for (let i = 0; i < fields.length; i++) n += lpStringSize(fields[i]);
+  return n + lpIntSize(nf * 2 + 4);
+}
+
+/** Sum of the lengths of names and values (Redis's totelelen). */
+function totalFieldBytes(fields: Buffer[]): number {
+  let n = 0;
+  for (let i = 0; i < fields.length; i++) n += fields[i].length;
+  return n;
+}
+
+/** One chunk as plain data (DUMP / RDB): see StreamLog.rawChunks and appendRawChunk. */
+export interface RawChunk {
+  master: StreamId;
+  /** The master entry's field names. */
+  names: Buffer[];
+  entries: RawEntry[];
+}
+
+export interface RawEntry {
+  id: StreamId;
+  deleted: boolean;
+  /** The entry has the master's names: `fields` holds only the values. */
+  same: boolean;
+  /** Values only when `same`, else name, value, name, value ... */
+  fields: Buffer[];
 }
 
 // Scratch filled by decodeHead.
@@ -407,7 +468,8 @@ export class StreamLog {
       let maxBytes = limits.maxBytes;
       if (!(maxBytes > 0) || maxBytes > MAX_CHUNK_BYTES) maxBytes = MAX_CHUNK_BYTES;
       const maxEntries = limits.maxEntries;
-      if (tail.used + aSize < maxBytes && !(maxEntries > 0 && tail.live + tail.deleted >= maxEntries)) {
+      // Redis's streamAppendItem: a new node when lpBytes + the raw field bytes reach the limit, or when full.
+      if (lpBytesOf(tail) + totalFieldBytes(fields) < maxBytes && !(maxEntries > 0 && tail.live + tail.deleted >= maxEntries)) {
         this.writeEntry(tail, fields);
         return;
       }
@@ -645,12 +707,132 @@ export class StreamLog {
       d.deleted = c.deleted;
       d.lastDms = c.lastDms;
       d.lastDseq = c.lastDseq;
+      d.lpFixed = c.lpFixed;
       out.index.push(d);
       out.bufBytes += c.used;
     }
     out.len = this.len;
     out.capHint = this.capHint;
     return out;
+  }
+
+  /**
+   * Every chunk as plain data, deleted entries included, in ID order: what
+   * DUMP and the RDB writer turn into Redis listpack nodes. O(bytes).
+   */
+  *rawChunks(): IterableIterator<RawChunk> {
+    for (let i = this.head; i < this.index.length; i++) {
+      const c = this.index[i]!;
+      const names = chunkNames(c);
+      const entries: RawEntry[] = [];
+      let p = c.dataStart;
+      while (p < c.used) {
+        const q = decodeHead(c, p);
+        const flags = eFlags;
+        const id = { ms: eMs, seq: eSeq };
+        let fields: Buffer[];
+        if (flags & FLAG_SAME) {
+          fields = new Array<Buffer>(c.nameCount);
+          let r = q;
+          for (let k = 0; k < c.nameCount; k++) {
+            const len = readVar(c.buf, r);
+            r = rpos;
+            fields[k] = c.buf.subarray(r, r + len);
+            r += len;
+          }
+          p = r;
+        } else {
+          fields = readFields(c.buf, q, flags, null);
+          p = rpos;
+        }
+        entries.push({ id, deleted: (flags & FLAG_DELETED) !== 0, same: (flags & FLAG_SAME) !== 0, fields });
+      }
+      yield { master: { ms: c.ms, seq: c.seq }, names, entries };
+    }
+  }
+
+  /**
+   * Appends a chunk given as plain data (RESTORE, RDB load), keeping its
+   * entries, deletion flags and same-names flags as they are, so that
+   * rawChunks() gives it back unchanged. The caller guarantees: entry IDs
+   * strictly ascending, all above every ID already in the log, the master
+   * ID <= the first entry's, `same` entries have one value per master name,
+   * others an even number (>= 2) of fields. An entry whose ID deltas this
+   * log cannot hold (IDs more than 2^51 ms or 2^52 seq apart) starts a new
+   * chunk; a chunk left with only deleted entries is dropped.
+   */
+  appendRawChunk(raw: RawChunk): void {
+    let c: Chunk | null = null;
+    let cNames: Buffer[] = raw.names;
+    const finish = (): void => {
+      if (c === null) return;
+      this.seal(c);
+      if (c.live === 0) {
+        this.index.pop();
+        this.bufBytes -= c.buf.length;
+      }
+      c = null;
+    };
+    const start = (master: StreamId, names: Buffer[]): Chunk => {
+      let size = varLen(names.length);
+      for (const n of names) size += varLen(n.length) + n.length;
+      const buf = Buffer.allocUnsafeSlow(Math.max(size, MIN_CAPACITY));
+      let p = writeVar(buf, 0, names.length);
+      for (const n of names) {
+        p = writeVar(buf, p, n.length);
+        p = copyBytes(n, buf, p);
+      }
+      const small = typeof master.ms === 'number' && typeof master.seq === 'number';
+      const nc = new Chunk(master.ms, master.seq, small, buf, names.length, p);
+      nc.lpFixed = lpMasterSize(names, names.length, null);
+      this.index.push(nc);
+      this.bufBytes += buf.length;
+      cNames = names;
+      return nc;
+    };
+    for (const e of raw.entries) {
+      // The entry's fields relative to the chunk it lands in.
+      let full: Buffer[] | null = null;
+      const expand = (): Buffer[] => {
+        if (full !== null) return full;
+        if (!e.same) return (full = e.fields);
+        full = new Array<Buffer>(raw.names.length * 2);
+        for (let k = 0; k < raw.names.length; k++) {
+          full[2 * k] = raw.names[k];
+          full[2 * k + 1] = e.fields[k];
+        }
+        return full;
+      };
+      if (c === null) c = start(raw.master, raw.names);
+      if (!prepare(c, e.id, expand())) {
+        finish();
+        const f = expand();
+        const names = e.same ? raw.names : f.filter((_, k) => k % 2 === 0);
+        c = start(e.id, names);
+        prepare(c, e.id, f);
+      }
+      const cc: Chunk = c;
+      // Keep the flag as given: `same` only when the chunk's names are the raw master's.
+      const same = e.same && cNames === raw.names;
+      aSame = same;
+      aH = aDms * 4 + (same ? FLAG_SAME : 0);
+      const f = expand();
+      aSize = varLen(aH) + varLen(aZ);
+      if (same) for (let k = 1; k < f.length; k += 2) aSize += varLen(f[k].length) + f[k].length;
+      else {
+        aSize += varLen(f.length >>> 1);
+        for (let k = 0; k < f.length; k++) aSize += varLen(f[k].length) + f[k].length;
+      }
+      const at = cc.used;
+      this.writeEntry(cc, f);
+      if (e.deleted) {
+        cc.buf[at] |= FLAG_DELETED;
+        cc.live--;
+        cc.deleted++;
+        this.len--;
+      }
+    }
+    finish();
   }
 
   /** Internal consistency check for tests: recounts everything; throws on a mismatch. */
@@ -788,6 +970,7 @@ export class StreamLog {
     c.live++;
     c.lastDms = aDms;
     c.lastDseq = aDs;
+    c.lpFixed += lpEntrySize(aDms, aDs, aSame, fields);
     this.len++;
   }
 
@@ -812,6 +995,7 @@ export class StreamLog {
     }
     const small = typeof id.ms === 'number' && typeof id.seq === 'number';
     const c = new Chunk(id.ms, id.seq, small, buf, nf >>> 1, p);
+    c.lpFixed = lpMasterSize([], nf >>> 1, fields);
     this.index.push(c);
     this.bufBytes += cap;
     aH = FLAG_SAME;

@@ -169,14 +169,17 @@ describe('stream/log', () => {
     });
 
     it('applies stream-node-max-bytes as streamAppendItem does (size + new entry >= max)', () => {
-      // `f vN` with dms < 32: header 3 bytes (nnames, nlen, 'f'); each entry H, Z, vlen, v = 4 bytes.
+      // Redis measures the node's listpack: `f <digit>` entries (the digit stored as an int) give an
+      // 18-byte listpack (header, EOF, master entry: count, deleted, 1, 'f', 0) plus 10 bytes per entry
+      // (flags, ms delta, seq delta, value, lp-count: 2 bytes each); a new node starts when
+      // lpBytes + the raw field bytes (2) >= max. (redis-server 7.0 gives the same radix-tree-keys.)
       const log = new StreamLog();
-      for (let i = 0; i < 10; i++) log.append(id(1, i), [B('f'), B(String(i))], { maxEntries: 0, maxBytes: 20 });
-      // 7, 11, 15, 19 bytes; the fifth would make 23 >= 20
-      expect(log.chunkCount).to.equal(3);
+      for (let i = 0; i < 10; i++) log.append(id(1, i), [B('f'), B(String(i))], { maxEntries: 0, maxBytes: 48 });
+      // 28, 38, 48 bytes; the fourth would make 48 + 2 >= 48: three entries per node
+      expect(log.chunkCount).to.equal(4);
       const log2 = new StreamLog();
-      for (let i = 0; i < 10; i++) log2.append(id(1, i), [B('f'), B(String(i))], { maxEntries: 0, maxBytes: 19 });
-      expect(log2.chunkCount).to.equal(4); // 7, 11, 15 then 19 >= 19
+      for (let i = 0; i < 10; i++) log2.append(id(1, i), [B('f'), B(String(i))], { maxEntries: 0, maxBytes: 40 });
+      expect(log2.chunkCount).to.equal(5); // 28, 38, then 38 + 2 >= 40
       // an entry larger than the limit still gets a chunk of its own
       const log3 = new StreamLog();
       for (let i = 0; i < 3; i++) log3.append(id(1, i), [B('f'), B('q'.repeat(100))], { maxEntries: 0, maxBytes: 50 });
