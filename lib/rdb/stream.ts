@@ -30,7 +30,7 @@
  */
 import { Stream } from '../stream/stream.js';
 import { StreamLog, type RawChunk, type RawEntry } from '../stream/log.js';
-import { type StreamId, MIN_ID, compareIds, u64 } from '../stream/id.js';
+import { type StreamId, type I64, MIN_ID, compareIds, u64 } from '../stream/id.js';
 import { ConsumerGroup, Consumer, DELIVERY_COUNT_MAX, ENTRIES_READ_UNKNOWN } from '../stream/group.js';
 import { estimateDistanceFromFirstEverEntry } from '../stream/lag.js';
 import { type RdbReader, type RdbWriter, RdbError, normU64 } from './encoding.js';
@@ -133,7 +133,7 @@ export function writeStream(w: RdbWriter, s: Stream, compress: boolean, rdbType 
     for (let pe = cur.next(); pe !== null; pe = cur.next()) {
       w.raw(rawId(pe.id));
       w.millis(pe.deliveryTime);
-      w.len(pe.deliveryCount >= DELIVERY_COUNT_MAX ? LLONG_MAX : pe.deliveryCount);
+      w.len(pe.deliveryCount);
     }
     const consumers = g.sortedConsumers();
     w.len(consumers.length);
@@ -225,6 +225,11 @@ export function decodeNode(master: StreamId, lp: Buffer, after: StreamId | null)
   return { chunk: { master, names, entries }, last: prev! };
 }
 
+function nonNegative(v: I64, what: string): I64 {
+  if (v < 0) throw new RdbError(`${what} out of range`);
+  return v;
+}
+
 function readId(r: RdbReader, what: string): StreamId {
   const ms = r.lenAny(what);
   const seq = r.lenAny(what);
@@ -259,8 +264,7 @@ export function readStream(r: RdbReader, rdbType: number): Stream {
   if (rdbType >= RDB_TYPE_STREAM_LISTPACKS_2) {
     readId(r, 'stream first ID'); // recomputed from the entries (Redis keeps it equal to the first live ID)
     s.maxDeletedId = readId(r, 'stream max deleted ID');
-    const added = r.len('stream entries added');
-    s.entriesAdded = added;
+    s.entriesAdded = nonNegative(r.lenSigned('stream entries added'), 'stream entries added');
   } else {
     s.maxDeletedId = MIN_ID;
     s.entriesAdded = length;
@@ -270,10 +274,10 @@ export function readStream(r: RdbReader, rdbType: number): Stream {
     const gname = r.string('group name').toString('latin1');
     if (s.groups.has(gname)) throw new RdbError(`Duplicated consumer group name ${gname}`);
     const lastId = readId(r, 'group last ID');
-    let entriesRead: number;
+    let entriesRead: I64;
     if (rdbType >= RDB_TYPE_STREAM_LISTPACKS_2) {
       const v = r.lenSigned('group entries read');
-      if (typeof v !== 'number' || v < ENTRIES_READ_UNKNOWN) throw new RdbError('group entries read out of range');
+      if (v < ENTRIES_READ_UNKNOWN) throw new RdbError('group entries read out of range');
       entriesRead = v;
     } else {
       entriesRead = estimateDistanceFromFirstEverEntry(s, lastId);
@@ -281,7 +285,7 @@ export function readStream(r: RdbReader, rdbType: number): Stream {
     const group = new ConsumerGroup(gname, lastId, entriesRead);
     s.groups.set(gname, group);
     const pelSize = r.len('group PEL size', r.remaining);
-    const pending: { id: StreamId; time: number; count: number }[] = [];
+    const pending: { id: StreamId; time: number; count: I64 }[] = [];
     let prevId: StreamId | null = null;
     for (let k = 0; k < pelSize; k++) {
       const id = idFromRaw(r.raw(16, 'PEL ID'));
@@ -289,7 +293,7 @@ export function readStream(r: RdbReader, rdbType: number): Stream {
       prevId = id;
       const time = r.millis('PEL delivery time');
       const cnt = r.lenAny('PEL delivery count');
-      pending.push({ id, time, count: typeof cnt === 'number' ? cnt : cnt >= LLONG_MAX ? DELIVERY_COUNT_MAX : Number(cnt) });
+      pending.push({ id, time, count: typeof cnt === 'number' ? cnt : cnt >= LLONG_MAX ? DELIVERY_COUNT_MAX : cnt });
     }
     const owner = new Map<number, Consumer>();
     const nConsumers = r.len('consumer count', r.remaining);
