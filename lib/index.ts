@@ -2,6 +2,7 @@
  * rivulet's embedded API: `createServer()` starts the same server the CLI
  * starts, in this process.
  */
+import { rdbOf } from './persistence/index.js';
 import { Server, type ServerOptions } from './server.js';
 import fs from 'node:fs';
 import { loadConfigText, FatalConfigError, ConfigFileError, type LoadContext } from './config.js';
@@ -48,6 +49,8 @@ export function buildServer(configText: string, options: ServerOptions, mode: St
     server.config.apply('port', ['0']);
     server.config.apply('loglevel', ['warning']);
     server.config.apply('appendonly', [options.dir !== undefined ? 'yes' : 'no']);
+    // No RDB snapshots into the current directory either, unless a dir is given.
+    if (options.dir === undefined) server.config.apply('save', ['']);
   } else {
     // rivulet-server persists by default: a dev queue should survive a restart.
     server.config.apply('appendonly', ['yes']);
@@ -74,6 +77,7 @@ export function buildServer(configText: string, options: ServerOptions, mode: St
     }
   }
   installPlugins(server);
+  if (mode.embedded && options.dir === undefined) rdbOf(server).diskless = true;
   return server;
 }
 

@@ -1,13 +1,17 @@
 /**
  * DEBUG: the subset of Redis's debugging container that makes sense here
- * (no jemalloc, no RDB, no replication): SLEEP, RELOAD, LOADAOF, HELP.
+ * (no jemalloc, no replication): SLEEP, RELOAD (through RDB), LOADAOF,
+ * SET-ACTIVE-EXPIRE, HELP.
  * Like Redis, DEBUG is one command (arity -2) that switches on its first
  * argument, not a table of subcommands.
  */
+import fs from 'node:fs';
 import type { CommandSpec } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { writeHelp } from '../../lib/help.js';
 import { aofOf } from '../../lib/persistence/index.js';
+
+import { aofOf, rdbOf } from '../../lib/persistence/index.js';
 import { emptyAll, loadFromBuffer } from '../../lib/persistence/aof.js';
 import { serializeSnapshot, takeSnapshot } from '../../lib/persistence/serialize.js';
 import type { Client } from '../../lib/client.js';
@@ -17,8 +21,18 @@ const HELP = [
   'LOADAOF',
   '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'RELOAD [option ...]',
-  '    Serialize the dataset and reload it in memory (rivulet has no RDB: the round trip goes',
-  '    through the same commands an AOF rewrite writes).',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the',
   '    Redis behavior). Setting it to 1 reenables back the default.',
@@ -32,7 +46,56 @@ function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function reload(c: Client): void {
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis: save the dataset as RDB
+ * (into dbfilename unless NOSAVE or the server keeps no files), empty it
+ * (unless NOFLUSH), and load the RDB back (MERGE: loaded keys replace
+ * existing ones). Values of a type without an RDB encoding yet make the
+ * round trip go through the AOF rewrite's commands instead.
+ */
+function reload(c: Client, merge: boolean, flush: boolean, save: boolean): void {
+  const server = c.server;
+  const rdb = rdbOf(server);
+  if (!rdb.canSnapshot()) return reloadThroughCommands(c);
+  let image: Buffer;
+  if (rdb.diskless) {
+    // An embedded server without `dir` keeps no files: the round trip stays in memory.
+    image = rdb.image();
+  } else {
+    if (save) {
+      try {
+        rdb.saveSync();
+      } catch (err) {
+        server.log('warning', `DEBUG RELOAD could not save: ${(err as Error).message}`);
+        throw E.SAVE_FAILED;
+      }
+    }
+    try {
+      image = fs.readFileSync(rdb.filePath);
+    } catch (err) {
+      server.log('warning', `DEBUG RELOAD could not read ${rdb.filePath}: ${(err as Error).message}`);
+      throw E.DEBUG_RELOAD_FAILED;
+    }
+  }
+  if (flush) emptyAll(server);
+  const dirtyBefore = server.dirty;
+  const savedAof = server.aof;
+  server.aof = null;
+  server.loading = true;
+  try {
+    rdb.loadImage(image, false, '(DEBUG RELOAD)', merge);
+  } catch (err) {
+    server.log('warning', `DEBUG RELOAD failed: ${(err as Error).message}`);
+    throw E.DEBUG_RELOAD_FAILED;
+  } finally {
+    server.loading = false;
+    server.aof = savedAof;
+    server.dirty = dirtyBefore;
+  }
+  server.log('notice', 'DB reloaded by DEBUG RELOAD');
+}
+
+function reloadThroughCommands(c: Client): void {
   const server = c.server;
   const parts: Buffer[] = [];
   for (const b of serializeSnapshot(takeSnapshot(server.dbs, Date.now()))) parts.push(b);
@@ -74,12 +137,17 @@ export const debug: CommandSpec = {
       c.server.activeExpireEnabled = argv[2].toString() !== '0';
       c.reply.ok();
     } else if (sub === 'reload') {
+      let merge = false;
+      let flush = true;
+      let save = true;
       for (let i = 2; i < argv.length; i++) {
-        // MERGE / NOFLUSH / NOSAVE change how Redis's RDB is used; without an RDB only the plain form exists.
         const opt = argv[i].toString('latin1').toLowerCase();
-        if (opt !== 'merge' && opt !== 'noflush' && opt !== 'nosave') throw E.DEBUG_RELOAD_OPTIONS;
+        if (opt === 'merge') merge = true;
+        else if (opt === 'noflush') flush = false;
+        else if (opt === 'nosave') save = false;
+        else throw E.DEBUG_RELOAD_OPTIONS;
       }
-      reload(c);
+      reload(c, merge, flush, save);
       c.reply.ok();
     } else if (sub === 'loadaof' && argv.length === 2) {
       const aof = aofOf(c.server);

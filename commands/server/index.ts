@@ -8,5 +8,6 @@ import { timeCommands } from './time.js';
 import { debug } from './debug.js';
 import { shutdown } from './shutdown.js';
 import { bgrewriteaof } from './bgrewriteaof.js';
+import { saveCommands } from './save.js';
 
-export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof];
+export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof, ...saveCommands];

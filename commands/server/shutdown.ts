@@ -1,14 +1,15 @@
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: flush and fsync the AOF,
  * close every client and stop (the CLI then exits the process).
- * rivulet has no RDB snapshots and no replicas, so SAVE/NOSAVE only differ
- * in name and NOW changes nothing; the AOF is always flushed, as Redis
- * flushes it whatever the save flags.
+ * As Redis: an RDB snapshot is saved first with SAVE, or when save points
+ * are configured, unless NOSAVE (a failed save refuses to stop unless
+ * FORCE). There are no replicas, so NOW changes nothing; the AOF is always
+ * flushed, as Redis flushes it whatever the save flags.
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { oneof, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { aofOf } from '../../lib/persistence/index.js';
+import { aofOf, rdbOf } from '../../lib/persistence/index.js';
 
 export const shutdown: CommandSpec = {
   name: 'shutdown',
@@ -55,6 +56,18 @@ export const shutdown: CommandSpec = {
       throw E.SHUTDOWN_ERRORS;
     }
     server.log('warning', 'User requested shutdown...');
+    // The RDB save Redis makes on SHUTDOWN: with SAVE, or with save points configured, unless NOSAVE.
+    const rdb = rdbOf(server);
+    if (!nosave && !rdb.diskless && (save || server.config.get('save').trim() !== '')) {
+      server.log('notice', 'Saving the final RDB snapshot before exiting.');
+      try {
+        rdb.saveSync();
+      } catch (err) {
+        server.log('warning', `Error trying to save the DB, can't exit: ${(err as Error).message}`);
+        if (!force) throw E.SHUTDOWN_ERRORS;
+      }
+    }
+    rdb.finalSaveDone = true;
     // No reply: the connection closes, as with redis-server.
     setImmediate(() => {
       server.close().then(

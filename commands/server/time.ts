@@ -1,4 +1,5 @@
 /** TIME, LASTSAVE, ROLE: small read-only facts about the server. */
+import { rdbOf } from '../../lib/persistence/index.js';
 import type { CommandSpec } from '../../lib/command.js';
 import type { Server } from '../../lib/server.js';
 
@@ -32,10 +33,9 @@ function wallClockMicros(): number {
   return Math.abs(us - wall) > 5000 ? wall : us;
 }
 
-/** When the data was last saved: the persistence layer may record it in server.lastSave; else the start time. */
+/** When the data was last saved to an RDB file (unix seconds); the start time before any save. */
 export function lastSaveTime(server: Server): number {
-  const recorded = (server as { lastSave?: number }).lastSave;
-  return Math.floor((recorded ?? server.startTime) / 1000);
+  return Math.floor(rdbOf(server).lastSave / 1000);
 }
 
 export const lastsave: CommandSpec = {

@@ -39,6 +39,9 @@ import { AofWriter, type FsyncPolicy, strerror } from './writer.js';
 import { loadFile, loadBuffer, AofLoadError } from './loader.js';
 import { takeSnapshot, serializeSnapshot } from './serialize.js';
 import { faultPoint } from './faults.js';
+import { type RdbController, toRdbDbs } from './rdb.js';
+import { writeRdb } from '../rdb/file.js';
+import { canWrite } from '../rdb/values.js';
 
 /** Time one rewrite slice may hold the event loop before yielding to clients. */
 const SLICE_MS = 5;
@@ -54,10 +57,14 @@ interface RewriteJob {
   tempPath: string;
   aborted: boolean;
   done: Promise<void>;
+  /** The base is an RDB image (named *.base.rdb, as Redis names it). */
+  rdbBase?: boolean;
 }
 
 export class Aof implements AofSink {
   manifest: Manifest = emptyManifest();
+  /** The RDB controller (set by installPersistence): base files with an RDB preamble go through it. */
+  rdb: RdbController | null = null;
   writer: AofWriter | null = null;
   rewrite: RewriteJob | null = null;
   /** INFO counters, named after Redis's fields. */
@@ -190,6 +197,13 @@ export class Aof implements AofSink {
     for (const name of fs.readdirSync(dir)) {
       if (/^temp-rewriteaof-.*\.aof$/.test(name) || name === `temp-${this.filename}.manifest`) fs.rmSync(path.join(dir, name), { force: true });
     }
+  }
+
+  /** Is there any AOF on disk (a manifest, or a legacy single file to upgrade)? */
+  existsOnDisk(): boolean {
+    const dir = this.dirPath;
+    if (fs.existsSync(path.join(dir, `${this.filename}.manifest`))) return true;
+    return isFile(path.resolve(this.server.config.get('dir') || '.', this.filename));
   }
 
   private readManifest(): Manifest {
@@ -435,12 +449,23 @@ export class Aof implements AofSink {
     );
   }
 
+  /** Should this rewrite write an RDB base? (aof-use-rdb-preamble yes, and every value has an RDB encoding) */
+  private rdbPreamble(snapshot: ReturnType<typeof takeSnapshot>): boolean {
+    if (!this.server.config.bool('aof-use-rdb-preamble') || this.rdb === null) return false;
+    for (const s of snapshot) for (const v of s.values) if (!canWrite(v)) return false;
+    return true;
+  }
+
   private async writeBase(job: RewriteJob, snapshot: ReturnType<typeof takeSnapshot>): Promise<void> {
     const dir = this.dirPath;
     const fd = await fs.promises.open(job.tempPath, 'w', 0o644);
     let written = 0;
     try {
-      const gen = serializeSnapshot(snapshot);
+      // aof-use-rdb-preamble yes: the base is an RDB image (redis-server writes and reads it the same way);
+      // values without an RDB encoding yet keep the RESP form.
+      const rdbBase = this.rdbPreamble(snapshot);
+      job.rdbBase = rdbBase;
+      const gen = rdbBase ? writeRdb(toRdbDbs(snapshot), this.rdb!.writeOptions(true), 64 * 1024) : serializeSnapshot(snapshot);
       const totalKeys = snapshot.reduce((n, s) => n + s.keys.length, 0);
       let keysSeen = 0;
       let halfReported = false;
@@ -486,7 +511,7 @@ export class Aof implements AofSink {
     // 3. Swap: rename the base into place, then the manifest (the commit point).
     const m = this.manifest;
     const newBaseSeq = this.freeSeq(m.baseSeq + 1, baseName);
-    const newBase: AofFileInfo = { name: baseName(this.filename, newBaseSeq), seq: newBaseSeq, type: 'b' };
+    const newBase: AofFileInfo = { name: baseName(this.filename, newBaseSeq, job.rdbBase), seq: newBaseSeq, type: 'b' };
     // (link + unlink rather than rename: link refuses to replace a file that appeared meanwhile.)
     try {
       fs.linkSync(job.tempPath, path.join(dir, newBase.name));

@@ -1,13 +1,21 @@
 /**
- * Persistence plugin: installs the AOF controller on a server (config
- * listener, start/stop hooks, INFO persistence fields). Registered in
- * lib/plugins.ts.
+ * Persistence plugin: installs the AOF and RDB controllers on a server
+ * (config listener, start/stop hooks, INFO persistence fields). Registered
+ * in lib/plugins.ts.
+ *
+ * Start-up, as redis-server: with appendonly yes the AOF is loaded; with
+ * appendonly no, dbfilename (dump.rdb) is. One addition: with appendonly yes
+ * and no AOF on disk at all (a fresh directory), an existing dump.rdb is
+ * loaded and the AOF's first base is written from it, so pointing rivulet
+ * at a directory holding a Redis dump.rdb keeps the data.
  */
 import type { Server } from '../server.js';
 import { Aof } from './aof.js';
+import { rdbOf } from './rdb.js';
+
+export { rdbOf };
 
 const controllers = new WeakMap<Server, Aof>();
-
 /** The AOF controller of a server (DEBUG, BGREWRITEAOF, SHUTDOWN use it). */
 export function aofOf(server: Server): Aof {
   let a = controllers.get(server);
@@ -20,14 +28,47 @@ export function aofOf(server: Server): Aof {
 
 export function installPersistence(server: Server): void {
   const aof = aofOf(server);
+  const rdb = rdbOf(server);
+  aof.rdb = rdb;
   server.plugins.push({
-    start: () => aof.start(),
-    stop: () => aof.stopTimers(),
+    start: async () => {
+      const aofOn = server.config.bool('appendonly');
+      const freshAof = aofOn && !aof.existsOnDisk();
+      let loaded = 0;
+      if ((!aofOn || freshAof) && rdb.fileExists()) {
+        server.loading = true;
+        try {
+          loaded = rdb.loadFile();
+        } finally {
+          server.loading = false;
+        }
+      }
+      rdb.dirtyAtSave = server.dirty;
+      await aof.start();
+      if (freshAof && loaded > 0) aof.startRewrite();
+      rdb.startCron(() => aof.rewriteInProgress);
+    },
+    stop: async () => {
+      aof.stopTimers();
+      rdb.stopCron();
+      await rdb.settle();
+      // Like redis-server on SIGTERM / SHUTDOWN: a final save when save points are configured.
+      if (!rdb.finalSaveDone && !rdb.diskless && server.config.get('save').trim() !== '') {
+        rdb.finalSaveDone = true;
+        try {
+          rdb.saveSync();
+        } catch (err) {
+          server.log('warning', `Error trying to save the DB on shutdown: ${(err as Error).message}`);
+        }
+      }
+    },
   });
   server.config.onChange((name, value) => aof.onConfigChange(name, value));
   const extras = server.infoExtras.get('persistence') ?? [];
   extras.push(() => aof.infoFields());
+  extras.push(() => rdb.infoFields());
   server.infoExtras.set('persistence', extras);
 }
 
 export { Aof } from './aof.js';
+export { RdbController } from './rdb.js';

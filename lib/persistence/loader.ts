@@ -17,6 +17,8 @@ import { resolve, Refused } from '../dispatch.js';
 import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
 import { scan, type ScanResult } from './resp.js';
+import { rdbOf, RdbLoadError } from './rdb.js';
+import { looksLikeRdb } from '../rdb/file.js';
 
 export class AofLoadError extends Error {}
 
@@ -85,17 +87,27 @@ export interface LoadFileResult {
  * truncates the file); `allowTruncated` is aof-load-truncated.
  */
 export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: boolean, allowTruncated: boolean): LoadFileResult {
-  if (buf.length >= 5 && buf.subarray(0, 5).toString('latin1') === 'REDIS') {
-    throw new AofLoadError(
-      `The AOF file ${file} starts with an RDB preamble, which rivulet cannot load: rewrite it with aof-use-rdb-preamble no (CONFIG SET aof-use-rdb-preamble no, then BGREWRITEAOF on redis-server)`,
-    );
+  // A base written with aof-use-rdb-preamble yes: an RDB image, then (possibly) RESP commands.
+  let at = 0;
+  if (looksLikeRdb(buf)) {
+    try {
+      at = rdbOf(server).loadImage(buf, true, file).end;
+    } catch (err) {
+      if (err instanceof RdbLoadError) throw new AofLoadError(`Bad file format reading the append only file ${file} (RDB preamble): ${err.message}`);
+      throw err;
+    }
+    server.log('notice', `Reading RDB base file on AOF loading...`);
   }
   const c = makeLoaderClient(server);
   let res: ScanResult;
   try {
-    res = scan(buf, (argvs, offset) => runUnit(server, c, argvs, file, offset));
+    res = scan(at === 0 ? buf : buf.subarray(at), (argvs, offset) => runUnit(server, c, argvs, file, offset + at));
   } finally {
     c.socket.destroy();
+  }
+  if (at !== 0) {
+    res = { ...res, validUpTo: res.validUpTo + at };
+    if (res.stop !== null && res.stop.kind === 'bad') res = { ...res, stop: { ...res.stop, offset: res.stop.offset + at } };
   }
   if (res.stop === null) return { size: buf.length, records: res.records, truncatedAt: null };
   const stop = res.stop;

@@ -140,7 +140,7 @@ export function persistManifest(dir: string, filename: string, m: Manifest, faul
   fsyncDir(dir);
 }
 
-export const baseName = (filename: string, seq: number): string => `${filename}.${seq}.base.aof`;
+export const baseName = (filename: string, seq: number, rdb = false): string => `${filename}.${seq}.base.${rdb ? 'rdb' : 'aof'}`;
 export const incrName = (filename: string, seq: number): string => `${filename}.${seq}.incr.aof`;
 
 /** Names of files in `dir` that look like parts of the AOF `filename` (`<filename>.<seq>.base.aof|rdb`, `<filename>.<seq>.incr.aof`), sorted. */

@@ -150,7 +150,11 @@ export class RdbWriter {
   /** rdbSaveMillisecondTime: signed 64-bit little endian. */
   millis(t: number | bigint): void {
     this.ensure(8);
-    this.buf.writeBigInt64LE(BigInt(t), this.pos);
+    let v = typeof t === "number" ? BigInt(Math.trunc(t)) : t;
+    // Times are doubles: 2^63 (a TTL at the end of time) is written as LLONG_MAX, as Redis holds it.
+    if (v > I64_MAX) v = I64_MAX;
+    else if (v < I64_MIN) v = I64_MIN;
+    this.buf.writeBigInt64LE(v, this.pos);
     this.pos += 8;
   }
 

@@ -61,10 +61,25 @@ export function canWrite(v: Value): boolean {
   return writers.has(typeOf(v));
 }
 
-/** Writes the type byte and the value (rdbSaveObjectType + rdbSaveObject). Throws for a type without a codec. */
-export function writeTypedValue(w: RdbWriter, v: Value, opts: WriteOptions): void {
+function writerOf(v: Value): ValueWriter {
   const wr = writers.get(typeOf(v));
   if (wr === undefined) throw new Error(`no RDB encoding for values of type ${typeOf(v)}`);
+  return wr;
+}
+
+/** The type byte a value is written with (rdbSaveObjectType). Throws for a type without a codec. */
+export function rdbTypeOf(v: Value, opts: WriteOptions): number {
+  return writerOf(v).rdbType(v, opts);
+}
+
+/** Writes the value without its type byte (rdbSaveObject). */
+export function writeValue(w: RdbWriter, v: Value, opts: WriteOptions): void {
+  writerOf(v).write(w, v, opts);
+}
+
+/** Writes the type byte and the value (rdbSaveObjectType + rdbSaveObject). Throws for a type without a codec. */
+export function writeTypedValue(w: RdbWriter, v: Value, opts: WriteOptions): void {
+  const wr = writerOf(v);
   w.byte(wr.rdbType(v, opts));
   wr.write(w, v, opts);
 }
