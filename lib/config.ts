@@ -108,7 +108,7 @@ export const PARAMS = [
   enm('enable-module-command', 'no', ['no', 'yes', 'local'], false),
   list('save', '3600 1 300 100 60 10000', true, validateSave),
   bool('rdbcompression', 'yes'),
-  bool('rdbchecksum', 'yes'),
+  bool('rdbchecksum', 'yes', false),
   bool('stop-writes-on-bgsave-error', 'yes'),
   // security
   str('requirepass', ''),
