@@ -281,5 +281,5 @@ export const BGSAVE_CANT_START = e("ERR Can't execute a BGSAVE, check the server
 export const MIGRATE_KEYS_NEEDS_EMPTY_KEY = e('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
 export const MIGRATE_IOERR = e('IOERR error or timeout connecting to the client');
 export const migrateTargetError = (msg: string): ReplyError => e(`ERR Target instance replied with error: ${msg}`);
-export const migrateIoError = (what: string): ReplyError => e(`IOERR error or timeout ${what} target instance`);
+export const migrateIoError = (what: string): ReplyError => e(`IOERR error or timeout ${what} to target instance`);
 export const rdbTypeMissing = (type: string): ReplyError => e(`ERR rivulet cannot serialize values of type ${type} yet`); // (rivulet wording)

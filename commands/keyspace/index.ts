@@ -16,6 +16,7 @@ import { touch } from './touch.js';
 import { object } from './object.js';
 import { memory } from './memory.js';
 import { dumpCommands } from './dump.js';
+import { migrate } from './migrate.js';
 import { transactionCommands } from '../transactions.js';
 
 export const keyspaceCommands: CommandSpec[] = [
@@ -43,5 +44,6 @@ export const keyspaceCommands: CommandSpec[] = [
   object,
   memory,
   ...dumpCommands,
+  migrate,
   ...transactionCommands,
 ];

@@ -128,8 +128,10 @@ export interface RdbLoadOptions {
   databases: number;
   /** Called per key in file order. */
   onKey: (k: LoadedKey) => void;
-  /** Called for AUX fields (informational). */
-  onAux?: (key: string, value: string) => void;
+  /** Called for AUX fields (informational), with the opcode's offset. */
+  onAux?: (key: string, value: string, at: number) => void;
+  /** Called for SELECTDB, with the opcode's offset. */
+  onSelectDb?: (db: number, at: number) => void;
   /** Told about content rivulet skips (functions). */
   onWarning?: (msg: string) => void;
 }
@@ -186,6 +188,7 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
         const n = r.lenAny('a database number');
         if (typeof n !== 'number' || n >= o.databases) throw new RdbError(`Data file was created with a Redis server configured to handle more than ${o.databases} databases`);
         db = n;
+        o.onSelectDb?.(n, at);
         continue;
       }
       if (type === OP_RESIZEDB) {
@@ -202,7 +205,7 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
       if (type === OP_AUX) {
         const k = r.string('an AUX key').toString('latin1');
         const v = r.string('an AUX value').toString('latin1');
-        o.onAux?.(k, v);
+        o.onAux?.(k, v, at);
         continue;
       }
       if (type === OP_MODULE_AUX) throw new RdbError('The RDB file contains AUX module data rivulet cannot load');

@@ -87,8 +87,10 @@ describe('the npm package, installed from its tarball into a scratch project', f
     for (const f of [
       'package/bin/rivulet-server',
       'package/bin/rivulet-check-aof',
+      'package/bin/rivulet-check-rdb',
       'package/dist/bin/cli.js',
       'package/dist/bin/check-aof.js',
+      'package/dist/bin/check-rdb.js',
       'package/dist/lib/index.js',
       'package/dist/lib/index.d.ts',
       'package/dist/cjs/lib/index.js',
