@@ -223,7 +223,6 @@ export const REDIS_ONLY_ALIASES: ReadonlyMap<string, string> = new Map(
 export const NOT_ACTED_ON: ReadonlySet<string> = new Set([
   'maxmemory-samples',
   'no-appendfsync-on-rewrite',
-  'aof-use-rdb-preamble',
   'aof-timestamp-enabled',
   'lazyfree-lazy-user-del',
   'lazyfree-lazy-user-flush',

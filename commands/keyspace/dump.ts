@@ -11,6 +11,7 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload, parseDumpPayload, PayloadError } from '../../lib/rdb/payload.js';
 import { canWrite } from '../../lib/rdb/values.js';
+import { useLimits } from '../../lib/rdb/collections.js';
 import { lookupRead } from './lookup.js';
 
 const ABSTTL = Buffer.from('ABSTTL');
@@ -32,6 +33,7 @@ export const dump: CommandSpec = {
     'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
   arguments: [key('key')],
   handler(c, argv) {
+    useLimits(c.server.config);
     const v = lookupRead(c, keyOf(argv[1]));
     if (v === undefined) {
       c.reply.nullBulk();
@@ -78,6 +80,7 @@ export const restore: CommandSpec = {
     arg('frequency', 'integer', { token: 'FREQ', optional: true, since: '5.0.0' }),
   ],
   handler(c, argv) {
+    useLimits(c.server.config);
     let replace = false;
     let absttl = false;
     let idle = -1;

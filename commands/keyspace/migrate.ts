@@ -15,6 +15,7 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload } from '../../lib/rdb/payload.js';
 import { canWrite } from '../../lib/rdb/values.js';
+import { useLimits } from '../../lib/rdb/collections.js';
 import { encodeCommand } from '../../lib/persistence/resp.js';
 import { migrateExchange } from '../../lib/migrate/sync-client.js';
 import { lookupRead } from './lookup.js';
@@ -89,6 +90,7 @@ export const migrate: CommandSpec = {
   ],
   getKeys: migrateKeys,
   handler(c, argv) {
+    useLimits(c.server.config);
     let copy = false;
     let replace = false;
     let username: Buffer | null = null;

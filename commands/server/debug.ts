@@ -9,8 +9,6 @@ import fs from 'node:fs';
 import type { CommandSpec } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { writeHelp } from '../../lib/help.js';
-import { aofOf } from '../../lib/persistence/index.js';
-
 import { aofOf, rdbOf } from '../../lib/persistence/index.js';
 import { emptyAll, loadFromBuffer } from '../../lib/persistence/aof.js';
 import { serializeSnapshot, takeSnapshot } from '../../lib/persistence/serialize.js';

@@ -13,6 +13,22 @@ import { Stream } from '../stream/stream.js';
 import { RdbError, type RdbReader, type RdbWriter } from './encoding.js';
 import { readStream, writeStream, RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3 } from './stream.js';
 
+import { HashValue } from '../types/hash.js';
+import { PackedList } from '../types/list.js';
+import {
+  hashRdbType,
+  writeHash,
+  readHash,
+  writeList,
+  readList,
+  RDB_TYPE_HASH,
+  RDB_TYPE_HASH_LISTPACK,
+  RDB_TYPE_HASH_METADATA,
+  RDB_TYPE_HASH_LISTPACK_EX,
+  RDB_TYPE_LIST,
+  RDB_TYPE_LIST_QUICKLIST_2,
+} from './collections.js';
+
 export const RDB_TYPE_STRING = 0;
 
 export interface WriteOptions {
@@ -51,6 +67,11 @@ writers.set('stream', {
   write: (w, v, o) => writeStream(w, v as Stream, o.compress, streamType(o)),
 });
 for (const t of [RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3]) readers.set(t, readStream);
+
+writers.set('hash', { rdbType: (v) => hashRdbType(v as unknown as HashValue), write: (w, v, o) => writeHash(w, v as unknown as HashValue, o.compress) });
+for (const t of [RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_HASH_METADATA, RDB_TYPE_HASH_LISTPACK_EX]) readers.set(t, (r, ty) => readHash(r, ty) as unknown as Value);
+writers.set('list', { rdbType: () => RDB_TYPE_LIST_QUICKLIST_2, write: (w, v, o) => writeList(w, v as unknown as PackedList, o.compress) });
+for (const t of [RDB_TYPE_LIST, RDB_TYPE_LIST_QUICKLIST_2]) readers.set(t, (r, ty) => readList(r, ty) as unknown as Value);
 
 function typeOf(v: Value): string {
   return Buffer.isBuffer(v) ? 'string' : v.kind;

@@ -30,11 +30,16 @@ function population(): Cmd[] {
     ['SET', 'binary', Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) & 0xff))],
     ['SET', 'volatile', 'v', 'PXAT', '4102444800000'],
     ['SET', 'volatile2', 'w', 'PXAT', '4102444800123'],
+    ['HSET', 'hash', 'f1', 'v1', 'n', '42', 'long', 'z'.repeat(60)],
+    ['RPUSH', 'list', 'a', 'b', '3', 'x'.repeat(100)],
     ['SELECT', '3'],
     ['SET', 'in-db-3', 'x'],
     ['XADD', 's3', '1-1', 'f', 'v'],
     ['SELECT', '0'],
   ];
+  const longList: Cmd = ['RPUSH', 'longlist'];
+  for (let i = 0; i < 2000; i++) longList.push(`element-${i}`);
+  cmds.push(longList);
   for (let i = 1; i <= 700; i++) {
     if (i % 50 === 0) cmds.push(['XADD', 's', `${i}-0`, 'blob', 'y'.repeat(2000 + i)]);
     else cmds.push(['XADD', 's', `${i}-${i % 4}`, 'user', `u${i % 7}`, 'n', String(i)]);
@@ -143,7 +148,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     const c = await RawConnection.open(r.port);
     const info = String(await c.call('INFO', 'persistence'));
     c.close();
-    expect(info).to.match(/rdb_last_load_keys_loaded:12\r\n/);
+    expect(info).to.match(/rdb_last_load_keys_loaded:15\r\n/);
   });
 
   it('redis-server loads the dump.rdb rivulet saves, with identical content', async () => {
