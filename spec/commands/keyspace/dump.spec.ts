@@ -412,6 +412,9 @@ describe('DUMP / RESTORE', function () {
 
 const isOk = (r: unknown): boolean => String(r) === 'OK';
 
+/** XINFO fields of rivulet's Redis 8 stream features (IDMP, XNACK), which 7.x oracles do not have. */
+const REDIS8_ONLY = new Set(['idmp-duration', 'idmp-maxsize', 'pids-tracked', 'iids-tracked', 'iids-added', 'iids-duplicates', 'nacked-count']);
+
 /**
  * A reply as comparable text: Buffers as latin1, errors by message. Blanked,
  * because they are not part of what DUMP/RESTORE carries: idle/inactive
@@ -427,6 +430,7 @@ function comparable(r: unknown): string {
     for (let i = 0; i < v.length; i++) {
       const k = Buffer.isBuffer(v[i]) ? v[i].toString('latin1') : v[i];
       if ((k === 'active-time' || k === 'inactive') && !ORACLE_AT_LEAST_7_2 && i + 1 < v.length) i++;
+      else if (REDIS8_ONLY.has(String(k)) && i + 1 < v.length) i++;
       else if ((k === 'idle' || k === 'inactive' || k === 'radix-tree-nodes') && i + 1 < v.length) {
         out.push(k, 0);
         i++;
