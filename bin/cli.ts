@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { buildServer } from '../lib/index.js';
 import { argvToConfigText, FatalConfigError, ConfigFileError } from '../lib/config.js';
-import { ListenError } from '../lib/server.js';
+import { ListenError } from '../lib/network/listener.js';
 import { VERSION, REDIS_VERSION } from '../lib/version.js';
 
 const USAGE = `Usage: ./rivulet-server [/path/to/rivulet.conf] [options] [-]

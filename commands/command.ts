@@ -4,7 +4,7 @@
  */
 import type { ArgSpec, CommandSpec, KeySpec } from '../lib/command.js';
 import { arg, arityOk, keyIndices } from '../lib/command.js';
-import type { Client } from '../lib/client.js';
+import type { Session } from '../lib/engine/session.js';
 import type { ReplyWriter } from '../lib/resp/writer.js';
 import * as E from '../lib/errors.js';
 import { word } from '../lib/args.js';
@@ -12,7 +12,7 @@ import { globMatch } from '../lib/glob.js';
 import { helpLines, writeHelp, type HelpEntry } from '../lib/help.js';
 
 /** Looks up `name` or `container|sub`. */
-function lookup(c: Client, name: string): { spec: CommandSpec; fullName: string } | null {
+function lookup(c: Session, name: string): { spec: CommandSpec; fullName: string } | null {
   const lower = name.toLowerCase();
   const bar = lower.indexOf('|');
   if (bar === -1) {
@@ -219,7 +219,7 @@ const base = {
   group: 'server',
 };
 
-function allNames(c: Client): string[] {
+function allNames(c: Session): string[] {
   const out: string[] = [];
   for (const spec of c.server.commands.values()) {
     out.push(spec.name);
@@ -228,7 +228,7 @@ function allNames(c: Client): string[] {
   return out;
 }
 
-function getKeys(c: Client, argv: Buffer[]): { spec: CommandSpec; keys: number[]; args: Buffer[] } {
+function getKeys(c: Session, argv: Buffer[]): { spec: CommandSpec; keys: number[]; args: Buffer[] } {
   const args = argv.slice(2);
   const found = lookup(c, args[0].toString());
   let spec = found?.spec;

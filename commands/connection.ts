@@ -4,17 +4,17 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { CommandSpec } from '../lib/command.js';
 import { arg, block } from '../lib/command.js';
-import type { Client } from '../lib/client.js';
+import type { Session } from '../lib/engine/session.js';
 import * as E from '../lib/errors.js';
 import { intArg, word } from '../lib/args.js';
 import { Proto } from '../lib/resp/writer.js';
 import { REDIS_VERSION } from '../lib/version.js';
-import { resetHooks } from '../lib/server.js';
+import { resetHooks } from '../lib/engine/engine.js';
 
 const conn = { group: 'connection' };
 
 /** Compares a password with requirepass in constant time (hashing first equalises lengths). */
-export function passwordMatches(c: Client, given: Buffer): boolean {
+export function passwordMatches(c: Session, given: Buffer): boolean {
   const want = c.server.config.get('requirepass');
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(Buffer.from(want)).digest();
@@ -22,7 +22,7 @@ export function passwordMatches(c: Client, given: Buffer): boolean {
 }
 
 /** Checks `username`/`password` against the default user; throws WRONGPASS. */
-function authenticate(c: Client, username: Buffer | null, password: Buffer): void {
+function authenticate(c: Session, username: Buffer | null, password: Buffer): void {
   const required = c.server.config.get('requirepass');
   const userOk = username === null || username.toString() === 'default';
   // With no requirepass the default user is `nopass`: any password works for it.
@@ -174,10 +174,10 @@ export const hello: CommandSpec = {
   },
 };
 
-/** Client names may not contain spaces, newlines or other non-printable characters. */
+/** Session names may not contain spaces, newlines or other non-printable characters. */
 export function validateClientName(name: Buffer): void {
   for (const b of name) {
-    if (b < 33 || b > 126) throw E.custom('ERR Client names cannot contain spaces, newlines or special characters.');
+    if (b < 33 || b > 126) throw E.custom('ERR Session names cannot contain spaces, newlines or special characters.');
   }
 }
 

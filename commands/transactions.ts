@@ -8,19 +8,19 @@
  * MULTI/EXEC unit, replying with an array of their replies (errors included).
  */
 import type { CommandSpec } from '../lib/command.js';
-import type { Client } from '../lib/client.js';
-import { keyOf } from '../lib/keyspace.js';
+import type { Session } from '../lib/engine/session.js';
+import { keyOf } from '../lib/engine/keyspace.js';
 import * as E from '../lib/errors.js';
-import { call } from '../lib/dispatch.js';
+import { call } from '../lib/engine/dispatch.js';
 
 /** Forgets the queued commands and every WATCHed key (Redis's discardTransaction). */
-function discardTransaction(c: Client): void {
+function discardTransaction(c: Session): void {
   c.multi = null;
   c.unwatchAll();
 }
 
 /** True when a key that was live at WATCH time has logically expired since (Redis's isWatchedKeyExpired). */
-function watchedKeyExpired(c: Client): boolean {
+function watchedKeyExpired(c: Session): boolean {
   for (const [db, keys] of c.watched) {
     for (const [key, expiredAtWatch] of keys) if (!expiredAtWatch && db.isExpired(key)) return true;
   }
@@ -71,15 +71,13 @@ export const exec: CommandSpec = {
       return;
     }
     discardTransaction(c);
-    const server = c.server;
-    const startDb = c.db.id;
     c.reply.array(tx.queue.length);
+    // EXEC itself is not logged: its commands add their effects to the unit, fed as one MULTI/EXEC when EXEC returns.
+    c.server.suppressPropagation();
     c.inExec = true;
-    server.beginTransaction(startDb);
     try {
       for (const q of tx.queue) call(c, q.spec, q.fullName, q.argv);
     } finally {
-      server.endTransaction(startDb);
       c.inExec = false;
     }
   },

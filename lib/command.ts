@@ -4,7 +4,7 @@
  * dispatcher, COMMAND INFO/DOCS/COUNT/LIST/GETKEYS and the README table all
  * read these objects, so nothing about a command is written twice.
  */
-import type { Client } from './client.js';
+import type { Session } from './engine/session.js';
 
 export type CommandFlag =
   | 'write'
@@ -56,7 +56,7 @@ export interface KeySpec {
   findKeys: { lastKey: number; keyStep: number; limit: number } | { keyNumIdx: number; firstKey: number; keyStep: number } | { unknown: true };
 }
 
-export type Handler = (c: Client, argv: Buffer[]) => void;
+export type Handler = (c: Session, argv: Buffer[]) => void;
 
 export interface CommandSpec {
   /** Lower-case name; subcommands use just their own name (`create`), containers list them in `subcommands`. */

@@ -10,13 +10,13 @@
  * written, so HELP can never advertise a subcommand rivulet does not answer.
  */
 import type { CommandSpec } from './command.js';
-import type { Client } from './client.js';
+import type { Session } from './engine/session.js';
 
 /** One HELP entry: the subcommand it documents (null: always listed, e.g. COMMAND's "(no subcommand)") and its lines, as Redis prints them. */
 export type HelpEntry = readonly [subcommand: string | null, lines: readonly string[]];
 
 /** Writes Redis's addReplyHelp reply for `cmd` (upper case, as shown in the header) with `lines` between header and footer. */
-export function writeHelp(c: Client, cmd: string, lines: readonly string[]): void {
+export function writeHelp(c: Session, cmd: string, lines: readonly string[]): void {
   c.reply.array(lines.length + 3);
   c.reply.simple(`${cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
   for (const l of lines) c.reply.simple(l);
@@ -53,7 +53,7 @@ export function helpSubcommand(
     summary: 'Returns helpful text about the different subcommands.',
     complexity: 'O(1)',
     ...meta,
-    handler(c: Client) {
+    handler(c: Session) {
       writeHelp(c, upper, helpLines(c.server.commands.get(container), entries));
     },
   };

@@ -3,7 +3,8 @@
  * starts, in this process.
  */
 import { rdbOf } from './persistence/index.js';
-import { Server, type ServerOptions } from './server.js';
+import { Engine, type ServerOptions } from './engine/engine.js';
+import { Network } from './network/listener.js';
 import fs from 'node:fs';
 import { loadConfigText, FatalConfigError, ConfigFileError, type LoadContext } from './config.js';
 import { COMMANDS } from '../commands/index.js';
@@ -11,7 +12,8 @@ import { installPlugins } from './plugins.js';
 import { REDIS_VERSION } from './version.js';
 import { metricsPort } from './metrics/index.js';
 
-export { Server, ListenError, type ServerOptions } from './server.js';
+export { Engine, type ServerOptions } from './engine/engine.js';
+export { ListenError } from './network/listener.js';
 export { FatalConfigError, ConfigFileError, type DirectiveName } from './config.js';
 export { VERSION, REDIS_VERSION } from './version.js';
 
@@ -21,7 +23,7 @@ export interface RivuletServer {
   /** The port of the metrics endpoint (`metrics-port`), or null while it is off. */
   readonly metricsPort: number | null;
   /** The server object, for introspection in tests. */
-  readonly server: Server;
+  readonly server: Engine;
   /** Stops listening, disconnects clients, flushes the AOF. */
   close(): Promise<void>;
 }
@@ -34,11 +36,11 @@ export interface StartMode {
 }
 
 /**
- * Builds a Server from config text (file + command line) and options, without starting it.
+ * Builds an engine and its network layer from config text (file + command line) and options, without starting it.
  * Throws FatalConfigError for a bad directive.
  */
-export function buildServer(configText: string, options: ServerOptions, mode: StartMode): Server {
-  const server = new Server();
+export function buildServer(configText: string, options: ServerOptions, mode: StartMode): Engine {
+  const server = new Engine();
   server.configFile = mode.configFile;
   // The command table comes first: rename-command in the config edits it.
   server.commands = new Map(COMMANDS.map((c) => [c.name, c]));
@@ -78,11 +80,12 @@ export function buildServer(configText: string, options: ServerOptions, mode: St
   }
   installPlugins(server);
   if (mode.embedded && options.dir === undefined) rdbOf(server).diskless = true;
+  new Network(server);
   return server;
 }
 
 /** rename-command from to: the command answers to `to` instead (to '' removes it). Stats and errors keep its own name, as in Redis. */
-function renameCommand(server: Server, from: string, to: string): string | null {
+function renameCommand(server: Engine, from: string, to: string): string | null {
   const spec = server.commands.get(from.toLowerCase());
   if (!spec) return 'No such command in rename-command';
   server.commands.delete(from.toLowerCase());
@@ -94,7 +97,7 @@ function renameCommand(server: Server, from: string, to: string): string | null 
 
 /** Starts a rivulet server in this process. Rejects on a bad option or when the port cannot be bound. */
 export async function createServer(options: ServerOptions = {}): Promise<RivuletServer> {
-  let server: Server;
+  let server: Engine;
   try {
     server = buildServer('', options, { embedded: true });
   } catch (err) {

@@ -11,7 +11,7 @@
  * `aof_enabled` without this module knowing about the AOF.
  */
 import os from 'node:os';
-import type { Server } from './server.js';
+import type { Engine } from './engine/engine.js';
 import { VERSION, REDIS_VERSION } from './version.js';
 
 type Fields = [string, string | number][];
@@ -41,7 +41,7 @@ export const INFO_SECTIONS: readonly string[] = SECTIONS.map((s) => s.name);
  * No words = `default`. `all` = every section; `everything` = all plus module
  * sections (rivulet has none). Unknown names contribute nothing, as in Redis.
  */
-export function infoText(server: Server, words: string[]): string {
+export function infoText(server: Engine, words: string[]): string {
   const wanted = new Set<string>();
   if (words.length === 0) words = ['default'];
   for (const w of words) {
@@ -64,7 +64,7 @@ export function infoText(server: Server, words: string[]): string {
 }
 
 /** The fields of one section: the base builder's, then infoExtras merged in. */
-export function sectionFields(server: Server, name: string): Fields {
+export function sectionFields(server: Engine, name: string): Fields {
   const base = BUILDERS[name]?.(server) ?? [];
   const extras = server.infoExtras.get(name);
   if (!extras) return base;
@@ -84,7 +84,7 @@ export function sectionFields(server: Server, name: string): Fields {
   return base;
 }
 
-const BUILDERS: Record<string, (s: Server) => Fields> = {
+const BUILDERS: Record<string, (s: Engine) => Fields> = {
   server: serverSection,
   clients: clientsSection,
   memory: memorySection,
@@ -139,10 +139,10 @@ interface Sampler {
   netOut: number[];
 }
 
-const samplers = new WeakMap<Server, Sampler>();
+const samplers = new WeakMap<Engine, Sampler>();
 
 /** Starts the rate sampler (installed as a plugin so it stops with the server). */
-export function startInfoSampler(server: Server): void {
+export function startInfoSampler(server: Engine): void {
   if (samplers.has(server)) return;
   const st = server.stats;
   const s: Sampler = {
@@ -156,14 +156,14 @@ export function startInfoSampler(server: Server): void {
   samplers.set(server, s);
 }
 
-export function stopInfoSampler(server: Server): void {
+export function stopInfoSampler(server: Engine): void {
   const s = samplers.get(server);
   if (!s) return;
   clearInterval(s.timer);
   samplers.delete(server);
 }
 
-function sample(server: Server): void {
+function sample(server: Engine): void {
   const s = samplers.get(server);
   if (!s) return;
   const st = server.stats;
@@ -191,7 +191,7 @@ function avg(arr: number[] | undefined): number {
 
 let peakMemory = 0;
 
-function serverSection(server: Server): Fields {
+function serverSection(server: Engine): Fields {
   const uptime = Math.floor((Date.now() - server.startTime) / 1000);
   const hz = server.config.int('hz');
   const binds = server.config
@@ -231,7 +231,7 @@ function serverSection(server: Server): Fields {
   ];
 }
 
-function clientsSection(server: Server): Fields {
+function clientsSection(server: Engine): Fields {
   let pubsub = 0;
   let watching = 0;
   let inTimeoutTable = 0;
@@ -260,7 +260,7 @@ function clientsSection(server: Server): Fields {
   ];
 }
 
-function memorySection(server: Server): Fields {
+function memorySection(server: Engine): Fields {
   const mem = process.memoryUsage();
   const used = server.usedMemory();
   peakMemory = Math.max(peakMemory, used);
@@ -325,9 +325,9 @@ function memorySection(server: Server): Fields {
 }
 
 /** Heap in use when the server started (used_memory_startup). */
-const startupMemory = new WeakMap<Server, number>();
+const startupMemory = new WeakMap<Engine, number>();
 
-function persistenceSection(server: Server): Fields {
+function persistenceSection(server: Engine): Fields {
   return [
     ['loading', server.loading ? 1 : 0],
     ['async_loading', 0],
@@ -362,7 +362,7 @@ function persistenceSection(server: Server): Fields {
   ];
 }
 
-function statsSection(server: Server): Fields {
+function statsSection(server: Engine): Fields {
   const st = server.stats;
   const s = samplers.get(server);
   const kbps = (arr: number[] | undefined): string => (avg(arr) / 1024).toFixed(2);
@@ -434,9 +434,9 @@ function statsSection(server: Server): Fields {
 }
 
 /** A replication ID stays fixed for the life of the server, like Redis's master_replid. */
-const replIds = new WeakMap<Server, string>();
+const replIds = new WeakMap<Engine, string>();
 
-function replicationSection(server: Server): Fields {
+function replicationSection(server: Engine): Fields {
   let id = replIds.get(server);
   if (!id) {
     id = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
@@ -469,7 +469,7 @@ function cpuSection(): Fields {
   ];
 }
 
-function commandStatsSection(server: Server): Fields {
+function commandStatsSection(server: Engine): Fields {
   const out: Fields = [];
   for (const [name, s] of server.stats.commands) {
     // Commands that were only ever rejected still appear, as in Redis.
@@ -481,13 +481,13 @@ function commandStatsSection(server: Server): Fields {
   return out;
 }
 
-function errorStatsSection(server: Server): Fields {
+function errorStatsSection(server: Engine): Fields {
   const out: Fields = [];
   for (const [code, n] of server.stats.errors) out.push([`errorstat_${code}`, `count=${n}`]);
   return out;
 }
 
-function keyspaceSection(server: Server): Fields {
+function keyspaceSection(server: Engine): Fields {
   const out: Fields = [];
   const now = Date.now();
   for (const db of server.dbs) {
@@ -509,7 +509,7 @@ function keyspaceSection(server: Server): Fields {
 }
 
 /** Plugin hooks: remember the start-up heap and run the rate sampler while the server lives. */
-export function installInfo(server: Server): void {
+export function installInfo(server: Engine): void {
   server.plugins.push({
     start(s) {
       startupMemory.set(s, s.usedMemory());

@@ -16,7 +16,7 @@
  * marks its key dirty (O(1)); the next read of the total (an OOM check, INFO,
  * the cron) re-measures only the dirty keys.
  */
-import type { Database, Value } from './keyspace.js';
+import type { Database, Value } from './engine/keyspace.js';
 import { keyOverhead, stringMemory } from '../commands/strings/encoding.js';
 
 /** redis-server 7.x's used_memory_startup on 64-bit Linux (876,000 bytes for 7.0; 7.4 is within a few KB). */

@@ -1,18 +1,18 @@
 /**
- * Optional subsystems that hook into a Server (persistence, pub/sub,
+ * Optional subsystems that hook into an Engine (persistence, pub/sub,
  * keyspace notifications, the metrics endpoint). Each registers itself here, so the server core
  * does not import them.
  */
-import type { Server } from './server.js';
+import type { Engine } from './engine/engine.js';
 import { installInfo } from './info.js';
 import { installPubSub } from './pubsub.js';
 import { installPersistence } from './persistence/index.js';
 import { installMetrics } from './metrics/index.js';
 
-type Installer = (server: Server) => void;
+type Installer = (server: Engine) => void;
 
 const INSTALLERS: Installer[] = [installPubSub, installInfo, installPersistence, installMetrics];
 
-export function installPlugins(server: Server): void {
+export function installPlugins(server: Engine): void {
   for (const install of INSTALLERS) install(server);
 }

@@ -12,9 +12,9 @@
  * after the publisher's pipeline), so a burst of PUBLISHes costs one socket
  * write per subscriber, and the output-buffer limit is checked on that write.
  */
-import type { Client } from './client.js';
-import type { Server } from './server.js';
-import { disconnectHooks, resetHooks } from './server.js';
+import type { Session } from './engine/session.js';
+import type { Engine } from './engine/engine.js';
+import { disconnectHooks, resetHooks } from './engine/engine.js';
 import { globMatch } from './glob.js';
 import { Proto } from './resp/writer.js';
 import { NOTIFY, classBit, flagsOfConfigValue } from './keyspace-events.js';
@@ -43,20 +43,20 @@ export class PubSub {
    * no empty sets (a channel without subscribers is removed), and `c` is in
    * channels.get(ch) exactly when c.channels has ch. Same for the others.
    */
-  readonly channels = new Map<string, Set<Client>>();
+  readonly channels = new Map<string, Set<Session>>();
   /** pattern → its bytes (for matching) and subscribers. */
-  readonly patterns = new Map<string, { bytes: Buffer; clients: Set<Client> }>();
-  readonly shardChannels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, { bytes: Buffer; clients: Set<Session> }>();
+  readonly shardChannels = new Map<string, Set<Session>>();
   /** Clients with at least one subscription of any kind (INFO pubsub_clients). */
   subscribedClients = 0;
   /** Keyspace notification flags (NOTIFY bits), from notify-keyspace-events. */
   notifyFlags = 0;
   /** Receivers with unflushed messages, flushed together by one microtask. */
-  private readonly pending = new Set<Client>();
+  private readonly pending = new Set<Session>();
   private flushQueued = false;
 
   /** Subscribes `c` to each name, replying one confirmation per name (also for names it already had). O(N). */
-  subscribe(c: Client, kind: Kind, names: Buffer[]): void {
+  subscribe(c: Session, kind: Kind, names: Buffer[]): void {
     const wasSubscribed = c.isSubscribed;
     const own = clientSet(c, kind);
     for (const name of names) {
@@ -75,7 +75,7 @@ export class PubSub {
    * `names` is empty (one confirmation per dropped subscription; a single one
    * with a nil name and count 0 when there was nothing to drop).
    */
-  unsubscribe(c: Client, kind: Kind, names: Buffer[]): void {
+  unsubscribe(c: Session, kind: Kind, names: Buffer[]): void {
     const wasSubscribed = c.isSubscribed;
     const own = clientSet(c, kind);
     const word = WORDS[kind].unsub;
@@ -102,7 +102,7 @@ export class PubSub {
   }
 
   /** Drops every subscription of `c` without replying (disconnect, RESET). */
-  forget(c: Client): void {
+  forget(c: Session): void {
     const wasSubscribed = c.isSubscribed;
     for (const kind of [Kind.Channel, Kind.Pattern, Kind.Shard]) {
       const own = clientSet(c, kind);
@@ -118,7 +118,7 @@ export class PubSub {
    * every matching pattern (a client matching twice receives twice). Returns
    * the number of deliveries, PUBLISH's reply. O(N + P) for N receivers and P patterns.
    */
-  publish(channel: Buffer, message: Buffer, from: Client | null): number {
+  publish(channel: Buffer, message: Buffer, from: Session | null): number {
     let receivers = 0;
     const subs = this.channels.get(channel.toString('latin1'));
     if (subs) {
@@ -138,7 +138,7 @@ export class PubSub {
   }
 
   /** SPUBLISH: shard-channel subscribers only (patterns never see shard messages). */
-  spublish(channel: Buffer, message: Buffer, from: Client | null): number {
+  spublish(channel: Buffer, message: Buffer, from: Session | null): number {
     const subs = this.shardChannels.get(channel.toString('latin1'));
     if (!subs) return 0;
     const frames = new Frames(SMESSAGE, null, channel, message);
@@ -163,8 +163,8 @@ export class PubSub {
   }
 
   /** Copies an encoded message into `c`'s reply buffer; the running client flushes itself after its command. */
-  private deliver(c: Client, frame: Buffer, from: Client | null): void {
-    if (c.socket.destroyed) return;
+  private deliver(c: Session, frame: Buffer, from: Session | null): void {
+    if (c.gone) return;
     const server = c.server;
     if (c === server.executingClient && !server.executingPushReply) {
       // Caused by c's own command (PUBLISH to itself, a keyspace event of its write): after its reply, as Redis 7.2+.
@@ -183,12 +183,12 @@ export class PubSub {
   private readonly flushPending = (): void => {
     this.flushQueued = false;
     for (const c of this.pending) {
-      if (c.reply.size > 0 && !c.socket.destroyed) c.flush();
+      if (c.reply.size > 0 && !c.gone) c.flush();
     }
     this.pending.clear();
   };
 
-  private registryAdd(kind: Kind, key: string, name: Buffer, c: Client): void {
+  private registryAdd(kind: Kind, key: string, name: Buffer, c: Session): void {
     if (kind === Kind.Pattern) {
       let entry = this.patterns.get(key);
       if (!entry) this.patterns.set(key, (entry = { bytes: Buffer.from(name), clients: new Set() }));
@@ -201,7 +201,7 @@ export class PubSub {
     set.add(c);
   }
 
-  private registryDelete(kind: Kind, key: string, c: Client): void {
+  private registryDelete(kind: Kind, key: string, c: Session): void {
     if (kind === Kind.Pattern) {
       const entry = this.patterns.get(key);
       if (entry && entry.clients.delete(c) && entry.clients.size === 0) this.patterns.delete(key);
@@ -244,16 +244,16 @@ function encode(type: Buffer, pattern: Buffer | null, channel: Buffer, message: 
 
 const CRLF = Buffer.from('\r\n');
 
-function clientSet(c: Client, kind: Kind): Set<string> {
+function clientSet(c: Session, kind: Kind): Set<string> {
   return kind === Kind.Channel ? c.channels : kind === Kind.Pattern ? c.patterns : c.shardChannels;
 }
 
 /** The count in a confirmation: channels + patterns for those kinds, shard channels alone for shard ones (as Redis). */
-function count(c: Client, kind: Kind): number {
+function count(c: Session, kind: Kind): number {
   return kind === Kind.Shard ? c.shardChannels.size : c.channels.size + c.patterns.size;
 }
 
-function confirm(c: Client, word: string, name: Buffer, n: number): void {
+function confirm(c: Session, word: string, name: Buffer, n: number): void {
   c.reply.push(3);
   c.reply.bulk(word);
   c.reply.bulk(name);
@@ -262,10 +262,10 @@ function confirm(c: Client, word: string, name: Buffer, n: number): void {
 
 // ---- per-server instance and installation ------------------------------------
 
-const registries = new WeakMap<Server, PubSub>();
+const registries = new WeakMap<Engine, PubSub>();
 
 /** The server's Pub/Sub registry (created on first use, so commands work even without the plugin). */
-export function pubsubOf(server: Server): PubSub {
+export function pubsubOf(server: Engine): PubSub {
   let ps = registries.get(server);
   if (!ps) registries.set(server, (ps = new PubSub()));
   return ps;
@@ -274,7 +274,7 @@ export function pubsubOf(server: Server): PubSub {
 let hooksRegistered = false;
 
 /** Plugin installer (lib/plugins.ts): keyspace notifications, INFO fields, cleanup hooks. */
-export function installPubSub(server: Server): void {
+export function installPubSub(server: Engine): void {
   const ps = pubsubOf(server);
   ps.notifyFlags = flagsOfConfigValue(server.config.get('notify-keyspace-events'));
   server.config.onChange((name, value) => {
@@ -295,7 +295,7 @@ export function installPubSub(server: Server): void {
   }
 }
 
-function addInfo(server: Server, section: string, fn: () => [string, string | number][]): void {
+function addInfo(server: Engine, section: string, fn: () => [string, string | number][]): void {
   let list = server.infoExtras.get(section);
   if (!list) server.infoExtras.set(section, (list = []));
   list.push(fn);

@@ -13,7 +13,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import RedisParser from 'redis-parser';
 import { expect } from 'chai';
 import { createServer, type RivuletServer } from '../lib/index.js';
-import type { ServerOptions } from '../lib/server.js';
+import type { ServerOptions } from '../lib/engine/engine.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'rivulet-server');

@@ -1,6 +1,6 @@
 /** HDEL key field [field ...]: removes fields; the key goes with the last one. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { writeHash } from './support.js';
 
 const hdelHandler: Handler = (c, argv) => {

@@ -10,8 +10,8 @@
  * deleted because the time is past is propagated as HDEL.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { readHash, writeHash } from './support.js';
@@ -39,7 +39,7 @@ function fieldsArg(argv: Buffer[], at: number, countErr: E.ReplyError): number {
   return at + 1;
 }
 
-function setFieldExpiry(c: Client, argv: Buffer[], name: string, relative: boolean, seconds: boolean): void {
+function setFieldExpiry(c: Session, argv: Buffer[], name: string, relative: boolean, seconds: boolean): void {
   const key = keyOf(argv[1]);
   const h = writeHash(c, key);
   const raw = parseInt64(argv[2]);
@@ -122,7 +122,7 @@ const hexpireatHandler: Handler = (c, argv) => setFieldExpiry(c, argv, 'hexpirea
 const hpexpireatHandler: Handler = (c, argv) => setFieldExpiry(c, argv, 'hpexpireat', false, false);
 
 /** HTTL family: base 0 for the *TIME forms; seconds rounded up as Redis ((ms + 999 - base) / 1000). */
-function fieldTtl(c: Client, argv: Buffer[], relative: boolean, seconds: boolean): void {
+function fieldTtl(c: Session, argv: Buffer[], relative: boolean, seconds: boolean): void {
   const key = keyOf(argv[1]);
   const h = readHash(c, key);
   const first = fieldsArg(argv, 3, E.NUMFIELDS_NOT_POSITIVE);

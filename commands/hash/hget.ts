@@ -1,6 +1,6 @@
 /** HGET, HMGET, HEXISTS, HSTRLEN, HLEN: reading single fields. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { getField, got, Got, readHash, replyValue } from './support.js';
 
 const hgetHandler: Handler = (c, argv) => {

@@ -1,13 +1,13 @@
 /** HGETALL, HKEYS, HVALS: the whole hash (fields whose TTL passed are skipped, not deleted, as Redis 7.4 does). */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { readHash, replyValue } from './support.js';
 
 const KEYS = 1;
 const VALUES = 2;
 
-function getAll(c: Client, argv: Buffer[], what: number): void {
+function getAll(c: Session, argv: Buffer[], what: number): void {
   const h = readHash(c, keyOf(argv[1]));
   const both = what === (KEYS | VALUES);
   if (h === undefined) {

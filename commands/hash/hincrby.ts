@@ -4,7 +4,7 @@
  * does, so replay never depends on float formatting.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { int64Arg, parseInt64 } from '../../lib/args.js';
 import { HashValue, valueBuffer } from '../../lib/types/hash.js';

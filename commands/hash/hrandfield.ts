@@ -5,7 +5,7 @@
  * listpack-encoded hashes, random order otherwise, as Redis).
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { Proto } from '../../lib/resp/writer.js';

@@ -4,7 +4,7 @@
  * hashtable-encoded one is walked with HashValue.scan's cursor.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { globMatch } from '../../lib/glob.js';

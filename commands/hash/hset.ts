@@ -1,6 +1,6 @@
 /** HSET, HMSET and HSETNX: set fields, creating the hash. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { HashValue } from '../../lib/types/hash.js';
 import { commit, getField, got, Got, maxEntries, maxValue, writeHash } from './support.js';

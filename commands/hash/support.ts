@@ -4,31 +4,31 @@
  * field expiry (an expired field is deleted on access, propagated as HDEL and
  * announced as `hexpired`; the hash goes when its last field does).
  */
-import type { Client } from '../../lib/client.js';
-import { keyBuf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyBuf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { HashValue, type FieldValue } from '../../lib/types/hash.js';
 import { lookupRead } from '../keyspace/lookup.js';
 
 /** A hash for reading (counts hits/misses); undefined when missing; WRONGTYPE otherwise. */
-export function readHash(c: Client, key: string): HashValue | undefined {
+export function readHash(c: Session, key: string): HashValue | undefined {
   const v = lookupRead(c, key);
   if (v !== undefined && !(v instanceof HashValue)) throw E.WRONGTYPE;
   return v;
 }
 
 /** A hash about to be modified (no hit/miss stats); undefined when missing; WRONGTYPE otherwise. */
-export function writeHash(c: Client, key: string): HashValue | undefined {
+export function writeHash(c: Session, key: string): HashValue | undefined {
   const v = c.db.lookup(key);
   if (v !== undefined && !(v instanceof HashValue)) throw E.WRONGTYPE;
   return v;
 }
 
-export const maxEntries = (c: Client): number => c.server.config.int('hash-max-listpack-entries');
-export const maxValue = (c: Client): number => c.server.config.int('hash-max-listpack-value');
+export const maxEntries = (c: Session): number => c.server.config.int('hash-max-listpack-entries');
+export const maxValue = (c: Session): number => c.server.config.int('hash-max-listpack-value');
 
 /** Stores a hash that was just created (fires `new`), or tells watchers an existing one changed. */
-export function commit(c: Client, key: string, h: HashValue, created: boolean): void {
+export function commit(c: Session, key: string, h: HashValue, created: boolean): void {
   if (created) c.db.set(key, h);
   else c.db.touch(key);
 }
@@ -49,7 +49,7 @@ export let got: Got = Got.OK;
  * `notify` false: the caller fires one `hexpired` (and `del`) for several
  * fields itself (HMGET).
  */
-export function getField(c: Client, key: string, h: HashValue, field: string, notify = true): FieldValue | undefined {
+export function getField(c: Session, key: string, h: HashValue, field: string, notify = true): FieldValue | undefined {
   const v = h.get(field);
   if (v === undefined) {
     got = Got.NOT_FOUND;
@@ -66,7 +66,7 @@ export function getField(c: Client, key: string, h: HashValue, field: string, no
 const HDEL = Buffer.from('HDEL');
 
 /** Deletes an expired field as Redis does on access: HDEL propagated, `hexpired` (and `del`) fired unless !notify. Sets `got`. */
-export function expireField(c: Client, key: string, h: HashValue, field: string, notify: boolean): void {
+export function expireField(c: Session, key: string, h: HashValue, field: string, notify: boolean): void {
   h.delete(field);
   c.server.propagate(c.db.id, [[HDEL, keyBuf(key), Buffer.from(field, 'latin1')]]);
   c.server.stats.expiredSubkeys++;
@@ -85,7 +85,7 @@ export function expireField(c: Client, key: string, h: HashValue, field: string,
  * Deletes every expired field of h (hashTypeExpireIfNeeded, before HRANDFIELD):
  * propagated as HDELs, one `hexpired` event. True when the hash went away.
  */
-export function expireAllDue(c: Client, key: string, h: HashValue): boolean {
+export function expireAllDue(c: Session, key: string, h: HashValue): boolean {
   if (h.ttl === null || c.server.loading) return false;
   const due = h.expiredFields(c.server.now());
   if (due.length === 0) return false;
@@ -105,7 +105,7 @@ export function expireAllDue(c: Client, key: string, h: HashValue): boolean {
 }
 
 /** Writes a stored value as a bulk string. */
-export function replyValue(c: Client, v: FieldValue): void {
+export function replyValue(c: Session, v: FieldValue): void {
   if (typeof v === 'string') c.reply.bulkLatin1(v);
   else c.reply.bulk(v);
 }

@@ -1,6 +1,6 @@
 /** COPY source destination [DB destination-db] [REPLACE]: an independent copy of the value, with its TTL. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf, type Value } from '../../lib/keyspace.js';
+import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord } from '../../lib/args.js';
 import { copyString } from '../strings/encoding.js';

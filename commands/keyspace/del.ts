@@ -1,9 +1,9 @@
 /** DEL and UNLINK: remove keys (UNLINK frees in the background in Redis; here both are immediate). */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 
-function deleteKeys(c: Client, argv: Buffer[]): void {
+function deleteKeys(c: Session, argv: Buffer[]): void {
   let removed = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = keyOf(argv[i]);

@@ -1,14 +1,14 @@
 /** EXISTS: how many of the named keys exist (a key named twice counts twice). */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { lookupRead } from './lookup.js';
 
 /**
  * Replies how many of argv[1..] exist, each occurrence counted (EXISTS and
  * TOUCH); `touch` decides whether the lookups update the access time.
  */
-export function countExisting(c: Client, argv: Buffer[], touch: boolean): void {
+export function countExisting(c: Session, argv: Buffer[], touch: boolean): void {
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (lookupRead(c, keyOf(argv[i]), touch) !== undefined) n++;
   c.reply.int(n);

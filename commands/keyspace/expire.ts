@@ -6,8 +6,8 @@
  * past deletes the key and is propagated as `DEL key`.
  */
 import type { ArgSpec, CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
 
@@ -39,7 +39,7 @@ function parseFlags(argv: Buffer[]): number {
  * The shared body: `relative` adds the current time, `seconds` scales by 1000.
  * Overflowing the 64-bit millisecond range is refused as Redis refuses it.
  */
-function expireGeneric(c: Client, argv: Buffer[], name: string, relative: boolean, seconds: boolean): void {
+function expireGeneric(c: Session, argv: Buffer[], name: string, relative: boolean, seconds: boolean): void {
   const flags = parseFlags(argv);
   const raw = parseInt64(argv[2]);
   if (raw === null) throw E.NOT_INTEGER;

@@ -3,13 +3,13 @@
  * bookkeeping: read lookups count keyspace hits and misses (lookupKeyRead),
  * write lookups do not (lookupKeyWrite); both delete an expired key first.
  */
-import type { Client } from '../../lib/client.js';
-import type { Database, Value } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { Database, Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 
 /** A read lookup: counts a hit or a miss. `touch` false for introspection (TYPE, TTL, OBJECT: Redis's LOOKUP_NOTOUCH). */
-export function lookupRead(c: Client, key: string, touch = true): Value | undefined {
+export function lookupRead(c: Session, key: string, touch = true): Value | undefined {
   const v = c.db.lookup(key, touch && !c.noTouch);
   if (v === undefined) c.server.stats.keyspaceMisses++;
   else c.server.stats.keyspaceHits++;
@@ -17,14 +17,14 @@ export function lookupRead(c: Client, key: string, touch = true): Value | undefi
 }
 
 /** A string for reading: undefined when missing; throws WRONGTYPE for other types. */
-export function readString(c: Client, key: string): Buffer | undefined {
+export function readString(c: Session, key: string): Buffer | undefined {
   const v = lookupRead(c, key);
   if (v !== undefined && !Buffer.isBuffer(v)) throw E.WRONGTYPE;
   return v;
 }
 
 /** A string about to be modified: undefined when missing; throws WRONGTYPE. No hit/miss stats. */
-export function writeString(c: Client, key: string): Buffer | undefined {
+export function writeString(c: Session, key: string): Buffer | undefined {
   const v = c.db.lookup(key);
   if (v !== undefined && !Buffer.isBuffer(v)) throw E.WRONGTYPE;
   return v;
@@ -34,7 +34,7 @@ export function writeString(c: Client, key: string): Buffer | undefined {
  * A database index argument (MOVE, COPY DB): a 32-bit integer
  * (getIntFromObject) naming an existing database.
  */
-export function databaseArg(c: Client, b: Buffer): Database {
+export function databaseArg(c: Session, b: Buffer): Database {
   const n = parseInt64(b);
   if (n === null) throw E.NOT_INTEGER;
   if (typeof n === 'bigint' || n < -2147483648 || n > 2147483647) throw E.INT32_OUT_OF_RANGE;

@@ -1,6 +1,6 @@
 /** MEMORY USAGE key [SAMPLES count] and MEMORY HELP. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOverhead, stringMemory } from '../strings/encoding.js';

@@ -1,6 +1,6 @@
 /** MOVE key db: moves a key (with its TTL) to another database unless the name is taken there. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { databaseArg } from './lookup.js';
 

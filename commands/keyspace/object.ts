@@ -1,7 +1,7 @@
 /** OBJECT ENCODING | REFCOUNT | IDLETIME | FREQ | HELP: introspection of one key's value. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf, type Value } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { stringEncoding, stringRefcount } from '../strings/encoding.js';
 import { lookupRead } from './lookup.js';
@@ -18,10 +18,10 @@ const HELP: HelpEntry[] = [
 /** Redis's LFU_INIT_VAL: the counter a key starts with. Access frequency is not tracked, so FREQ reports it. */
 const LFU_INIT_VAL = 5;
 
-const lfuPolicy = (c: Client): boolean => c.server.config.get('maxmemory-policy').includes('lfu');
+const lfuPolicy = (c: Session): boolean => c.server.config.get('maxmemory-policy').includes('lfu');
 
 /** The value, or null after replying null (OBJECT does not update the access time). */
-function introspect(c: Client, argv: Buffer[]): Value | null {
+function introspect(c: Session, argv: Buffer[]): Value | null {
   const v = lookupRead(c, keyOf(argv[2]), false);
   if (v === undefined) {
     c.reply.nullBulk();

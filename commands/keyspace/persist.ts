@@ -1,6 +1,6 @@
 /** PERSIST: removes a key's TTL; 1 if there was one. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 
 export const persist: CommandSpec = {
   name: 'persist',

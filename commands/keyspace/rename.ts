@@ -1,11 +1,11 @@
 /** RENAME and RENAMENX: move a value (and its TTL) to another key name in the same database. */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 
 /** Returns false when RENAMENX finds the destination taken. */
-function renameKey(c: Client, argv: Buffer[], nx: boolean): boolean {
+function renameKey(c: Session, argv: Buffer[], nx: boolean): boolean {
   const from = keyOf(argv[1]);
   const to = keyOf(argv[2]);
   const db = c.db;

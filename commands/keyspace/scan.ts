@@ -6,7 +6,7 @@
  * least once, whatever is added or deleted meanwhile, as Redis guarantees.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import { typeName } from '../../lib/keyspace.js';
+import { typeName } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { globMatch } from '../../lib/glob.js';

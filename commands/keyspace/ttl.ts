@@ -1,10 +1,10 @@
 /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 without expiry. */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { lookupRead } from './lookup.js';
 
-function ttlGeneric(c: Client, argv: Buffer[], ms: boolean, absolute: boolean): void {
+function ttlGeneric(c: Session, argv: Buffer[], ms: boolean, absolute: boolean): void {
   const key = keyOf(argv[1]);
   if (lookupRead(c, key, false) === undefined) {
     c.reply.int(-2);

@@ -1,6 +1,6 @@
 /** TYPE: the type of a key's value, or `none`. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf, typeName } from '../../lib/keyspace.js';
+import { keyOf, typeName } from '../../lib/engine/keyspace.js';
 import { lookupRead } from './lookup.js';
 
 export const type: CommandSpec = {

@@ -12,9 +12,9 @@
  * reply a null array, BLMOVE/BRPOPLPUSH a null, as Redis.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import type { BlockState } from '../../lib/blocking.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { BlockState } from '../../lib/engine/blocking.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { PackedList } from '../../lib/types/list.js';
 import { parseLongDouble } from '../strings/longdouble.js';
@@ -37,14 +37,14 @@ export function timeoutArg(b: Buffer): number {
 }
 
 /** True while the client may not block (inside MULTI or EXEC). */
-const mayNotBlock = (c: Client): boolean => c.multi !== null || c.inExec;
+const mayNotBlock = (c: Session): boolean => c.multi !== null || c.inExec;
 
 /**
  * Runs `attempt`; when it serves nothing, blocks the client on `keys` until
  * one of them holds a list and `attempt` succeeds, or the timeout.
  */
 function serveOrBlock(
-  c: Client,
+  c: Session,
   argv: Buffer[],
   keys: Buffer[],
   timeoutMs: number,
@@ -94,7 +94,7 @@ const RPOP = Buffer.from('RPOP');
 const LMOVE = Buffer.from('LMOVE');
 const RPOPLPUSH = Buffer.from('RPOPLPUSH');
 
-function bpop(c: Client, argv: Buffer[], where: End): void {
+function bpop(c: Session, argv: Buffer[], where: End): void {
   const timeout = timeoutArg(argv[argv.length - 1]);
   const keys = argv.slice(1, -1);
   const attempt = (): boolean => {
@@ -118,7 +118,7 @@ function bpop(c: Client, argv: Buffer[], where: End): void {
 const blpopHandler: Handler = (c, argv) => bpop(c, argv, End.HEAD);
 const brpopHandler: Handler = (c, argv) => bpop(c, argv, End.TAIL);
 
-function bmove(c: Client, argv: Buffer[], from: End, to: End, timeout: number, as: Buffer[]): void {
+function bmove(c: Session, argv: Buffer[], from: End, to: End, timeout: number, as: Buffer[]): void {
   const attempt = (): boolean => {
     if (!moveOne(c, argv, from, to)) return false;
     c.server.propagateAs(as);

@@ -4,8 +4,8 @@
  * the element. moveOne is shared with BLMOVE and BRPOPLPUSH.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { elementsRemoved, End, endArg, pushAll, writeList } from './support.js';
 
 /**
@@ -13,7 +13,7 @@ import { elementsRemoved, End, endArg, pushAll, writeList } from './support.js';
  * false when the source is missing (nothing written). WRONGTYPE for either
  * key is thrown before anything changes.
  */
-export function moveOne(c: Client, argv: Buffer[], from: End, to: End): boolean {
+export function moveOne(c: Session, argv: Buffer[], from: End, to: End): boolean {
   const srcKey = keyOf(argv[1]);
   const src = writeList(c, srcKey);
   if (src === undefined || src.length === 0) return false;

@@ -1,6 +1,6 @@
 /** LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]: indexes of matching elements. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { readList } from './support.js';

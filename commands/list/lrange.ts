@@ -1,6 +1,6 @@
 /** LLEN, LRANGE, LINDEX: reading a list. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { longArg, rangeReply, readList } from './support.js';
 
 const llenHandler: Handler = (c, argv) => {

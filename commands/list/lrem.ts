@@ -1,6 +1,6 @@
 /** LREM key count element and LTRIM key start stop. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { fill, longArg, writeList } from './support.js';

@@ -1,6 +1,6 @@
 /** LSET key index element and LINSERT key BEFORE|AFTER pivot element. */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord } from '../../lib/args.js';
 import { fill, longArg, writeList } from './support.js';

@@ -3,8 +3,8 @@
  * LMPOP is propagated as LPOP/RPOP key <popped count>, as Redis does.
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { elementsRemoved, End, endArg, popRangeReply, writeList } from './support.js';
@@ -17,7 +17,7 @@ function positiveArg(b: Buffer): number {
   return typeof v === 'bigint' ? Number.MAX_SAFE_INTEGER : v;
 }
 
-function pop(c: Client, argv: Buffer[], where: End): void {
+function pop(c: Session, argv: Buffer[], where: End): void {
   if (argv.length > 3) throw E.wrongArity(where === End.HEAD ? 'lpop' : 'rpop');
   const hasCount = argv.length === 3;
   const count = hasCount ? positiveArg(argv[2]) : 0;
@@ -80,7 +80,7 @@ const RPOP = Buffer.from('RPOP');
  * and propagating [LR]POP key n. False (nothing written) when every key is
  * missing; WRONGTYPE for the first key of another type met before a list.
  */
-export function mpopFirst(c: Client, a: MpopArgs): boolean {
+export function mpopFirst(c: Session, a: MpopArgs): boolean {
   for (const kb of a.keys) {
     const key = keyOf(kb);
     const l = writeList(c, key);

@@ -1,10 +1,10 @@
 /** LPUSH, RPUSH, LPUSHX, RPUSHX: add elements at one end (the X forms only to an existing list). */
 import type { CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { End, pushAll, writeList } from './support.js';
 
-function push(c: Client, argv: Buffer[], where: End, onlyExisting: boolean): void {
+function push(c: Session, argv: Buffer[], where: End, onlyExisting: boolean): void {
   const key = keyOf(argv[1]);
   const cur = writeList(c, key);
   if (cur === undefined && onlyExisting) {

@@ -5,27 +5,27 @@
  * (listElementsRemoved: `lpop`/`rpop` event, the key deleted with its last
  * element, or the encoding reconsidered).
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { PackedList } from '../../lib/types/list.js';
 import { lookupRead } from '../keyspace/lookup.js';
 
 /** A list for reading (counts hits/misses); undefined when missing; WRONGTYPE otherwise. */
-export function readList(c: Client, key: string): PackedList | undefined {
+export function readList(c: Session, key: string): PackedList | undefined {
   const v = lookupRead(c, key);
   if (v !== undefined && !(v instanceof PackedList)) throw E.WRONGTYPE;
   return v;
 }
 
 /** A list about to be modified (no hit/miss stats); undefined when missing; WRONGTYPE otherwise. */
-export function writeList(c: Client, key: string): PackedList | undefined {
+export function writeList(c: Session, key: string): PackedList | undefined {
   const v = c.db.lookup(key);
   if (v !== undefined && !(v instanceof PackedList)) throw E.WRONGTYPE;
   return v;
 }
 
-export const fill = (c: Client): number => c.server.config.int('list-max-listpack-size');
+export const fill = (c: Session): number => c.server.config.int('list-max-listpack-size');
 
 /** Which end: LEFT (head) or RIGHT (tail). */
 export const enum End {
@@ -49,7 +49,7 @@ export function longArg(b: Buffer): number {
 }
 
 /** Adds elements to an end, creating the list when `l` is undefined (before the caller's event). Returns the list. */
-export function pushAll(c: Client, key: string, l: PackedList | undefined, items: Buffer[], where: End): PackedList {
+export function pushAll(c: Session, key: string, l: PackedList | undefined, items: Buffer[], where: End): PackedList {
   const created = l === undefined;
   l ??= new PackedList();
   let bytes = 0;
@@ -63,7 +63,7 @@ export function pushAll(c: Client, key: string, l: PackedList | undefined, items
 }
 
 /** After popping `count` elements from `where`: event, key deletion or encoding check, dirty. */
-export function elementsRemoved(c: Client, key: string, l: PackedList, where: End, count: number): void {
+export function elementsRemoved(c: Session, key: string, l: PackedList, where: End, count: number): void {
   c.server.notify('l', where === End.HEAD ? 'lpop' : 'rpop', key, c.db.id);
   if (l.length === 0) {
     c.db.delete(key);
@@ -79,7 +79,7 @@ export function elementsRemoved(c: Client, key: string, l: PackedList, where: En
  * Replies with elements start..end (inclusive, negative from the tail, as
  * LRANGE clamps them), reversed when `reverse`. Redis's addListRangeReply.
  */
-export function rangeReply(c: Client, l: PackedList, start: number, end: number, reverse: boolean): void {
+export function rangeReply(c: Session, l: PackedList, start: number, end: number, reverse: boolean): void {
   const len = l.length;
   if (start < 0) start += len;
   if (end < 0) end += len;
@@ -97,7 +97,7 @@ export function rangeReply(c: Client, l: PackedList, start: number, end: number,
 }
 
 /** Pops up to `count` elements from one end with an array reply (LPOP/RPOP with count, LMPOP): returns how many. */
-export function popRangeReply(c: Client, l: PackedList, where: End, count: number): number {
+export function popRangeReply(c: Session, l: PackedList, where: End, count: number): number {
   const n = Math.min(count, l.length);
   if (where === End.HEAD) {
     rangeReply(c, l, 0, n - 1, false);

@@ -1,7 +1,7 @@
 /** PUBSUB CHANNELS | NUMSUB | NUMPAT | SHARDCHANNELS | SHARDNUMSUB | HELP: introspection of the registry. */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import * as E from '../../lib/errors.js';
 import { globMatch } from '../../lib/glob.js';
 import { pubsubOf } from '../../lib/pubsub.js';
@@ -17,7 +17,7 @@ const sub = {
 };
 
 /** Names in `map` matching the optional pattern argv[2] (all when absent); `CHANNELS a b` is a syntax error. */
-function listMatching(c: Client, argv: Buffer[], map: Map<string, unknown>): void {
+function listMatching(c: Session, argv: Buffer[], map: Map<string, unknown>): void {
   if (argv.length > 3) throw E.subcommandSyntax(argv[1].toString(), 'pubsub');
   const pattern = argv.length === 3 ? argv[2] : null;
   const out: Buffer[] = [];
@@ -30,7 +30,7 @@ function listMatching(c: Client, argv: Buffer[], map: Map<string, unknown>): voi
 }
 
 /** Flat name, count pairs (an array in RESP3 too, as Redis replies). */
-function countEach(c: Client, argv: Buffer[], map: Map<string, Set<Client>>): void {
+function countEach(c: Session, argv: Buffer[], map: Map<string, Set<Session>>): void {
   c.reply.array((argv.length - 2) * 2);
   for (let i = 2; i < argv.length; i++) {
     c.reply.bulk(argv[i]);

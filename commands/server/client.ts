@@ -5,11 +5,11 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import { arg, block, oneof, token } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
 import { Proto } from '../../lib/resp/writer.js';
-import { setClientDescriber } from '../../lib/server.js';
+import { setClientDescriber } from '../../lib/engine/engine.js';
 
 const base = {
   flags: ['noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -28,7 +28,7 @@ const adminBase = {
 // ---- CLIENT LIST / INFO line -------------------------------------------------
 
 /** Redis's client flags letters, in Redis's order; N when none apply. */
-function flagsOf(c: Client): string {
+function flagsOf(c: Session): string {
   let f = '';
   if (c.isSubscribed) f += 'P';
   if (c.multi) f += 'x';
@@ -40,26 +40,22 @@ function flagsOf(c: Client): string {
   return f === '' ? 'N' : f;
 }
 
-function fdOf(c: Client): number {
-  return (c.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-}
-
-function watchedCount(c: Client): number {
+function watchedCount(c: Session): number {
   let n = 0;
   for (const keys of c.watched.values()) n += keys.size;
   return n;
 }
 
 /** One CLIENT LIST / CLIENT INFO line (without the trailing newline), fields in Redis 7.4's order. */
-export function clientInfoLine(c: Client): string {
+export function clientInfoLine(c: Session): string {
   const now = Date.now();
-  const qbuf = c.parser.pending;
-  const omem = c.socket.writableLength;
+  const qbuf = c.link?.queryBufferBytes() ?? 0;
+  const omem = c.link?.outputBytes() ?? 0;
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,
     `laddr=${c.laddr}`,
-    `fd=${fdOf(c)}`,
+    `fd=${c.link?.fd ?? -1}`,
     `name=${c.name}`,
     `age=${Math.floor((now - c.createdAt) / 1000)}`,
     `idle=${Math.floor((now - c.lastInteraction) / 1000)}`,
@@ -95,7 +91,7 @@ setClientDescriber(clientInfoLine);
 
 type ClientType = 'normal' | 'pubsub' | 'master' | 'replica';
 
-function clientType(c: Client): ClientType {
+function clientType(c: Session): ClientType {
   return c.isSubscribed ? 'pubsub' : 'normal';
 }
 
@@ -188,7 +184,7 @@ const list: CommandSpec = {
         ids.push(n);
       }
       // In the order asked, each existing one once, as Redis does.
-      clients = [...new Set(ids)].map((i) => c.server.clients.get(i)).filter((x): x is Client => x !== undefined);
+      clients = [...new Set(ids)].map((i) => c.server.clients.get(i)).filter((x): x is Session => x !== undefined);
     } else if (argv.length !== 2) {
       throw E.SYNTAX;
     }
@@ -316,10 +312,10 @@ const kill: CommandSpec = {
 };
 
 /** Closes a client: the caller itself only after this reply is written; others at once. */
-function killClient(caller: Client, target: Client): void {
+function killClient(caller: Session, target: Session): void {
   if (target === caller) target.closeAfterReply();
   else {
-    caller.server.log('verbose', `Client id=${target.id} addr=${target.addr} killed by CLIENT KILL`);
+    caller.server.log('verbose', `Session id=${target.id} addr=${target.addr} killed by CLIENT KILL`);
     target.close();
   }
 }
@@ -345,7 +341,7 @@ const setinfo: CommandSpec = {
   },
 };
 
-function onOff(name: string, summary: string, since: string, set: (c: Client, on: boolean) => void): CommandSpec {
+function onOff(name: string, summary: string, since: string, set: (c: Session, on: boolean) => void): CommandSpec {
   return {
     ...adminBase,
     name,
@@ -411,7 +407,7 @@ const getredir: CommandSpec = {
   since: '6.0.0',
   complexity: 'O(1)',
   handler(c) {
-    // Client-side caching is not supported, so tracking is always off.
+    // Session-side caching is not supported, so tracking is always off.
     c.reply.int(-1);
   },
 };

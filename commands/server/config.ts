@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, block } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import * as E from '../../lib/errors.js';
 import { allowProtectedAction, paramDef, ALL_PARAMS, ConfigError, splitConfigLine, reprWord, type ParamDef } from '../../lib/config.js';
 import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
@@ -109,7 +109,7 @@ const configSet: CommandSpec = {
  * is back — Redis's error, naming the argument. Inside EXEC nothing may wait:
  * the rebinding is started and OK is replied (a failure is only logged and rolled back).
  */
-function rebind(c: Client, defs: ParamDef[], previous: string[], arg: string, isPort: boolean): void {
+function rebind(c: Session, defs: ParamDef[], previous: string[], arg: string, isPort: boolean): void {
   const server = c.server;
   // An embedded server started with port 0 listens on an ephemeral port: that one is "the old port".
   const pi = defs.findIndex((d) => d.name === 'port');
@@ -139,11 +139,11 @@ function rebind(c: Client, defs: ParamDef[], previous: string[], arg: string, is
 }
 
 /** enable-protected-configs: `yes`, or `local` for loopback clients (Redis's allowProtectedAction). */
-function protectedAllowed(c: Client): boolean {
-  return allowProtectedAction(c.server.config.get('enable-protected-configs'), c.socket.remoteAddress);
+function protectedAllowed(c: Session): boolean {
+  return allowProtectedAction(c.server.config.get('enable-protected-configs'), c.link === null ? undefined : c.link.remoteAddress);
 }
 
-function restore(c: Client, def: ParamDef, value: string): void {
+function restore(c: Session, def: ParamDef, value: string): void {
   try {
     c.server.config.apply(def.name, def.kind.type === 'list' ? value.split(' ') : [value]);
   } catch {

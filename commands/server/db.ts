@@ -1,8 +1,8 @@
 /** DBSIZE, FLUSHDB, FLUSHALL, SWAPDB: whole-database commands. */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, oneof, token } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import type { Database } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { Database } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { intArg, word } from '../../lib/args.js';
 
@@ -43,13 +43,13 @@ function checkFlushArgs(argv: Buffer[]): void {
  * as a blocking ASYNC flush, except where a client may not block (inside
  * MULTI/EXEC). rivulet frees at once either way; only the counter differs.
  */
-function flushedLazily(c: Client, argv: Buffer[]): boolean {
+function flushedLazily(c: Session, argv: Buffer[]): boolean {
   const mode = argv.length === 2 ? word(argv[1]) : c.server.config.bool('lazyfree-lazy-user-flush') ? 'async' : 'sync';
   return mode === 'async' || c.server.callDepth <= 1;
 }
 
 /** Empties one database: watchers are told, blocked readers see the keys vanish. */
-function flushDb(c: Client, index: number): number {
+function flushDb(c: Session, index: number): number {
   const db = c.server.dbs[index];
   const keys = [...db.data.keys()];
   const n = db.flush();
@@ -138,7 +138,7 @@ export const swapdb: CommandSpec = {
  * moves, so watched keys whose value changed are dirtied and blocked readers
  * are offered the new contents, as Redis does.
  */
-function swapDatabases(c: Client, a: number, b: number): void {
+function swapDatabases(c: Session, a: number, b: number): void {
   const A = c.server.dbs[a];
   const B = c.server.dbs[b];
   const snapshot = (db: typeof A): { data: [string, ReturnType<typeof db.data.get>][]; expires: [string, number][] } => ({

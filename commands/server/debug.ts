@@ -12,7 +12,7 @@ import { writeHelp } from '../../lib/help.js';
 import { aofOf, rdbOf } from '../../lib/persistence/index.js';
 import { emptyAll, loadFromBuffer } from '../../lib/persistence/aof.js';
 import { serializeSnapshot, takeSnapshot } from '../../lib/persistence/serialize.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 
 /** DEBUG HELP: the subcommands rivulet's DEBUG answers (written by lib/help.ts). */
 const HELP = [
@@ -51,7 +51,7 @@ function blockFor(ms: number): void {
  * existing ones). Values of a type without an RDB encoding yet make the
  * round trip go through the AOF rewrite's commands instead.
  */
-function reload(c: Client, merge: boolean, flush: boolean, save: boolean): void {
+function reload(c: Session, merge: boolean, flush: boolean, save: boolean): void {
   const server = c.server;
   const rdb = rdbOf(server);
   if (!rdb.canSnapshot()) return reloadThroughCommands(c);
@@ -93,7 +93,7 @@ function reload(c: Client, merge: boolean, flush: boolean, save: boolean): void 
   server.log('notice', 'DB reloaded by DEBUG RELOAD');
 }
 
-function reloadThroughCommands(c: Client): void {
+function reloadThroughCommands(c: Session): void {
   const server = c.server;
   const parts: Buffer[] = [];
   for (const b of serializeSnapshot(takeSnapshot(server.dbs, Date.now()))) parts.push(b);

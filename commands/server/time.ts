@@ -1,7 +1,7 @@
 /** TIME, LASTSAVE, ROLE: small read-only facts about the server. */
 import { rdbOf } from '../../lib/persistence/index.js';
 import type { CommandSpec } from '../../lib/command.js';
-import type { Server } from '../../lib/server.js';
+import type { Engine } from '../../lib/engine/engine.js';
 
 const none = { firstKey: 0, lastKey: 0, step: 0, group: 'server' };
 
@@ -34,7 +34,7 @@ function wallClockMicros(): number {
 }
 
 /** When the data was last saved to an RDB file (unix seconds); the start time before any save. */
-export function lastSaveTime(server: Server): number {
+export function lastSaveTime(server: Engine): number {
   return Math.floor(rdbOf(server).lastSave / 1000);
 }
 

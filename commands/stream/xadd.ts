@@ -4,7 +4,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
 import { formatId, isZeroId } from '../../lib/stream/id.js';
 import { Stream, chunkLimits, getOrCreateStream, getStream, idmpLimits } from '../../lib/stream/stream.js';

@@ -12,7 +12,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type StreamId, formatId } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { rangeStartArg } from '../../lib/stream/args.js';

@@ -13,7 +13,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, block, key, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw } from '../../lib/stream/args.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
 import { getStream } from '../../lib/stream/stream.js';

@@ -16,7 +16,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type StreamId, MIN_ID, compareIds } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { parseStreamId, strictIdArg } from '../../lib/stream/args.js';

@@ -1,7 +1,7 @@
 /** XDEL key id [id ...] */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { strictIdArg } from '../../lib/stream/args.js';
 import type { StreamId } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';

@@ -8,7 +8,7 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 

@@ -9,11 +9,11 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type Stream, getStream, getOrCreateStream } from '../../lib/stream/stream.js';
 import { MIN_ID } from '../../lib/stream/id.js';
 import { idArg as looseId, strictIdArg as strictId } from '../../lib/stream/args.js';
@@ -35,7 +35,7 @@ interface Parsed {
 }
 
 /** The shared prologue of every XGROUP subcommand but HELP (see the file comment). */
-function prologue(c: Client, argv: Buffer[], sub: 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer'): Parsed {
+function prologue(c: Session, argv: Buffer[], sub: 'create' | 'setid' | 'destroy' | 'createconsumer' | 'delconsumer'): Parsed {
   let mkstream = false;
   let entriesRead: number | bigint = ENTRIES_READ_UNKNOWN;
   for (let i = 5; i < argv.length; ) {

@@ -17,10 +17,10 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, block, key, singleKey } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type Stream, getStream, idmpLimits } from '../../lib/stream/stream.js';
 import { writeEntry } from '../../lib/stream/reply.js';
 import { type StreamId, MIN_ID, MAX_ID, formatId } from '../../lib/stream/id.js';
@@ -32,7 +32,7 @@ import type { HelpEntry } from '../../lib/help.js';
 const base = { group: 'stream', firstKey: 2, lastKey: 2, step: 1 };
 
 /** The stream at argv[2], or `ERR no such key`. */
-function streamOrError(c: Client, argv: Buffer[]): Stream {
+function streamOrError(c: Session, argv: Buffer[]): Stream {
   const s = getStream(c, keyOf(argv[2]));
   if (s === null) throw E.NO_SUCH_KEY;
   return s;
@@ -53,17 +53,17 @@ function radixTreeNodes(s: Stream): number {
   return s.log.chunkCount + 1;
 }
 
-function writeIdField(c: Client, name: string, id: StreamId): void {
+function writeIdField(c: Session, name: string, id: StreamId): void {
   c.reply.bulk(name);
   c.reply.bulkLatin1(formatId(id));
 }
 
-function writeNullableInt(c: Client, n: number | bigint | null): void {
+function writeNullableInt(c: Session, n: number | bigint | null): void {
   if (n === null) c.reply.nullBulk();
   else c.reply.int(n);
 }
 
-function writeStreamHeader(c: Client, s: Stream): void {
+function writeStreamHeader(c: Session, s: Stream): void {
   c.reply.bulk('length');
   c.reply.int(s.length);
   c.reply.bulk('radix-tree-keys');
@@ -81,7 +81,7 @@ function writeStreamHeader(c: Client, s: Stream): void {
 /** The idempotent-production fields every stream reports (Redis 8.6), with the server defaults until XCFGSET or IDMP. */
 const IDMP_FIELDS = 6;
 
-function writeIdmpFields(c: Client, s: Stream): void {
+function writeIdmpFields(c: Session, s: Stream): void {
   const lim = idmpLimits(c, s);
   const counts = s.idmp?.counts(Date.now(), lim.durationMs) ?? { pids: 0, iids: 0 };
   c.reply.bulk('idmp-duration');
@@ -99,7 +99,7 @@ function writeIdmpFields(c: Client, s: Stream): void {
 }
 
 /** One edge entry (first or last) or nil. */
-function writeEdgeEntry(c: Client, s: Stream, rev: boolean): void {
+function writeEdgeEntry(c: Session, s: Stream, rev: boolean): void {
   let found: StreamId | null = null;
   let fields: Buffer[] | null = null;
   s.log.range(MIN_ID, MAX_ID, rev, 1, (id, f) => {
@@ -111,7 +111,7 @@ function writeEdgeEntry(c: Client, s: Stream, rev: boolean): void {
   else writeEntry(c, found, fields!);
 }
 
-function streamInfo(c: Client, argv: Buffer[]): void {
+function streamInfo(c: Session, argv: Buffer[]): void {
   const s = streamOrError(c, argv);
   const optc = argv.length - 3;
   let full = false;

@@ -1,7 +1,7 @@
 /** XLEN key */
 import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { getStream } from '../../lib/stream/stream.js';
 
 export const xlen: CommandSpec = {

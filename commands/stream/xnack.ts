@@ -14,7 +14,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { idsBlockArg, isKw } from '../../lib/stream/args.js';
 import { DELIVERY_COUNT_MAX } from '../../lib/stream/group.js';
 import { subI64 } from '../../lib/stream/id.js';

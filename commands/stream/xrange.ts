@@ -2,17 +2,17 @@
  * XRANGE key start end [COUNT count] and XREVRANGE key end start [COUNT count].
  */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw, rangeEndArg, rangeStartArg } from '../../lib/stream/args.js';
 import { writeRange } from '../../lib/stream/reply.js';
 import { getStream } from '../../lib/stream/stream.js';
 
 /** Shared by both directions (Redis's xrangeGenericCommand): parse, then look up, then reply. */
-function rangeCommand(c: Client, argv: Buffer[], rev: boolean): void {
+function rangeCommand(c: Session, argv: Buffer[], rev: boolean): void {
   const start = rangeStartArg(rev ? argv[3] : argv[2]);
   const end = rangeEndArg(rev ? argv[2] : argv[3]);
   let count = -1; // -1: no COUNT

@@ -9,11 +9,11 @@
  * clients in the order they blocked, as Redis 7.2+ re-executes the command.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import type { BlockState } from '../../lib/blocking.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { BlockState } from '../../lib/engine/blocking.js';
 import { arg, key, block } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
 import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
@@ -29,7 +29,7 @@ type After = StreamId | '+';
  * least one stream had something; writes nothing and returns false otherwise.
  * Throws WRONGTYPE when a key holds something else.
  */
-function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opts: ReadArgs): boolean {
+function serve(c: Session, keyArgs: Buffer[], keys: string[], after: After[], opts: ReadArgs): boolean {
   const count = opts.count;
   // MAXCOUNT/MAXSIZE (Redis 8.10): one budget for the whole reply, streams served in order.
   const budget = new ReadBudget(opts.maxCount, opts.maxSize);
@@ -78,7 +78,7 @@ function serve(c: Client, keyArgs: Buffer[], keys: string[], after: After[], opt
  * entry is always live, so a stream has entries above `gt` exactly when its
  * last entry ID is above it. All keys are type-checked before anything is written.
  */
-function serveInPlace(c: Client, keyArgs: Buffer[], keys: string[], after: After[], count: number): boolean {
+function serveInPlace(c: Session, keyArgs: Buffer[], keys: string[], after: After[], count: number): boolean {
   let froms: (StreamId | null)[] | null = null;
   let streams: (Stream | null)[] | null = null;
   let served = 0;

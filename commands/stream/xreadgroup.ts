@@ -33,11 +33,11 @@
  * by a read that delivered it nothing is logged as `XGROUP CREATECONSUMER`.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import type { BlockState } from '../../lib/blocking.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { BlockState } from '../../lib/engine/blocking.js';
 import { arg, block, key, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
 import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
@@ -78,7 +78,7 @@ interface ReadRequest {
 }
 
 /** The group of every key, in order, or the first error Redis would give (WRONGTYPE, NOGROUP). */
-function resolveGroups(c: Client, req: ReadRequest): { streams: Stream[]; groups: ConsumerGroup[] } {
+function resolveGroups(c: Session, req: ReadRequest): { streams: Stream[]; groups: ConsumerGroup[] } {
   const n = req.keys.length;
   const streams = new Array<Stream>(n);
   const groups = new Array<ConsumerGroup>(n);
@@ -98,7 +98,7 @@ function resolveGroups(c: Client, req: ReadRequest): { streams: Stream[]; groups
  * anything. Group changes are applied; the commands to propagate are pushed
  * onto `prop`.
  */
-function attempt(c: Client, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][] | null): boolean {
+function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][] | null): boolean {
   const now = Date.now();
   const server = c.server;
   const { r, keyArgs } = req;
@@ -433,7 +433,7 @@ export const xreadgroup: CommandSpec = {
           return true;
         } finally {
           // Served after another client's command: log the effects on their own.
-          if (wakeProp !== null && wakeProp.length > 0) c.server.propagate(state.db.id, wakeProp);
+          if (wakeProp !== null) for (const a of wakeProp) c.server.alsoPropagate(state.db.id, a);
         }
       },
       onTimeout(): void {
@@ -451,7 +451,7 @@ export const xreadgroup: CommandSpec = {
  * read as a key signal would; re-armed after each attempt that served
  * nothing. The timer is unref'd and checks the client is still in this block.
  */
-function armClaimTimer(c: Client, state: BlockState, req: ReadRequest): void {
+function armClaimTimer(c: Session, state: BlockState, req: ReadRequest): void {
   let at: number;
   try {
     const { streams, groups } = resolveGroups(c, req);
@@ -474,7 +474,7 @@ function armClaimTimer(c: Client, state: BlockState, req: ReadRequest): void {
 }
 
 /** The stream at key in the client's db, or null when missing or of another type. */
-function getStreamOrNull(c: Client, k: string): Stream | null {
+function getStreamOrNull(c: Session, k: string): Stream | null {
   try {
     return getStream(c, k);
   } catch {

@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw, strictIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MIN_ID, compareIds, isZeroId } from '../../lib/stream/id.js';
 import { getStream } from '../../lib/stream/stream.js';

@@ -3,7 +3,7 @@
  */
 import type { ArgSpec, CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
 import { getStream } from '../../lib/stream/stream.js';
 import { refPolicyArgument } from './refpolicy.js';

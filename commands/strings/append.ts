@@ -1,6 +1,6 @@
 /** APPEND key value: returns the new length. Grows the stored value in place (amortised O(1) per byte). */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { writeString } from '../keyspace/lookup.js';
 import { appendBytes } from './encoding.js';

@@ -1,6 +1,6 @@
 /** GET and GETDEL. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { readString } from '../keyspace/lookup.js';
 
 export const get: CommandSpec = {

@@ -4,7 +4,7 @@
  * already past) or `PERSIST key` — never as GETEX.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { readString } from '../keyspace/lookup.js';
 import { EXAT, PERSIST, PXAT, expireAtMs, parseStringOptions } from './options.js';
 

@@ -1,13 +1,13 @@
 /** GETRANGE key start end (and its old name SUBSTR): inclusive byte range, negative indexes from the end. */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { int64Arg } from '../../lib/args.js';
 import { readString } from '../keyspace/lookup.js';
 
 const EMPTY = Buffer.alloc(0);
 
-function getRange(c: Client, argv: Buffer[]): void {
+function getRange(c: Session, argv: Buffer[]): void {
   // 64-bit indexes, clamped: anything beyond a string's length behaves alike.
   let start = Number(int64Arg(argv[2]));
   let end = Number(int64Arg(argv[3]));

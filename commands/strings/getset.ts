@@ -1,6 +1,6 @@
 /** GETSET key value: SET returning the old value; propagated as SET. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { readString } from '../keyspace/lookup.js';
 
 export const getset: CommandSpec = {

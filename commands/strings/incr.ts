@@ -1,7 +1,7 @@
 /** INCR, DECR, INCRBY, DECRBY on a string holding a signed 64-bit integer (missing = 0); the TTL is kept. */
 import type { ArgSpec, CommandSpec, Handler } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { int64Arg, parseInt64 } from '../../lib/args.js';
 import { writeString } from '../keyspace/lookup.js';
@@ -11,7 +11,7 @@ const INT64_MIN = -9223372036854775808n;
 /** Below this magnitude both operands and the sum are exact doubles: no BigInt on the common path. */
 const SMALL = 2 ** 52;
 
-function incrBy(c: Client, keyArg: Buffer, by: bigint | number): void {
+function incrBy(c: Session, keyArg: Buffer, by: bigint | number): void {
   const key = keyOf(keyArg);
   const cur = writeString(c, key);
   let value: number | bigint = 0;

@@ -4,7 +4,7 @@
  * depend on floating point behaviour.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { writeString } from '../keyspace/lookup.js';
 import { markNoInt } from './encoding.js';

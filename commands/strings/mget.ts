@@ -1,6 +1,6 @@
 /** MGET: values of several keys; a missing key or one of another type is null. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { lookupRead } from '../keyspace/lookup.js';
 
 export const mget: CommandSpec = {

@@ -1,11 +1,11 @@
 /** MSET and MSETNX: set several keys at once (MSETNX only if none exists). */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 
 /** Returns false (setting nothing) when `nx` and some key exists. */
-function msetGeneric(c: Client, argv: Buffer[], name: string, nx: boolean): boolean {
+function msetGeneric(c: Session, argv: Buffer[], name: string, nx: boolean): boolean {
   if (argv.length % 2 === 0) throw E.wrongArity(name);
   const db = c.db;
   if (nx) {

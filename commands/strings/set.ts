@@ -7,8 +7,8 @@
  * a SET ... GET without expiry is propagated without its GET tokens.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import type { Client } from '../../lib/client.js';
-import { keyOf } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { isWord } from '../../lib/args.js';
 import { readString } from '../keyspace/lookup.js';
 import { EX, GET, KEEPTTL, NX, PX, XX, expireAtMs, parseStringOptions } from './options.js';
@@ -21,15 +21,15 @@ const PXAT_TOKEN = Buffer.from('PXAT');
  * OK/null. `command` names the command in the invalid-expire error.
  */
 function setGeneric(
-  c: Client,
+  c: Session,
   argv: Buffer[],
   flags: number,
   keyArg: Buffer,
   valueArg: Buffer,
   expireArg: Buffer | null,
   command: string,
-  okReply: ((c: Client) => void) | null,
-  abortReply: ((c: Client) => void) | null,
+  okReply: ((c: Session) => void) | null,
+  abortReply: ((c: Session) => void) | null,
 ): void {
   const now = c.server.now();
   const expireAt = expireArg === null ? null : expireAtMs(expireArg, flags, now, command);
@@ -99,8 +99,8 @@ export const set: CommandSpec = {
   },
 };
 
-const one = (c: Client): void => c.reply.int(1);
-const zero = (c: Client): void => c.reply.int(0);
+const one = (c: Session): void => c.reply.int(1);
+const zero = (c: Session): void => c.reply.int(0);
 
 export const setnx: CommandSpec = {
   name: 'setnx',

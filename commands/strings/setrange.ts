@@ -1,6 +1,6 @@
 /** SETRANGE key offset value: overwrite from offset, zero-padding as needed; returns the new length. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { writeString } from '../keyspace/lookup.js';

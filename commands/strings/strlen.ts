@@ -1,6 +1,6 @@
 /** STRLEN: length of a string value, 0 for a missing key. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { readString } from '../keyspace/lookup.js';
 
 export const strlen: CommandSpec = {

@@ -8,7 +8,7 @@
  * `serveReadyKeys()`, which offers the key to its waiters in the order they
  * blocked.
  */
-import type { Client } from './client.js';
+import type { Session } from './session.js';
 import type { Database } from './keyspace.js';
 
 export interface BlockState {
@@ -31,13 +31,13 @@ export interface BlockState {
 
 export class BlockingRegistry {
   /** db id → key → clients in blocking order. */
-  private readonly waiting = new Map<number, Map<string, Client[]>>();
+  private readonly waiting = new Map<number, Map<string, Session[]>>();
   /** Keys signalled since the last serve, as `db\0key`, in signal order. */
   private ready: { db: Database; key: string }[] = [];
   private readySet = new Set<string>();
   blockedClients = 0;
 
-  block(client: Client, state: BlockState): void {
+  block(client: Session, state: BlockState): void {
     client.blocked = state;
     this.blockedClients++;
     let byKey = this.waiting.get(state.db.id);
@@ -51,14 +51,14 @@ export class BlockingRegistry {
   }
 
   /** Node fires timers longer than 2^31-1 ms at once, so long blocks wait in steps. */
-  private armTimer(client: Client, state: BlockState): void {
+  private armTimer(client: Session, state: BlockState): void {
     const delay = Math.max(0, state.timeoutAt - Date.now());
     const step = Math.min(delay, 0x7fffffff);
     state.timer = setTimeout(() => (step < delay ? this.armTimer(client, state) : this.timeout(client)), step);
   }
 
   /** Removes the client from every wait list (served, timed out, disconnected, unblocked). */
-  unblock(client: Client): void {
+  unblock(client: Session): void {
     const state = client.blocked;
     if (!state) return;
     client.blocked = null;
@@ -76,7 +76,7 @@ export class BlockingRegistry {
   }
 
   /** Ends a block with its timeout reply. */
-  timeout(client: Client): void {
+  timeout(client: Session): void {
     const state = client.blocked;
     if (!state) return;
     this.unblock(client);
@@ -86,7 +86,7 @@ export class BlockingRegistry {
   }
 
   /** Ends a block with an error reply (CLIENT UNBLOCK ... ERROR). */
-  fail(client: Client, message: string): void {
+  fail(client: Session, message: string): void {
     if (!client.blocked) return;
     this.unblock(client);
     client.reply.error(message);

@@ -4,12 +4,12 @@
  * RESP2 Pub/Sub context, MULTI queueing, OOM and MISCONF refusal — then runs
  * the handler, records stats and propagates the effect.
  */
-import type { Client, QueuedCommand } from './client.js';
-import { arityOk, type CommandSpec, type CommandFlag } from './command.js';
-import * as E from './errors.js';
-import { ReplyError } from './errors.js';
-import { Proto } from './resp/writer.js';
-import { allowProtectedAction } from './config.js';
+import type { Session, QueuedCommand } from './session.js';
+import { arityOk, type CommandSpec, type CommandFlag } from '../command.js';
+import * as E from '../errors.js';
+import { ReplyError } from '../errors.js';
+import { Proto } from '../resp/writer.js';
+import { allowProtectedAction } from '../config.js';
 
 /** Commands whose reply is pushes (Redis's cmdHasPushAsReply): their own confirmations are never deferred. */
 const PUSH_AS_REPLY = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
@@ -46,7 +46,7 @@ export class Refused {
  * Finds the spec for argv, checking existence and arity. Returns the spec or
  * the Refused reason.
  */
-export function resolve(c: Client, argv: Buffer[]): Resolved | Refused {
+export function resolve(c: Session, argv: Buffer[]): Resolved | Refused {
   const raw = argv[0].toString('latin1');
   let name = lowerNames.get(raw);
   if (name === undefined) name = raw.toLowerCase();
@@ -71,7 +71,7 @@ export function resolve(c: Client, argv: Buffer[]): Resolved | Refused {
 }
 
 /** Processes one command from the client's input. */
-export function processCommand(c: Client, argv: Buffer[]): void {
+export function processCommand(c: Session, argv: Buffer[]): void {
   const server = c.server;
   const r = resolve(c, argv);
   if (r instanceof Refused) {
@@ -83,7 +83,7 @@ export function processCommand(c: Client, argv: Buffer[]): void {
   c.lastCommand = fullName;
 
   // Protected commands (DEBUG) right after existence and arity, as in Redis's processCommand.
-  if (spec.protectedBy && !allowProtectedAction(server.config.get(spec.protectedBy), c.socket.remoteAddress)) {
+  if (spec.protectedBy && !allowProtectedAction(server.config.get(spec.protectedBy), c.link === null ? undefined : c.link.remoteAddress)) {
     reject(c, E.protectedCommand(spec.protectedBy === 'enable-debug-command' ? 'DEBUG' : 'MODULE', spec.protectedBy), fullName);
     if (c.multi) c.multi.error = true;
     return;
@@ -131,7 +131,7 @@ export function processCommand(c: Client, argv: Buffer[]): void {
  * only denyoom commands are refused, as in Redis 7.4 (7.0 refused every
  * command but EXEC/DISCARD/QUIT/RESET while queueing).
  */
-function refusalFor(c: Client, spec: CommandSpec, fullName: string): ReplyError | null {
+function refusalFor(c: Session, spec: CommandSpec, fullName: string): ReplyError | null {
   const queue = fullName === 'exec' ? c.multi?.queue : undefined;
   return c.server.refuseWrite({
     denyoom: flagged(spec, queue, 'denyoom'),
@@ -153,7 +153,7 @@ function flagged(spec: CommandSpec, queue: QueuedCommand[] | undefined, flag: Co
  * transaction and its WATCHes and names the reason, as Redis's
  * rejectCommand/execCommandAbort do — even outside MULTI.
  */
-function reject(c: Client, err: ReplyError, fullName: string | null): void {
+function reject(c: Session, err: ReplyError, fullName: string | null): void {
   if (fullName === 'exec') {
     c.multi = null;
     c.unwatchAll();
@@ -168,7 +168,7 @@ function reject(c: Client, err: ReplyError, fullName: string | null): void {
  * Runs a handler (directly, or from EXEC). A ReplyError thrown by the handler
  * becomes an error reply, discarding anything the handler had half-written.
  */
-export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffer[]): void {
+export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buffer[]): void {
   const server = c.server;
   const prevClient = server.executingClient;
   const prevPushReply = server.executingPushReply;
@@ -177,7 +177,7 @@ export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffe
   server.callDepth++;
   const mark = c.reply.mark();
   const dirtyBefore = server.dirty;
-  server.beginPropagation(c, argv);
+  const outer = server.enterCall();
   const t0 = performance.now();
   let failed = false;
   try {
@@ -197,7 +197,7 @@ export function call(c: Client, spec: CommandSpec, fullName: string, argv: Buffe
   }
   const usec = (performance.now() - t0) * 1000;
   server.stats.recordCall(fullName, usec);
-  server.endPropagation(server.dirty !== dirtyBefore && !failed);
+  server.exitCall(c, argv, server.dirty !== dirtyBefore && !failed, outer);
   server.executingClient = prevClient;
   server.executingPushReply = prevPushReply;
   // Pushes the command caused to its own client follow its reply (after EXEC's whole reply inside a transaction).

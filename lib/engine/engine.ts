@@ -1,27 +1,29 @@
 /**
- * The server: listening sockets, the client registry, databases, statistics,
- * the cron (active expiry, idle timeouts), and the hooks through which writes
- * reach WATCH, blocked clients, the AOF and keyspace notifications.
+ * The engine: databases, the command table, dirty counter, blocking
+ * registry, statistics, configuration (read live), keyspace notifications,
+ * propagation to the AOF, and the cron (active expiry, timeouts). It knows
+ * sessions, never sockets: the network layer (lib/network) owns connections
+ * and reaches the engine through execute(); the engine reaches the network
+ * only through the NetworkControl interface.
  *
  * One event loop, like Redis: a command runs to completion before the next
  * starts, so nothing here needs locks.
  */
-import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, unixClients } from './client.js';
-import { Config, type DirectiveName } from './config.js';
-import type { CommandSpec } from './command.js';
+import { Session } from './session.js';
+import { Config, type DirectiveName } from '../config.js';
+import type { CommandSpec } from '../command.js';
 import { Database, type KeyspaceHooks } from './keyspace.js';
 import { BlockingRegistry } from './blocking.js';
-import { HashFieldExpiry } from './types/hash-expiry.js';
+import { HashFieldExpiry } from '../types/hash-expiry.js';
 import { processCommand } from './dispatch.js';
-import * as E from './errors.js';
-import { ReplyError } from './errors.js';
+import * as E from '../errors.js';
+import { ReplyError } from '../errors.js';
 import { Stats } from './stats.js';
-import { VERSION, REDIS_VERSION } from './version.js';
-import { strerror } from './persistence/writer.js';
-import { MemoryTracker, STARTUP_BYTES, CLIENT_BYTES } from './memory.js';
+import { VERSION, REDIS_VERSION } from '../version.js';
+import { strerror } from '../persistence/writer.js';
+import { MemoryTracker, STARTUP_BYTES, CLIENT_BYTES } from '../memory.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -32,14 +34,42 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export interface AofSink {
   /** Appends the effect of one command (or a MULTI/EXEC unit) executed against database `dbId`. */
   feed(dbId: number, argvs: Buffer[][]): void;
-  /** Called after each event-loop batch of commands; returns a promise when replies must wait for fsync. */
-  writeGate?(client: Client, data: Buffer): boolean;
-  /** Whether replies to this client are being held for an fsync (closing must wait for them). */
-  holds?(client: Client): boolean;
   /** MISCONF-style refusal of writes when the last write/fsync failed. */
   writeError(): ReplyError | null;
   /** Flushes and fsyncs everything (shutdown). */
   close(): Promise<void>;
+}
+
+/**
+ * Where the log stands, for the network layer's reply gate: persistence
+ * exposes offsets and a signal, and never writes to sockets.
+ */
+export interface DurabilityLog {
+  /**
+   * Called when replies are about to be written: the log offset they must
+   * wait for (appendfsync always, and this batch wrote or unsynced data is
+   * visible), or null when they may go now (other policies first put the
+   * batch's bytes in the kernel).
+   */
+  replyMark(): number | null;
+  /** Everything up to this offset is durable (fsynced). Monotonic. */
+  readonly durableOffset: number;
+  /** Registers a listener called whenever durableOffset advances. */
+  onDurable(listener: () => void): void;
+}
+
+/** What the engine may ask of the network layer (implemented by lib/network/listener.ts). */
+export interface NetworkControl {
+  /** Binds the configured addresses; resolves to the port. */
+  listen(): Promise<number>;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+  /** Periodic per-connection checks (output-buffer limits). */
+  cron(): void;
+  /** Closes the TCP listeners and listens again on `port` with the current bind addresses (0: TCP stays closed). */
+  relisten(port: number): Promise<boolean>;
+  /** The TCP port listened on (0 when none). */
+  readonly port: number;
 }
 
 /** Keyspace notification hook (see lib/pubsub). */
@@ -48,14 +78,14 @@ export type Notifier = (classFlag: string, event: string, key: string, dbId: num
 /** A module that wants a say in the server's life cycle (persistence, pub/sub, ...). */
 export interface Plugin {
   /** Before listening: load data, open files. */
-  start?(server: Server): Promise<void> | void;
+  start?(server: Engine): Promise<void> | void;
   /**
    * Once the Redis port is bound: services beside it (the metrics endpoint).
    * A rejection closes the server and fails start().
    */
-  listening?(server: Server): Promise<void> | void;
+  listening?(server: Engine): Promise<void> | void;
   /** During shutdown, before sockets close. */
-  stop?(server: Server): Promise<void> | void;
+  stop?(server: Engine): Promise<void> | void;
 }
 
 /**
@@ -69,10 +99,29 @@ export type ServerOptions = { [K in DirectiveName]?: string | number | boolean }
   configText?: string;
 };
 
-export class Server implements KeyspaceHooks {
+/** One command's effect on the AOF: run against `dbId`. */
+interface PropagatedOp {
+  dbId: number;
+  argv: Buffer[];
+}
+
+/** client-output-buffer-limit for one class. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  seconds: number;
+}
+
+const MULTI = Buffer.from('MULTI');
+const EXEC = Buffer.from('EXEC');
+const SELECT = Buffer.from('SELECT');
+const DEL = Buffer.from('DEL');
+
+export class Engine implements KeyspaceHooks {
   readonly config = new Config();
   dbs: Database[] = [];
-  readonly clients = new Map<number, Client>();
+  /** Sessions of connected clients, by id. */
+  readonly clients = new Map<number, Session>();
   readonly blocking = new BlockingRegistry();
   /** Keys of hashes with field TTLs, for active field expiry (Redis 7.4 HEXPIRE). */
   readonly hashFieldExpiry = new HashFieldExpiry();
@@ -101,7 +150,7 @@ export class Server implements KeyspaceHooks {
    * to the running client wait in its deferredPushes until the outermost
    * command's reply is written (Redis 7.2+).
    */
-  executingClient: Client | null = null;
+  executingClient: Session | null = null;
   executingPushReply = false;
   callDepth = 0;
   /** DEBUG SET-ACTIVE-EXPIRE: when false, keys expire only when accessed. */
@@ -114,22 +163,25 @@ export class Server implements KeyspaceHooks {
   readonly memory = new MemoryTracker();
   /** The pidfile this server wrote (removed on close), or null. */
   private pidfileWritten: string | null = null;
-  /** The Unix socket path listened on (removed on close), or null. */
-  private unixPath: string | null = null;
-  private listeners: net.Server[] = [];
+  /** The logfile, opened for appending; every line is written synchronously, so fatal paths lose nothing. */
+  private logFd: number | null = null;
+  /** The network layer, when there is one (none for a bare engine in tests or tools). */
+  network: NetworkControl | null = null;
+  /** Where the AOF stands, set by persistence for the server's lifetime (the network holds replies on it). */
+  durability: DurabilityLog | null = null;
   private nextClientId = 1;
   private cron: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
-  /** The logfile, opened for appending; every line is written synchronously, so fatal paths lose nothing. */
-  private logFd: number | null = null;
+  /** The port listened on (set once the network is up). */
   port = 0;
 
-  // ---- propagation state for the command being executed ----
-  private propClient: Client | null = null;
-  private propArgv: Buffer[] | null = null;
-  private propOverride: Buffer[][] | null = null;
-  /** When EXEC runs, propagated effects are collected into one MULTI/EXEC unit. */
-  private txBuffer: { dbId: number; argvs: Buffer[][] } | null = null;
+  // ---- the propagation unit (Redis's also_propagate / execution_nesting) ----
+  /** Depth of call() nesting: EXEC and scripts run commands inside a command. */
+  private nesting = 0;
+  /** Effects collected during the current top-level execution, fed to the AOF once when it ends. */
+  private unit: PropagatedOp[] = [];
+  /** The innermost running command's replacement effects (propagateAs), or null to log its argv when it changed data. */
+  private override: Buffer[][] | null = null;
 
   // ---- KeyspaceHooks ----
   now(): number {
@@ -150,7 +202,7 @@ export class Server implements KeyspaceHooks {
 
   flushed(db: Database): void {
     this.memory.flushed(db);
-    // Redis 7.2+: a flush releases blocked XREADGROUP readers (their stream is gone); XREAD readers keep waiting.
+    // Blocked clients of this db look again (re-executed): XREADGROUP gets its own error, XREAD keeps waiting.
     this.blocking.signalAll(db);
   }
 
@@ -158,7 +210,7 @@ export class Server implements KeyspaceHooks {
     this.stats.expiredKeys++;
     this.dirty++;
     // An expiry is propagated as a DEL, so the AOF never depends on the clock at load time.
-    this.aof?.feed(db.id, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]]);
+    this.alsoPropagate(db.id, [DEL, Buffer.from(key, 'latin1')]);
     this.notify('x', 'expired', key, db.id);
   }
 
@@ -174,7 +226,7 @@ export class Server implements KeyspaceHooks {
         h.delete(f);
         this.stats.expiredSubkeys++;
         this.dirty++;
-        this.aof?.feed(db.id, [[HDEL, k, Buffer.from(f, 'latin1')]]);
+        this.alsoPropagate(db.id, [HDEL, k, Buffer.from(f, 'latin1')]);
       }
       this.notify('h', 'hexpired', key, db.id);
       if (h.size === 0) {
@@ -190,78 +242,109 @@ export class Server implements KeyspaceHooks {
     this.notifier?.(classFlag, event, key, dbId);
   }
 
+  // ---- sessions ----
+  nextSessionId(): number {
+    return this.nextClientId++;
+  }
+
+  /** A session that belongs to no connection (AOF loading, scripts, tools): never registered in `clients`. */
+  createSession(name = ''): Session {
+    const s = new Session(this, 0);
+    s.authenticated = true;
+    s.name = name;
+    return s;
+  }
+
+  /** Everything a client leaves behind goes away with it (called by the network when its socket closes). */
+  disconnect(c: Session): void {
+    if (!this.clients.delete(c.id)) return;
+    c.closing = true;
+    this.blocking.unblock(c);
+    c.unwatchAll();
+    for (const h of disconnectHooks) h(c);
+  }
+
   // ---- propagation (AOF) ----
   /** Whether effects are logged anywhere: commands skip building propagation records when not. */
   get propagating(): boolean {
     return this.aof !== null;
   }
 
-  beginPropagation(c: Client, argv: Buffer[]): void {
-    this.propClient = c;
-    this.propArgv = argv;
-    this.propOverride = null;
+  /**
+   * Replaces what the running command propagates: handlers whose effect
+   * differs from their argv (XADD with `*`, `~` trimming, XREADGROUP →
+   * XCLAIM, relative expiries) call this with the deterministic commands to
+   * log instead.
+   */
+  propagateAs(...argvs: Buffer[][]): void {
+    if (this.aof === null) return;
+    (this.override ??= []).push(...argvs);
+  }
+
+  /** Propagates nothing for the running command even though it changed data (e.g. EXEC: its commands propagate themselves). */
+  suppressPropagation(): void {
+    if (this.aof === null) return;
+    this.override = [];
+  }
+
+  /** Adds an effect to the current unit; at top level (no command running) it is fed at once. */
+  alsoPropagate(dbId: number, argv: Buffer[]): void {
+    if (this.aof === null) return;
+    this.unit.push({ dbId, argv });
+    if (this.nesting === 0) this.propagatePending();
   }
 
   /**
-   * Replaces what this command propagates: handlers whose effect differs from
-   * their argv (XADD with `*`, `~` trimming, XREADGROUP → XCLAIM, relative
-   * expiries) call this with the deterministic commands to log instead.
+   * call() brackets every command with these. The state of an outer command
+   * (EXEC, a script) is kept by the caller while inner ones run.
    */
-  propagateAs(...argvs: Buffer[][]): void {
-    (this.propOverride ??= []).push(...argvs);
+  enterCall(): Buffer[][] | null {
+    this.nesting++;
+    const outer = this.override;
+    this.override = null;
+    return outer;
   }
 
-  /** Propagates nothing for this command even though it changed data (e.g. a read-only path that only touched stats). */
-  suppressPropagation(): void {
-    this.propOverride = [];
+  exitCall(session: Session, argv: Buffer[], changed: boolean, outer: Buffer[][] | null): void {
+    const own = this.override;
+    this.override = outer;
+    const argvs = own ?? (changed ? [argv] : null);
+    if (argvs !== null && this.aof !== null) for (const a of argvs) this.unit.push({ dbId: session.db.id, argv: a });
+    if (--this.nesting === 0) this.propagatePending();
   }
 
-  endPropagation(changed: boolean): void {
-    const c = this.propClient;
-    const argv = this.propArgv;
-    const override = this.propOverride;
-    this.propClient = null;
-    this.propArgv = null;
-    this.propOverride = null;
-    if (!c || !argv) return;
-    const argvs = override ?? (changed ? [argv] : null);
-    if (!argvs || argvs.length === 0) return;
-    this.propagate(c.db.id, argvs);
-  }
-
-  /** Sends effects to the AOF (or into the open EXEC unit). */
-  propagate(dbId: number, argvs: Buffer[][]): void {
-    if (this.txBuffer) {
-      // All commands of one EXEC run against one connection; SELECT inside is logged by the AOF per record.
-      if (this.txBuffer.argvs.length === 0) this.txBuffer.dbId = dbId;
-      if (dbId !== this.txBuffer.dbId) {
-        this.txBuffer.argvs.push([Buffer.from('SELECT'), Buffer.from(String(dbId))]);
-        this.txBuffer.dbId = dbId;
+  /**
+   * Feeds the unit to the AOF: one command as it is, several wrapped in
+   * MULTI/EXEC so that a torn tail never loads half of them (the loader
+   * drops an unfinished MULTI), with a SELECT wherever the database changes.
+   */
+  private propagatePending(): void {
+    const unit = this.unit;
+    if (unit.length === 0) return;
+    this.unit = [];
+    const aof = this.aof;
+    if (aof === null) return;
+    if (unit.length === 1) {
+      aof.feed(unit[0].dbId, [unit[0].argv]);
+      return;
+    }
+    const first = unit[0].dbId;
+    const argvs: Buffer[][] = [[MULTI]];
+    let db = first;
+    for (const op of unit) {
+      if (op.dbId !== db) {
+        argvs.push([SELECT, Buffer.from(String(op.dbId))]);
+        db = op.dbId;
       }
-      this.txBuffer.argvs.push(...argvs);
-      return;
+      argvs.push(op.argv);
     }
-    this.aof?.feed(dbId, argvs);
-  }
-
-  /** EXEC brackets its commands with these so the AOF gets one MULTI ... EXEC unit. */
-  beginTransaction(dbId: number): void {
-    this.txBuffer = { dbId, argvs: [] };
-  }
-
-  endTransaction(startDb: number): void {
-    const tx = this.txBuffer;
-    this.txBuffer = null;
-    if (!tx || tx.argvs.length === 0) return;
-    if (tx.argvs.length === 1) {
-      this.aof?.feed(startDb, tx.argvs);
-      return;
-    }
-    this.aof?.feed(startDb, [[Buffer.from('MULTI')], ...tx.argvs, [Buffer.from('EXEC')]]);
+    argvs.push([EXEC]);
+    aof.feed(first, argvs);
   }
 
   // ---- commands ----
-  execute(c: Client, argv: Buffer[]): void {
+  /** Runs one command from a session (the network layer calls this for each parsed request). */
+  execute(c: Session, argv: Buffer[]): void {
     this.stats.commandsProcessed++;
     processCommand(c, argv);
   }
@@ -294,62 +377,25 @@ export class Server implements KeyspaceHooks {
   /** What connections cost: a fixed amount each plus their unsent replies (INFO's mem_clients_normal). */
   clientsMemory(): number {
     let n = 0;
-    for (const c of this.clients.values()) n += CLIENT_BYTES + c.socket.writableLength + c.reply.size;
+    for (const c of this.clients.values()) n += CLIENT_BYTES + (c.link?.outputBytes() ?? 0) + c.reply.size;
     return n;
   }
 
-  writeToClient(c: Client, data: Buffer): void {
-    if (c.socket.destroyed) return;
-    this.stats.netOutputBytes += data.length;
-    if (this.aof?.writeGate && this.aof.writeGate(c, data)) return;
-    c.socket.write(data);
-    this.applyBackpressure(c);
-    this.checkOutputLimit(c);
-  }
-
-  /**
-   * A client that sends commands but does not read the replies would make the
-   * server buffer them without bound (Redis's default `normal 0 0 0` limit).
-   * Instead, stop reading its requests while too many reply bytes wait in the
-   * socket, and resume once they drain: TCP then pushes back on the client.
-   */
-  applyBackpressure(c: Client): void {
-    const sock = c.socket;
-    if (sock.writableLength < READ_PAUSE_BYTES || sock.isPaused()) return;
-    sock.pause();
-    sock.once('drain', () => {
-      if (!sock.destroyed) sock.resume();
-    });
-  }
-
-  /** client-output-buffer-limit: a client whose unsent replies pass the hard limit (or the soft one for too long) is dropped. */
-  private checkOutputLimit(c: Client): void {
-    const pending = c.socket.writableLength;
-    if (pending === 0) {
-      softSince.delete(c);
-      return;
-    }
-    const words = this.config.get('client-output-buffer-limit').split(' ');
-    const cls = c.isSubscribed ? 'pubsub' : 'normal';
-    for (let i = 0; i + 3 < words.length; i += 4) {
-      if (words[i] !== cls) continue;
-      const hard = Number(words[i + 1]);
-      const soft = Number(words[i + 2]);
-      const secs = Number(words[i + 3]);
-      let over = hard > 0 && pending >= hard;
-      if (!over && soft > 0 && pending >= soft) {
-        const since = softSince.get(c);
-        if (since === undefined) softSince.set(c, Date.now());
-        else if (Date.now() - since >= secs * 1000) over = true;
-      } else if (soft > 0 && pending < soft) {
-        softSince.delete(c);
-      }
-      if (over) {
-        this.log('warning', `Client id=${c.id} addr=${c.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-        c.close();
+  /** client-output-buffer-limit for a class (`normal`, `pubsub`, `replica`), or null when none is set. */
+  outputLimit(cls: string): OutputLimit | null {
+    const text = this.config.get('client-output-buffer-limit');
+    if (text !== this.limitsText) {
+      this.limitsText = text;
+      this.limits = new Map();
+      const words = text.split(' ');
+      for (let i = 0; i + 3 < words.length; i += 4) {
+        this.limits.set(words[i], { hard: Number(words[i + 1]), soft: Number(words[i + 2]), seconds: Number(words[i + 3]) });
       }
     }
+    return this.limits.get(cls) ?? null;
   }
+  private limitsText = '';
+  private limits = new Map<string, OutputLimit>();
 
   // ---- logging ----
   log(level: LogLevel, msg: string): void {
@@ -379,6 +425,14 @@ export class Server implements KeyspaceHooks {
 
   // ---- life cycle ----
   /** Creates the databases, runs plugins' start hooks and listens. Rejects if a listen address cannot be bound. */
+  /** CONFIG SET port / bind: the network listens again (see Network.relisten); false when that failed. */
+  async relisten(port: number): Promise<boolean> {
+    if (!this.network) return false;
+    const ok = await this.network.relisten(port);
+    if (ok) this.port = this.network.port;
+    return ok;
+  }
+
   async start(): Promise<void> {
     const n = this.config.int('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
@@ -398,8 +452,10 @@ export class Server implements KeyspaceHooks {
     for (const name of this.ignoredDirectives) this.log('warning', `${name} is not supported by rivulet and is ignored`);
     this.writePidfile();
     for (const p of this.plugins) await p.start?.(this);
-    await this.listen();
-    await this.listenUnix();
+    if (this.network) {
+      this.port = await this.network.listen();
+      this.log('notice', `Server initialized, listening on port ${this.port}`);
+    }
     try {
       for (const p of this.plugins) await p.listening?.(this);
     } catch (err) {
@@ -412,7 +468,7 @@ export class Server implements KeyspaceHooks {
       if (name === 'hz' && this.cron) this.armCron();
     });
     this.log('notice', 'Ready to accept connections tcp');
-    if (this.unixPath !== null) this.log('notice', 'Ready to accept connections unix');
+    if (this.config.get('unixsocket') !== '' && this.network) this.log('notice', 'Ready to accept connections unix');
   }
 
   /** pidfile (or daemonize yes, with Redis's default path): best effort, as Redis: a warning when it cannot be written. */
@@ -427,155 +483,11 @@ export class Server implements KeyspaceHooks {
     }
   }
 
-  /** unixsocket: listen on a Unix socket as well (a stale socket file is replaced), with unixsocketperm's mode. */
-  private async listenUnix(): Promise<void> {
-    const file = this.config.get('unixsocket');
-    if (file === '') return;
-    fs.rmSync(file, { force: true });
-    const srv = net.createServer((sock) => this.accept(sock, true));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen({ path: file, backlog: this.config.int('tcp-backlog') }, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-      const perm = parseInt(this.config.get('unixsocketperm'), 8);
-      if (perm !== 0) fs.chmodSync(file, perm);
-    } catch (err) {
-      for (const l of this.listeners) l.close();
-      this.listeners = [];
-      srv.close();
-      throw new Error(`Failed opening Unix socket: ${strerror(err)}`);
-    }
-    this.listeners.push(srv);
-    this.unixPath = file;
-  }
-
   /** (Re)starts the periodic tasks at `hz` runs per second. */
   private armCron(): void {
     if (this.cron) clearInterval(this.cron);
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
     this.cron.unref();
-  }
-
-  /**
-   * CONFIG SET port / bind (Redis's changeListener): closes the TCP
-   * listeners, then listens again on `port` with the current bind addresses
-   * (port 0: TCP stays closed, as in Redis). Resolves false, with the reason
-   * logged, when that fails; the caller restores the old values and calls it
-   * again. The Unix socket is not touched.
-   */
-  async relisten(port: number): Promise<boolean> {
-    const tcp = this.listeners.filter((l) => typeof l.address() !== 'string');
-    this.listeners = this.listeners.filter((l) => !tcp.includes(l));
-    for (const l of tcp) l.close();
-    if (port === 0) {
-      this.port = 0;
-      return true;
-    }
-    try {
-      await this.listen(port);
-      return true;
-    } catch (err) {
-      this.log('warning', (err as Error).message);
-      return false;
-    }
-  }
-
-  private async listen(portOverride?: number): Promise<void> {
-    const binds = this.config.get('bind').split(' ').filter(Boolean);
-    let port = portOverride ?? this.config.int('port');
-    const opened: net.Server[] = [];
-    for (const b of binds) {
-      const optional = b.startsWith('-');
-      const host = optional ? b.slice(1) : b;
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          srv.once('error', reject);
-          srv.listen({ host: host === '*' ? undefined : host, port, backlog: this.config.int('tcp-backlog') }, () => {
-            srv.off('error', reject);
-            resolve();
-          });
-        });
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (optional && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) {
-          this.log('warning', `Could not create server TCP listening socket ${host}:${port}: ${e.code}`);
-          continue;
-        }
-        for (const l of opened) l.close();
-        throw new ListenError(host, port, e);
-      }
-      opened.push(srv);
-      if (port === 0) port = (srv.address() as net.AddressInfo).port;
-    }
-    if (opened.length === 0) throw new ListenError(binds.join(' '), port, new Error('no address could be bound'));
-    this.listeners.push(...opened);
-    this.port = port;
-    this.log('notice', `Server initialized, listening on port ${port}`);
-  }
-
-  private accept(sock: net.Socket, unix = false): void {
-    // Refused connections count only in rejected_connections, as in Redis (stat_numconnections is bumped after the checks).
-    if (this.clients.size >= this.config.int('maxclients')) {
-      this.refuse(sock, E.MAX_CLIENTS.message);
-      return;
-    }
-    if (this.config.bool('protected-mode') && this.config.get('requirepass') === '' && !isLoopback(sock.remoteAddress)) {
-      this.refuse(sock, PROTECTED_MODE_DENIED);
-      return;
-    }
-    this.stats.connectionsReceived++;
-    if (unix) {
-      this.log('verbose', `Accepted connection to ${this.config.get('unixsocket')}`);
-    } else {
-      this.log('verbose', `Accepted ${sock.remoteAddress?.replace(/^::ffff:/, '')}:${sock.remotePort}`);
-      sock.setNoDelay(true);
-      const keepalive = this.config.int('tcp-keepalive');
-      if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
-    }
-    const c = new Client(this, sock, this.nextClientId++);
-    if (unix) unixClients.add(c);
-    this.clients.set(c.id, c);
-    // The peer closed its side (Redis: a read of 0 bytes).
-    sock.on('end', () => {
-      if (!c.closing) this.log('verbose', `Client closed connection ${describeClient(c)}`);
-    });
-    sock.on('data', (chunk: Buffer) => {
-      this.stats.netInputBytes += chunk.length;
-      c.onData(chunk);
-    });
-    sock.on('error', () => {
-      /* reset by peer etc.: 'close' follows */
-    });
-    sock.on('close', () => this.disconnect(c));
-  }
-
-  /**
-   * Sends one error line to a connection that is not admitted and closes it.
-   * Its input is read and dropped (an unread socket would never see the
-   * peer's close and would linger, holding a file descriptor), and it is
-   * destroyed after a second whatever the peer does.
-   */
-  private refuse(sock: net.Socket, message: string): void {
-    this.stats.rejectedConnections++;
-    sock.on('error', () => {});
-    sock.setTimeout(1000, () => sock.destroy());
-    sock.resume();
-    sock.end('-' + message + '\r\n');
-  }
-
-  /** Everything a client leaves behind goes away with it. */
-  private disconnect(c: Client): void {
-    if (!this.clients.delete(c.id)) return;
-    c.closing = true;
-    this.blocking.unblock(c);
-    c.unwatchAll();
-    softSince.delete(c);
-    for (const h of disconnectHooks) h(c);
   }
 
   private serverCron(): void {
@@ -598,7 +510,7 @@ export class Server implements KeyspaceHooks {
         }
       }
     }
-    for (const c of this.clients.values()) if (c.socket.writableLength > 0) this.checkOutputLimit(c);
+    this.network?.cron();
   }
 
   /** Stops listening, closes every client, lets plugins flush. Idempotent. */
@@ -606,16 +518,9 @@ export class Server implements KeyspaceHooks {
     this.closed ??= (async () => {
       if (this.cron) clearInterval(this.cron);
       this.cron = null;
-      // net.Server.close() only calls back once every connection has ended: close the clients before waiting.
-      const unlistened = Promise.all(this.listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
-      for (const c of this.clients.values()) c.close();
-      await unlistened;
+      await this.network?.close();
       for (const p of [...this.plugins].reverse()) await p.stop?.(this);
       if (this.aof) await this.aof.close();
-      if (this.unixPath !== null) {
-        this.log('notice', 'Removing the unix socket file.');
-        fs.rmSync(this.unixPath, { force: true });
-      }
       if (this.pidfileWritten !== null) {
         this.log('notice', 'Removing the pid file.');
         fs.rmSync(this.pidfileWritten, { force: true });
@@ -634,17 +539,16 @@ export class Server implements KeyspaceHooks {
 }
 
 const HDEL = Buffer.from('HDEL');
-
-/** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
-export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
-/** When each client's pending output first passed its soft limit. */
-const softSince = new WeakMap<Client, number>();
 /** Where pidfile goes when `daemonize yes` names none (Redis's CONFIG_DEFAULT_PID_FILE is /var/run/redis.pid). */
 const DEFAULT_PIDFILE = '/var/run/rivulet.pid';
 /** The CLIENT LIST line of a client, for log lines; commands/server/client.ts installs the full one. */
-let describeClient = (c: Client): string => `id=${c.id} addr=${c.addr}`;
-export function setClientDescriber(f: (c: Client) => string): void {
+let describeClient = (c: Session): string => `id=${c.id} addr=${c.addr}`;
+export function setClientDescriber(f: (c: Session) => string): void {
   describeClient = f;
+}
+/** For the network layer's connection logs. */
+export function describeSession(c: Session): string {
+  return describeClient(c);
 }
 
 /**
@@ -662,26 +566,9 @@ function makeDirectory(dir: string): void {
 }
 
 /** Modules (pub/sub) register cleanup for disconnecting clients here. */
-export const disconnectHooks: ((c: Client) => void)[] = [];
+export const disconnectHooks: ((c: Session) => void)[] = [];
 /** Modules register what RESET must undo for them here (e.g. unsubscribe everything). */
-export const resetHooks: ((c: Client) => void)[] = [];
-
-export class ListenError extends Error {
-  constructor(
-    readonly host: string,
-    readonly listenPort: number,
-    override readonly cause: NodeJS.ErrnoException,
-  ) {
-    super(`Could not create server TCP listening socket ${host}:${listenPort}: bind: ${describe(cause)}`);
-  }
-}
-
-function describe(e: NodeJS.ErrnoException): string {
-  if (e.code === 'EADDRINUSE') return 'Address already in use';
-  if (e.code === 'EADDRNOTAVAIL') return 'Cannot assign requested address';
-  if (e.code === 'EACCES') return 'Permission denied';
-  return e.message;
-}
+export const resetHooks: ((c: Session) => void)[] = [];
 
 /**
  * Refuses to start when the data directory cannot take a write: a full disk
@@ -704,12 +591,3 @@ function probeWritable(dir: string): void {
     fs.rmSync(probe, { force: true });
   }
 }
-
-function isLoopback(addr: string | undefined): boolean {
-  if (!addr) return true; // unix sockets
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
-}
-
-/** Redis's text word for word (networking.c; 7.2+ corrected 7.0's "Setup a an" to "Set up an"): clients may match on it. */
-export const PROTECTED_MODE_DENIED =
-  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

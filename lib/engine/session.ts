@@ -1,14 +1,20 @@
 /**
- * One client connection: its parser, reply buffer, protocol version, selected
- * database, authentication, MULTI queue, WATCHed keys, blocked state and
- * subscriptions.
+ * A session: everything the engine knows about one client, without its
+ * socket — selected database, reply writer, protocol, authentication, MULTI
+ * queue, WATCHed keys, blocked state, subscriptions, names.
+ *
+ * A session is connected to the network through a Link (lib/network's
+ * Connection implements it) or to nothing at all: the AOF loader and Lua's
+ * redis.call run commands through sessions that have no link, and their
+ * replies stay in the reply writer for the caller to read.
+ *
+ * Command handlers receive the session as `c` and reach the engine as
+ * `c.server` (the socket-less Engine).
  */
-import type { Socket } from 'node:net';
-import { RequestParser } from './resp/parser.js';
-import { ReplyWriter, Proto } from './resp/writer.js';
+import { ReplyWriter, Proto } from '../resp/writer.js';
 import type { Database } from './keyspace.js';
-import type { CommandSpec } from './command.js';
-import type { Server } from './server.js';
+import type { CommandSpec } from '../command.js';
+import type { Engine } from './engine.js';
 import type { BlockState } from './blocking.js';
 
 export interface QueuedCommand {
@@ -18,13 +24,34 @@ export interface QueuedCommand {
   argv: Buffer[];
 }
 
-/** Clients connected through the Unix socket: CLIENT LIST shows them as /unixsocket:0, as Redis does. */
-export const unixClients = new WeakSet<Client>();
+/** What the network layer offers a session that has a connection. */
+export interface Link {
+  /** `ip:port` of the peer, as CLIENT LIST shows it. */
+  readonly addr: string;
+  /** `ip:port` of the local end. */
+  readonly laddr: string;
+  /** The peer's IP address (undefined for a Unix socket). */
+  readonly remoteAddress: string | undefined;
+  /** Whether the peer is on the loopback interface (or a Unix socket). */
+  readonly loopback: boolean;
+  /** The file descriptor number (CLIENT LIST fd=), -1 when unknown. */
+  readonly fd: number;
+  /** Bytes of the query buffer: the command being executed and what follows it (CLIENT LIST qbuf=). */
+  queryBufferBytes(): number;
+  /** Reply bytes written to the socket (or held for the AOF) and not yet sent (CLIENT LIST omem=). */
+  outputBytes(): number;
+  /** Sends the session's pending replies now. */
+  flush(): void;
+  /** Drops the connection now; unsent replies are lost. */
+  destroy(): void;
+  /** True once the socket is gone. */
+  readonly gone: boolean;
+  /** After being unblocked by another client's command: continue with pipelined input on a later tick. */
+  scheduleResume(): void;
+}
 
-export class Client {
-  readonly id: number;
+export class Session {
   readonly reply = new ReplyWriter();
-  readonly parser: RequestParser;
   db: Database;
   name = '';
   libName = '';
@@ -39,7 +66,7 @@ export class Client {
   dirtyCas = false;
   /** True while EXEC runs this client's queued commands: blocking commands must not block then (c.multi is already null). */
   inExec = false;
-  /** Non-null while blocked in XREAD/XREADGROUP BLOCK. */
+  /** Non-null while blocked in a blocking command. */
   blocked: BlockState | null = null;
   /** Pub/Sub subscriptions (channel / pattern / shard channel, as latin1 strings). */
   readonly channels = new Set<string>();
@@ -52,25 +79,18 @@ export class Client {
   closing = false;
   noEvict = false;
   noTouch = false;
-  /** Pub/Sub pushes caused by this client's own running command, written after its reply (see Server.executingClient). */
+  /** Pub/Sub pushes caused by this client's own running command, written after its reply (see Engine.executingClient). */
   deferredPushes: Buffer[] | null = null;
-  /** Bytes written to the socket and not yet drained (client-output-buffer-limit). */
-  private processing = false;
-  private resumeScheduled = false;
 
   constructor(
-    readonly server: Server,
-    readonly socket: Socket,
-    id: number,
+    /** The engine (named `server` because that is what command handlers have always called it). */
+    readonly server: Engine,
+    readonly id: number,
+    /** The connection, or null for the AOF loader and scripts. */
+    public link: Link | null = null,
   ) {
-    this.id = id;
     this.db = server.dbs[0];
     this.authenticated = server.config.get('requirepass') === '';
-    this.parser = new RequestParser({
-      maxBulkLen: server.config.int('proto-max-bulk-len'),
-      maxQueryBuffer: server.config.int('client-query-buffer-limit'),
-      authenticated: () => this.authenticated,
-    });
   }
 
   get proto(): Proto {
@@ -81,85 +101,31 @@ export class Client {
     return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
+  /** CLIENT LIST's addr (an empty string without a connection). */
   get addr(): string {
-    if (unixClients.has(this)) return '/unixsocket:0';
-    const a = this.socket.remoteAddress ?? '';
-    return `${a.includes(':') ? `[${a}]` : a}:${this.socket.remotePort ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
+    return this.link?.addr ?? '';
   }
 
   get laddr(): string {
-    if (unixClients.has(this)) return '/unixsocket:0';
-    const a = this.socket.localAddress ?? '';
-    return `${a.includes(':') ? `[${a}]` : a}:${this.socket.localPort ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
+    return this.link?.laddr ?? '';
   }
 
-  /** Called by the server for each chunk read from the socket. */
-  onData(chunk: Buffer): void {
-    this.lastInteraction = Date.now();
-    try {
-      this.parser.feed(chunk);
-    } catch {
-      this.server.log('warning', `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`);
-      this.close();
-      return;
-    }
-    this.processInput();
+  /** Whether replies can still reach anyone. */
+  get gone(): boolean {
+    return this.link === null || this.link.gone;
   }
 
-  /** Runs every complete command in the query buffer, unless blocked; then writes the replies in one batch. */
-  processInput(): void {
-    if (this.processing) return;
-    this.processing = true;
-    try {
-      while (!this.closing && this.blocked === null) {
-        let argv: Buffer[] | null;
-        try {
-          argv = this.parser.next();
-        } catch (err) {
-          // Protocol error: reply, then close once the reply is written.
-          this.reply.error((err as { message: string }).message);
-          this.server.stats.protocolErrors++;
-          // Counted in total_error_replies and errorstats like any error reply, as Redis does.
-          this.server.stats.recordError('ERR', null, false);
-          this.closeAfterReply();
-          break;
-        }
-        if (argv === null) break;
-        this.server.execute(this, argv);
-      }
-    } finally {
-      this.processing = false;
-    }
-    this.flush();
-  }
-
-  /** After being unblocked by another client's command, continue with pipelined input on a later tick. */
-  scheduleResume(): void {
-    if (this.resumeScheduled) return;
-    this.resumeScheduled = true;
-    setImmediate(() => {
-      this.resumeScheduled = false;
-      if (!this.closing || this.reply.size > 0) this.processInput();
-    });
-  }
-
-  /** Writes pending replies to the socket. */
+  /** Sends pending replies now (a session without a connection keeps them for its owner). */
   flush(): void {
-    if (this.reply.size === 0) {
-      if (this.closing) this.endSocket();
-      return;
-    }
-    const data = this.reply.take();
-    this.server.writeToClient(this, data);
-    if (this.closing) this.endSocket();
+    this.link?.flush();
   }
 
-  /** Ends the connection after what was written; replies held for an fsync end it when they are released. */
-  private endSocket(): void {
-    if (this.socket.destroyed || this.server.aof?.holds?.(this)) return;
-    this.socket.end();
+  /** After an unblock: go on with pipelined input later. */
+  scheduleResume(): void {
+    this.link?.scheduleResume();
   }
 
+  /** Ends the connection once the pending replies are written (QUIT, CLIENT KILL of oneself). */
   closeAfterReply(): void {
     this.closing = true;
   }
@@ -167,7 +133,7 @@ export class Client {
   /** Closes the connection now, dropping unsent replies. */
   close(): void {
     this.closing = true;
-    this.socket.destroy();
+    this.link?.destroy();
   }
 
   /**

@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Server } from '../server.js';
+import type { Engine } from '../engine/engine.js';
 import { aofOf } from '../persistence/index.js';
 import { groupLag } from '../stream/lag.js';
 import { PromExporter, labelText } from './prom.js';
@@ -125,7 +125,7 @@ export class MetricsHttp {
   /** When /api/state was last asked for (0: never): the sampler runs only while someone watches. */
   private watchedAt = 0;
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly server: Engine) {
     this.http = http.createServer((req, res) => {
       this.handle(req, res).catch((err: Error) => {
         this.server.log('warning', `Metrics endpoint error: ${err.stack ?? err.message}`);

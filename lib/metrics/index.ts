@@ -8,7 +8,7 @@
  * prom-client are imported only when the endpoint is first started, so
  * start-up does not pay for them.
  */
-import type { Server } from '../server.js';
+import type { Engine } from '../engine/engine.js';
 import type { MetricsHttp } from './http.js';
 
 class MetricsController {
@@ -17,7 +17,7 @@ class MetricsController {
   /** Serialises starts and stops (CONFIG SET may change port and bind in quick succession). */
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(private readonly server: Server) {}
+  constructor(private readonly server: Engine) {}
 
   /** The port the endpoint listens on, or null when it is off. */
   get port(): number | null {
@@ -71,19 +71,19 @@ class MetricsController {
   }
 }
 
-const controllers = new WeakMap<Server, MetricsController>();
+const controllers = new WeakMap<Engine, MetricsController>();
 
 /** The port of the server's metrics endpoint, or null when it is off. */
-export function metricsPort(server: Server): number | null {
+export function metricsPort(server: Engine): number | null {
   return controllers.get(server)?.port ?? null;
 }
 
 /** Resolves when CONFIG SET changes to the endpoint have been applied. */
-export function metricsSettled(server: Server): Promise<void> {
+export function metricsSettled(server: Engine): Promise<void> {
   return controllers.get(server)?.settled() ?? Promise.resolve();
 }
 
-export function installMetrics(server: Server): void {
+export function installMetrics(server: Engine): void {
   const ctl = new MetricsController(server);
   controllers.set(server, ctl);
   server.plugins.push({

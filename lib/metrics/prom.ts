@@ -17,8 +17,8 @@
  * default metrics, collected into one registry per process.
  */
 import client from 'prom-client';
-import type { Server } from '../server.js';
-import { LATENCY_BUCKETS, type CommandStat } from '../stats.js';
+import type { Engine } from '../engine/engine.js';
+import { LATENCY_BUCKETS, type CommandStat } from '../engine/stats.js';
 import { REDIS_VERSION, VERSION } from '../version.js';
 import type { AofView, StreamView } from './state.js';
 
@@ -32,7 +32,7 @@ type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 /** What one scrape reads. */
 export interface Scrape {
-  server: Server;
+  server: Engine;
   now: number;
   streams: StreamView[];
   /** Streams matching `metrics-streams` before the `metrics-streams-max` bound. */

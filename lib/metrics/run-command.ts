@@ -5,14 +5,14 @@
  * written to the AOF.
  *
  * Until the engine refactor (issue 12) gives a socket-less Session and
- * `engine.call(session, argv)`, a command needs a Client, and a Client needs a
+ * `engine.call(session, argv)`, a command needs a Session, and a Session needs a
  * socket: this file gives it a stand-in that only receives the reply. When the engine
  * lands, this becomes `engine.call(new Session(engine), argv)` and nothing
  * else in lib/metrics changes.
  */
 import type { Socket } from 'node:net';
-import { Client } from '../client.js';
-import type { Server } from '../server.js';
+import { Session } from '../engine/session.js';
+import type { Engine } from '../engine/engine.js';
 
 /** What the command answered: a RESP reply decoded far enough for the dashboard. */
 export interface CommandResult {
@@ -24,7 +24,7 @@ export interface CommandResult {
 
 /**
  * A stand-in socket that only receives the command's reply: the client's
- * reply goes out through the normal path (Server.writeToClient), so under
+ * reply goes out through the normal path (Engine.writeToClient), so under
  * `appendfsync always` it is released only after the fsync, as for any
  * connection, and the AOF sees the reply batch it expects after each write.
  */
@@ -50,7 +50,7 @@ function replySocket(onReply: (data: Buffer) => void): Socket {
   } as unknown as Socket;
 }
 
-/** Client ids for these sessions count down from -1 so they never collide with connections. */
+/** Session ids for these sessions count down from -1 so they never collide with connections. */
 let nextId = -1;
 
 /** How long a reply may wait for the AOF (a failing disk holds it). */
@@ -62,7 +62,7 @@ const REPLY_TIMEOUT_MS = 10_000;
  * with its reply once the reply may be sent (after the fsync under
  * `appendfsync always`).
  */
-export function runCommand(server: Server, db: number, argv: (string | Buffer)[]): Promise<CommandResult> {
+export function runCommand(server: Engine, db: number, argv: (string | Buffer)[]): Promise<CommandResult> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (reply: Buffer): void => {
@@ -74,7 +74,7 @@ export function runCommand(server: Server, db: number, argv: (string | Buffer)[]
       resolve({ error: raw.startsWith('-') ? raw.slice(1, eol < 0 ? undefined : eol) : null, raw });
     };
     const timer = setTimeout(() => finish(Buffer.from('-ERR timed out waiting for the append only file\r\n')), REPLY_TIMEOUT_MS);
-    const c = new Client(server, replySocket(finish), nextId--);
+    const c = new Session(server, replySocket(finish), nextId--);
     c.authenticated = true;
     c.name = 'metrics-dashboard';
     c.db = server.dbs[db];

@@ -14,7 +14,7 @@
  * consumers (those with most pending entries) and a scan of at most
  * PEL_SCAN pending entries for the oldest ones and the largest delivery count.
  */
-import type { Server } from '../server.js';
+import type { Engine } from '../engine/engine.js';
 import { Stream } from '../stream/stream.js';
 import type { ConsumerGroup, PendingEntry } from '../stream/group.js';
 import { groupLag } from '../stream/lag.js';
@@ -47,7 +47,7 @@ export interface Selection {
  * every database; logically expired keys are skipped, not deleted.
  * O(keys · log limit).
  */
-export function selectStreams(server: Server, pattern: string, limit: number): Selection {
+export function selectStreams(server: Engine, pattern: string, limit: number): Selection {
   const heap: StreamRef[] = []; // a min-heap on (length, then reverse name order) of at most `limit` refs
   let matched = 0;
   const pat = Buffer.from(pattern, 'utf8');

@@ -18,8 +18,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AofSink, Server } from '../server.js';
-import type { Client } from '../client.js';
+import type { AofSink, DurabilityLog, Engine } from '../engine/engine.js';
 import * as E from '../errors.js';
 import type { ReplyError } from '../errors.js';
 import {
@@ -61,7 +60,7 @@ interface RewriteJob {
   rdbBase?: boolean;
 }
 
-export class Aof implements AofSink {
+export class Aof implements AofSink, DurabilityLog {
   manifest: Manifest = emptyManifest();
   /** The RDB controller (set by installPersistence): base files with an RDB preamble go through it. */
   rdb: RdbController | null = null;
@@ -81,7 +80,7 @@ export class Aof implements AofSink {
   private enabled = false;
   private started = false;
 
-  constructor(readonly server: Server) {}
+  constructor(readonly server: Engine) {}
 
   // ---- paths and config ----
   get filename(): string {
@@ -281,7 +280,7 @@ export class Aof implements AofSink {
     const fd = fs.openSync(path.join(dir, last.name), 'a', 0o644);
     const size = fs.fstatSync(fd).size;
     this.olderFilesSize = this.sizeOf([...(m.base ? [m.base] : []), ...m.incrs.slice(0, -1)]);
-    this.writer = new AofWriter(fd, size, this.policy(), (l, msg) => this.log(l, msg));
+    this.writer = this.attach(new AofWriter(fd, size, this.policy(), (l, msg) => this.log(l, msg)));
     if (this.baseSize === 0) this.baseSize = this.currentSize;
   }
 
@@ -302,12 +301,42 @@ export class Aof implements AofSink {
     this.writer?.append(dbId, argvs);
   }
 
-  writeGate(client: Client, data: Buffer): boolean {
-    return this.writer ? this.writer.gate(client, data) : false;
+  // ---- DurabilityLog: offsets across every writer this server had, so they never go back ----
+  /** Bytes fed to writers that were closed (fully flushed) before the current one. */
+  private fedBase = 0;
+  private durableListeners: (() => void)[] = [];
+
+  replyMark(): number | null {
+    const m = this.writer?.replyMark() ?? null;
+    return m === null ? null : this.fedBase + m;
   }
 
-  holds(client: Client): boolean {
-    return this.writer ? this.writer.holds(client) : false;
+  get durableOffset(): number {
+    return this.fedBase + (this.writer?.synced ?? 0);
+  }
+
+  onDurable(listener: () => void): void {
+    this.durableListeners.push(listener);
+  }
+
+  private emitDurable(): void {
+    for (const l of this.durableListeners) l();
+  }
+
+  /** Makes `w` the current writer, reporting its fsyncs. */
+  private attach(w: AofWriter): AofWriter {
+    w.onSynced = () => this.emitDurable();
+    return w;
+  }
+
+  /** Closes a writer that is no longer current (flush + fsync); what it was fed counts as durable from now on. */
+  private retire(w: AofWriter): void {
+    try {
+      w.close();
+    } finally {
+      this.fedBase += w.fed;
+      this.emitDurable();
+    }
   }
 
   writeError(): ReplyError | null {
@@ -332,7 +361,7 @@ export class Aof implements AofSink {
     if (!w) return;
     this.writer = null;
     this.log('notice', 'Calling fsync() on the AOF file.');
-    w.close();
+    this.retire(w);
   }
 
   // ---- run-time configuration ----
@@ -375,7 +404,7 @@ export class Aof implements AofSink {
     this.writer = null;
     if (!w) return;
     try {
-      w.close();
+      this.retire(w);
     } catch (err) {
       this.log('warning', `Error flushing the AOF while turning it off: ${(err as Error).message}`);
     }
@@ -421,7 +450,7 @@ export class Aof implements AofSink {
           this.olderFilesSize += this.writer.fileSize;
           this.writer.switchFile(fd);
         } else {
-          this.writer = new AofWriter(fd, 0, this.policy(), (l, msg) => this.log(l, msg));
+          this.writer = this.attach(new AofWriter(fd, 0, this.policy(), (l, msg) => this.log(l, msg)));
         }
         this.log('notice', `Creating AOF incr file ${newIncr.name} on background rewrite`);
         if (!initial) {
@@ -570,7 +599,7 @@ export class Aof implements AofSink {
         const w = this.writer;
         this.writer = null;
         try {
-          w.close();
+          this.retire(w);
         } catch {
           /* the AOF is being abandoned */
         }
@@ -645,12 +674,12 @@ export class Aof implements AofSink {
 }
 
 /** Empties every database (DEBUG RELOAD / LOADAOF), telling watchers. */
-export function emptyAll(server: Server): void {
+export function emptyAll(server: Engine): void {
   for (const db of server.dbs) db.flush();
 }
 
 /** Loads RESP commands from memory (DEBUG RELOAD's round trip). */
-export function loadFromBuffer(server: Server, buf: Buffer): void {
+export function loadFromBuffer(server: Engine, buf: Buffer): void {
   const savedAof = server.aof;
   const dirtyBefore = server.dirty;
   server.aof = null;

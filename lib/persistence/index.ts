@@ -9,15 +9,16 @@
  * loaded and the AOF's first base is written from it, so pointing rivulet
  * at a directory holding a Redis dump.rdb keeps the data.
  */
-import type { Server } from '../server.js';
+import type { Engine } from '../engine/engine.js';
 import { Aof } from './aof.js';
 import { rdbOf } from './rdb.js';
 
 export { rdbOf };
 
-const controllers = new WeakMap<Server, Aof>();
+const controllers = new WeakMap<Engine, Aof>();
+
 /** The AOF controller of a server (DEBUG, BGREWRITEAOF, SHUTDOWN use it). */
-export function aofOf(server: Server): Aof {
+export function aofOf(server: Engine): Aof {
   let a = controllers.get(server);
   if (!a) {
     a = new Aof(server);
@@ -26,7 +27,7 @@ export function aofOf(server: Server): Aof {
   return a;
 }
 
-export function installPersistence(server: Server): void {
+export function installPersistence(server: Engine): void {
   const aof = aofOf(server);
   const rdb = rdbOf(server);
   aof.rdb = rdb;
@@ -63,6 +64,7 @@ export function installPersistence(server: Server): void {
       }
     },
   });
+  server.durability = aof;
   server.config.onChange((name, value) => aof.onConfigChange(name, value));
   const extras = server.infoExtras.get('persistence') ?? [];
   extras.push(() => aof.infoFields());

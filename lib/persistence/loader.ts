@@ -11,24 +11,19 @@
  * load with the file, the offset and the reason.
  */
 import fs from 'node:fs';
-import net from 'node:net';
-import { Client } from '../client.js';
-import { resolve, Refused } from '../dispatch.js';
+import type { Session } from '../engine/session.js';
+import { resolve, Refused } from '../engine/dispatch.js';
 import { ReplyError } from '../errors.js';
-import type { Server } from '../server.js';
+import type { Engine } from '../engine/engine.js';
 import { scan, type ScanResult } from './resp.js';
 import { rdbOf, RdbLoadError } from './rdb.js';
 import { looksLikeRdb } from '../rdb/file.js';
 
 export class AofLoadError extends Error {}
 
-/** A client that runs commands for the loader; it is never registered with the server and never replies. */
-export function makeLoaderClient(server: Server): Client {
-  const sock = new net.Socket();
-  const c = new Client(server, sock, 0);
-  c.authenticated = true;
-  c.name = 'aof-loader';
-  return c;
+/** A session that runs commands for the loader; it has no connection and its replies are dropped. */
+export function makeLoaderClient(server: Engine): Session {
+  return server.createSession('aof-loader');
 }
 
 /** A command for a message: arguments as text, long ones and long lists shortened. */
@@ -47,7 +42,7 @@ export function describeCommand(argv: Buffer[]): string {
  * error) unless aof-load-failed-records is yes, which logs it at warning
  * level and goes on, as redis-server does.
  */
-export function runUnit(server: Server, c: Client, argvs: Buffer[][], file: string, offset = -1): void {
+export function runUnit(server: Engine, c: Session, argvs: Buffer[][], file: string, offset = -1): void {
   for (const argv of argvs) {
     const r = resolve(c, argv);
     if (r instanceof Refused) {
@@ -86,7 +81,7 @@ export interface LoadFileResult {
  * Loads one file's bytes. `isLast` allows dropping a torn tail (the caller
  * truncates the file); `allowTruncated` is aof-load-truncated.
  */
-export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: boolean, allowTruncated: boolean): LoadFileResult {
+export function loadBuffer(server: Engine, buf: Buffer, file: string, isLast: boolean, allowTruncated: boolean): LoadFileResult {
   // A base written with aof-use-rdb-preamble yes: an RDB image, then (possibly) RESP commands.
   let at = 0;
   if (looksLikeRdb(buf)) {
@@ -99,12 +94,7 @@ export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: bo
     server.log('notice', `Reading RDB base file on AOF loading...`);
   }
   const c = makeLoaderClient(server);
-  let res: ScanResult;
-  try {
-    res = scan(at === 0 ? buf : buf.subarray(at), (argvs, offset) => runUnit(server, c, argvs, file, offset + at));
-  } finally {
-    c.socket.destroy();
-  }
+  let res: ScanResult = scan(at === 0 ? buf : buf.subarray(at), (argvs, offset) => runUnit(server, c, argvs, file, offset + at));
   if (at !== 0) {
     res = { ...res, validUpTo: res.validUpTo + at };
     if (res.stop !== null && res.stop.kind === 'bad') res = { ...res, stop: { ...res.stop, offset: res.stop.offset + at } };
@@ -132,7 +122,7 @@ export function loadBuffer(server: Server, buf: Buffer, file: string, isLast: bo
 }
 
 /** Reads and loads one file from disk, truncating a torn tail in place when allowed. */
-export function loadFile(server: Server, filePath: string, displayName: string, isLast: boolean, allowTruncated: boolean): LoadFileResult {
+export function loadFile(server: Engine, filePath: string, displayName: string, isLast: boolean, allowTruncated: boolean): LoadFileResult {
   let buf: Buffer;
   try {
     buf = fs.readFileSync(filePath);

@@ -31,7 +31,7 @@
  * Each generator yields one encoded command at a time, so a rewrite can stop
  * between any two commands and continue on a later event-loop turn.
  */
-import type { Value } from '../keyspace.js';
+import type { Value } from '../engine/keyspace.js';
 import { Stream } from '../stream/stream.js';
 import type { StreamId } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';

@@ -21,7 +21,6 @@
  * the file never holds half a record followed by a whole one.
  */
 import fs from 'node:fs';
-import type { Client } from '../client.js';
 import { encodeCommand } from './resp.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -40,13 +39,6 @@ export const realIo: AofIo = {
   fdatasyncSync: (fd) => fs.fdatasyncSync(fd),
   ftruncateSync: (fd, len) => fs.ftruncateSync(fd, len),
 };
-
-interface Held {
-  client: Client;
-  data: Buffer;
-  /** Reply may go once `synced` reaches this. */
-  need: number;
-}
 
 const SELECT = Buffer.from('SELECT');
 const DB_NAMES: Buffer[] = [];
@@ -88,9 +80,9 @@ export class AofWriter {
   private pendingLen = 0;
   /** Database the current file's last record ran against (-1: a fresh file, SELECT first). */
   private selectedDb = -1;
-  private held: Held[] = [];
-  private heldPerClient = new Map<Client, number>();
-  /** `fed` at the previous gate call: more means the batch being replied to wrote something. */
+  /** Called whenever `synced` advances (the network layer releases replies held for it). */
+  onSynced: (() => void) | null = null;
+  /** `fed` at the previous replyMark call: more means the batch being replied to wrote something. */
   private fedAtLastGate = 0;
   /** The fd of the background fdatasync in flight, or -1. */
   private fsyncFd = -1;
@@ -146,26 +138,21 @@ export class AofWriter {
   }
 
   /**
-   * Decides whether `data` (replies for client c) must wait for an fsync.
-   * Returns true when it took the bytes (they are written to the socket later).
+   * Where replies about to be written must wait (see DurabilityLog.replyMark
+   * in lib/engine/engine.ts): under `always`, the `fed` offset when this batch
+   * wrote or when unsynced data could be visible (unless the disk is failing:
+   * then reads must keep working); otherwise null, after putting the batch's
+   * writes in the kernel so a process crash loses nothing acknowledged.
    */
-  gate(c: Client, data: Buffer): boolean {
+  replyMark(): number | null {
     if (this.policy !== 'always') {
-      // Put the batch's writes in the kernel before anyone hears about them.
       if (this.pendingLen > 0 && this.lastError === null) this.writePendingSync();
-      return false;
+      return null;
     }
     const batchWrote = this.fed > this.fedAtLastGate;
     this.fedAtLastGate = this.fed;
-    // Hold when this batch wrote, when earlier replies to c are still held
-    // (order), or when unsynced data could be visible (unless the disk is
-    // failing: then reads must keep working).
-    if (batchWrote || this.heldPerClient.has(c) || (this.fed > this.synced && this.lastError === null)) {
-      this.held.push({ client: c, data, need: this.fed });
-      this.heldPerClient.set(c, (this.heldPerClient.get(c) ?? 0) + 1);
-      return true;
-    }
-    return false;
+    if (batchWrote || (this.fed > this.synced && this.lastError === null)) return this.fed;
+    return null;
   }
 
   private endOfTurn(): void {
@@ -254,26 +241,9 @@ export class AofWriter {
     }
   }
 
-  /** Whether replies to `c` are waiting for an fsync. */
-  holds(c: Client): boolean {
-    return this.heldPerClient.has(c);
-  }
-
-  /** Releases held replies whose data is on disk, in order. */
+  /** Tells the listener that `synced` moved (held replies it covers may go). */
   private release(): void {
-    let i = 0;
-    while (i < this.held.length && this.held[i].need <= this.synced) {
-      const h = this.held[i++];
-      const n = this.heldPerClient.get(h.client)! - 1;
-      if (n === 0) this.heldPerClient.delete(h.client);
-      else this.heldPerClient.set(h.client, n);
-      if (!h.client.socket.destroyed && h.client.socket.writable) {
-        h.client.socket.write(h.data);
-        // QUIT (or a protocol error) after a write: close once its last held reply is out.
-        if (n === 0 && h.client.closing) h.client.socket.end();
-      }
-    }
-    if (i > 0) this.held.splice(0, i);
+    this.onSynced?.();
   }
 
   private tick(): void {
@@ -330,7 +300,7 @@ export class AofWriter {
     if (p === this.policy) return;
     this.policy = p;
     // Leaving `always`: held replies go once what they wait for is on disk.
-    if (p !== 'always' && this.held.length > 0 && this.writePendingSync()) this.startFsync();
+    if (p !== 'always' && this.fed > this.synced && this.writePendingSync()) this.startFsync();
   }
 
   /** Flushes, fsyncs, stops the timer and closes the file. */

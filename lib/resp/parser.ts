@@ -13,15 +13,22 @@ import { ReplyError, protocolError } from '../errors.js';
 const INLINE_MAX = 64 * 1024;
 /** Multibulk counts above this are refused (Redis: 1024*1024 for unauthenticated, INT_MAX otherwise). */
 const MULTIBULK_MAX = 2147483647;
-/** Bulk arguments at least this large are copied out of the query buffer instead of viewed (Redis's PROTO_MBULK_BIG_ARG idea). */
+/**
+ * A bulk argument at least this large that has not fully arrived gets its own
+ * buffer of the announced size, and later chunks are copied straight into it
+ * (Redis's PROTO_MBULK_BIG_ARG): the query buffer is never re-concatenated per
+ * chunk, so a big argument costs time linear in its size.
+ */
+const BIG_ARG = 32 * 1024;
 const CR = 13;
 const LF = 10;
 
+/** Limits, read on every use (the connection passes getters over the live config). */
 export interface ParserLimits {
   /** proto-max-bulk-len */
-  maxBulkLen: number;
+  readonly maxBulkLen: number;
   /** client-query-buffer-limit */
-  maxQueryBuffer: number;
+  readonly maxQueryBuffer: number;
   /**
    * Whether the connection has authenticated (or needs no password). Until it
    * has, Redis refuses multibulk counts above 10 and bulks above 16 KiB, so an
@@ -34,6 +41,8 @@ export interface ParserLimits {
 const UNAUTH_MULTIBULK_MAX = 10;
 const UNAUTH_BULK_MAX = 16384;
 
+const EMPTY = Buffer.alloc(0);
+
 export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
@@ -41,24 +50,63 @@ export class RequestParser {
   private remaining = -1;
   private argv: Buffer[] = [];
   private bulkLen = -1;
+  /** A big bulk argument being filled in place (see BIG_ARG), with how many of its bytes have arrived. */
+  private big: Buffer | null = null;
+  private bigFilled = 0;
+  /** Trailing CRLF bytes of the big argument still to skip. */
+  private bigSkip = 0;
+  /** Where the command most recently returned by next() started, and its length (CLIENT LIST qbuf). */
+  private lastCommandBytes = 0;
+  private commandStart = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
   /** Bytes received but not yet consumed (the query buffer). */
   get pending(): number {
-    return this.buf.length - this.pos;
+    return this.buf.length - this.pos + (this.big !== null ? this.bigFilled : 0);
+  }
+
+  /** The query buffer as CLIENT LIST's qbuf counts it: the command being executed plus what follows it. */
+  get queryBufferBytes(): number {
+    return this.lastCommandBytes + this.pending;
+  }
+
+  /** The command returned by next() has finished executing. */
+  commandDone(): void {
+    this.lastCommandBytes = 0;
   }
 
   feed(chunk: Buffer): void {
-    if (this.pos >= this.buf.length) {
-      this.buf = chunk;
-    } else {
-      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    if (this.big !== null) chunk = this.fillBig(chunk);
+    if (chunk.length > 0) {
+      if (this.pos >= this.buf.length) {
+        this.buf = chunk;
+      } else {
+        this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      }
+      this.pos = 0;
+      this.commandStart = 0;
     }
-    this.pos = 0;
-    if (this.buf.length > this.limits.maxQueryBuffer) {
+    if (this.pending > this.limits.maxQueryBuffer) {
       throw new QueryBufferOverflow();
     }
+  }
+
+  /** Copies what belongs to the big argument into it; returns the rest of the chunk. */
+  private fillBig(chunk: Buffer): Buffer {
+    const big = this.big!;
+    let used = 0;
+    if (this.bigFilled < big.length) {
+      used = Math.min(big.length - this.bigFilled, chunk.length);
+      chunk.copy(big, this.bigFilled, 0, used);
+      this.bigFilled += used;
+    }
+    if (this.bigFilled === big.length && used < chunk.length && this.bigSkip > 0) {
+      const skip = Math.min(this.bigSkip, chunk.length - used);
+      this.bigSkip -= skip;
+      used += skip;
+    }
+    return used === 0 ? chunk : chunk.subarray(used);
   }
 
   /**
@@ -83,10 +131,20 @@ export class RequestParser {
           const argv = this.readInline();
           if (argv === null) return null;
           if (argv.length === 0) continue;
+          this.noteCommandEnd();
           return argv;
         }
       }
       while (this.remaining > 0) {
+        if (this.big !== null) {
+          // Complete once all its bytes and the CRLF after them have arrived (Redis does not check the CRLF's value).
+          if (this.bigFilled < this.big.length || this.bigSkip > 0) return null;
+          this.argv.push(this.big);
+          this.big = null;
+          this.bulkLen = -1;
+          this.remaining--;
+          continue;
+        }
         if (this.bulkLen === -1) {
           if (this.pos >= this.buf.length) return null;
           const c = this.buf[this.pos];
@@ -99,7 +157,10 @@ export class RequestParser {
           if (len > UNAUTH_BULK_MAX && this.limits.authenticated?.() === false) throw protocolError('unauthenticated bulk length');
           this.bulkLen = len;
         }
-        if (this.buf.length - this.pos < this.bulkLen + 2) return null;
+        if (this.buf.length - this.pos < this.bulkLen + 2) {
+          if (this.bulkLen >= BIG_ARG) this.startBig();
+          return null;
+        }
         const end = this.pos + this.bulkLen;
         this.argv.push(copyArg(this.buf, this.pos, end));
         this.pos = end + 2; // Redis does not check that \r\n follows the payload
@@ -109,8 +170,28 @@ export class RequestParser {
       this.remaining = -1;
       const argv = this.argv;
       this.argv = [];
+      this.noteCommandEnd();
       return argv;
     }
+  }
+
+  /** Moves the partial big argument out of the query buffer into a buffer of its announced size. */
+  private startBig(): void {
+    const big = Buffer.allocUnsafe(this.bulkLen);
+    const have = Math.min(this.buf.length - this.pos, this.bulkLen);
+    this.buf.copy(big, 0, this.pos, this.pos + have);
+    this.big = big;
+    this.bigFilled = have;
+    this.bigSkip = 2 - Math.min(2, this.buf.length - this.pos - have);
+    this.buf = EMPTY;
+    this.pos = 0;
+    this.commandStart = 0;
+  }
+
+  /** Records the size of the command just parsed (qbuf) and where the next one starts. */
+  private noteCommandEnd(): void {
+    this.lastCommandBytes = this.pos - this.commandStart;
+    this.commandStart = this.pos;
   }
 
   /** Reads `*<n>\r\n` or `$<n>\r\n` at pos; null when incomplete. */

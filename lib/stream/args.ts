@@ -18,7 +18,7 @@
  * `1--1` is `1-18446744073709551615` in Redis, and here), and C-string
  * comparisons stop at the first NUL byte.
  */
-import type { Client } from '../client.js';
+import type { Session } from '../engine/session.js';
 import * as E from '../errors.js';
 import { parseInt64 } from '../args.js';
 import { type StreamId, type U64, U64_MAX, nextId, prevId, u64 } from './id.js';
@@ -533,7 +533,7 @@ export function readIdArg(b: Buffer, xreadgroup: boolean): ReadId {
 }
 
 /** True when this client may not block now (inside MULTI/EXEC): BLOCK then behaves as an immediate timeout, as in Redis. */
-export function mayNotBlock(c: Client): boolean {
+export function mayNotBlock(c: Session): boolean {
   return c.multi !== null || c.inExec;
 }
 

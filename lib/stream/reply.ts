@@ -4,14 +4,14 @@
  * pending but no longer in the stream (XREADGROUP history, XCLAIM) is
  * `[id, nil]` with a null array.
  */
-import type { Client } from '../client.js';
+import type { Session } from '../engine/session.js';
 import { Proto, type ReplyWriter } from '../resp/writer.js';
 import type { StreamId, U64 } from './id.js';
 import type { EntryCursor } from './log.js';
 import type { Stream } from './stream.js';
 
 /** Writes one stream ID as a bulk string (`ms-seq`); no string is built unless a half is above 2^53. */
-export function writeId(c: Client, id: StreamId): void {
+export function writeId(c: Session, id: StreamId): void {
   writeIdHalves(c.reply, id.ms, id.seq);
 }
 
@@ -21,7 +21,7 @@ function writeIdHalves(r: ReplyWriter, ms: U64, seq: U64): void {
 }
 
 /** Writes `[id, [f, v, ...]]`, or `[id, nil]` when `fields` is null (a deleted entry). */
-export function writeEntry(c: Client, id: StreamId, fields: Buffer[] | null): void {
+export function writeEntry(c: Session, id: StreamId, fields: Buffer[] | null): void {
   const r = c.reply;
   r.array(2);
   writeId(c, id);
@@ -54,7 +54,7 @@ export function collectRange(s: Stream, start: StreamId, end: StreamId, rev: boo
 }
 
 /** Writes an array of entries. */
-export function writeEntries(c: Client, batch: EntryBatch): void {
+export function writeEntries(c: Session, batch: EntryBatch): void {
   const n = batch.ids.length;
   c.reply.array(n);
   for (let i = 0; i < n; i++) writeEntry(c, batch.ids[i], batch.fields[i]);
@@ -74,7 +74,7 @@ function writeEntryInPlace(r: ReplyWriter, ms: U64, seq: U64, entry: EntryCursor
  * array's length is known only after the walk, so its header is put in
  * front afterwards. Returns how many entries were written.
  */
-export function writeRange(c: Client, s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number): number {
+export function writeRange(c: Session, s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number): number {
   const r = c.reply;
   const at = r.mark();
   const n = s.log.rangeRaw(start, end, rev, count, (ms, seq, entry) => {
@@ -90,7 +90,7 @@ export function writeRange(c: Client, s: Stream, start: StreamId, end: StreamId,
  * RESP3, an array of [key, entries] pairs in RESP2. Returns whether it is RESP3
  * (streamsReplyKey needs it).
  */
-export function beginStreamsReply(c: Client, n: number): boolean {
+export function beginStreamsReply(c: Session, n: number): boolean {
   const resp3 = c.proto === Proto.RESP3;
   if (resp3) c.reply.map(n);
   else c.reply.array(n);
@@ -98,7 +98,7 @@ export function beginStreamsReply(c: Client, n: number): boolean {
 }
 
 /** Writes one stream's key in a reply opened by beginStreamsReply; its entries follow. */
-export function streamsReplyKey(c: Client, resp3: boolean, key: Buffer): void {
+export function streamsReplyKey(c: Session, resp3: boolean, key: Buffer): void {
   if (!resp3) c.reply.array(2);
   c.reply.bulk(key);
 }

@@ -12,8 +12,8 @@
  * - groups are kept by name; listings (XINFO GROUPS) sort names bytewise, as
  *   Redis's radix tree does.
  */
-import type { TypedValue } from '../keyspace.js';
-import type { Client } from '../client.js';
+import type { TypedValue } from '../engine/keyspace.js';
+import type { Session } from '../engine/session.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
 import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId, addI64 } from './id.js';
@@ -232,7 +232,7 @@ export class Stream implements TypedValue {
 }
 
 /** The IDMP limits in force for a stream: its XCFGSET values, else the stream-idmp-* directives. */
-export function idmpLimits(c: Client, s: Stream): { durationMs: number; maxSize: number } {
+export function idmpLimits(c: Session, s: Stream): { durationMs: number; maxSize: number } {
   const cfg = c.server.config;
   return {
     durationMs: (s.idmp?.duration ?? cfg.int('stream-idmp-duration')) * 1000,
@@ -241,7 +241,7 @@ export function idmpLimits(c: Client, s: Stream): { durationMs: number; maxSize:
 }
 
 /** The chunk limits from the live config (read per append, so CONFIG SET applies at once). */
-export function chunkLimits(c: Client): ChunkLimits {
+export function chunkLimits(c: Session): ChunkLimits {
   const cfg = c.server.config;
   return { maxEntries: cfg.int('stream-node-max-entries'), maxBytes: cfg.int('stream-node-max-bytes') };
 }
@@ -251,7 +251,7 @@ export function chunkLimits(c: Client): ChunkLimits {
  * Throws WRONGTYPE when the key holds something else. Expired keys count as
  * missing. O(1).
  */
-export function getStream(c: Client, key: string): Stream | null {
+export function getStream(c: Session, key: string): Stream | null {
   const v = c.db.lookup(key);
   if (v === undefined) return null;
   if (!(v instanceof Stream)) throw E.WRONGTYPE;
@@ -263,7 +263,7 @@ export function getStream(c: Client, key: string): Stream | null {
  * `new` keyspace event) when missing. Throws WRONGTYPE. Only call once the command can no
  * longer fail, so bad input leaves no empty key behind.
  */
-export function getOrCreateStream(c: Client, key: string): { stream: Stream; created: boolean } {
+export function getOrCreateStream(c: Session, key: string): { stream: Stream; created: boolean } {
   const s = getStream(c, key);
   if (s !== null) return { stream: s, created: false };
   const fresh = new Stream();

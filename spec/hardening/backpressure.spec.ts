@@ -8,7 +8,7 @@ import net from 'node:net';
 import { expect } from 'chai';
 import { startRivulet, connect, sleep, encodeCommand } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
-import { READ_PAUSE_BYTES } from '../../lib/server.js';
+import { READ_PAUSE_BYTES, Connection } from '../../lib/network/connection.js';
 
 describe('backpressure on a client that never reads', () => {
   let srv: RivuletServer;
@@ -28,7 +28,7 @@ describe('backpressure on a client that never reads', () => {
     const get = encodeCommand(['GET', 'big']);
     // 200 MB of replies requested; without backpressure the server would buffer all of them.
     for (let i = 0; i < 200; i++) sock.write(get);
-    const client = [...srv.server.clients.values()].find((c) => c.socket.remotePort === sock.localPort)!;
+    const client = [...srv.server.clients.values()].map((c) => c.link as Connection).find((c) => c.socket.remotePort === sock.localPort)!;
     // Wait (bounded) for the server to fill the socket and pause, however loaded the machine is.
     for (let i = 0; i < 200 && !client.socket.isPaused(); i++) await sleep(50);
     expect(client.socket.isPaused()).to.equal(true);

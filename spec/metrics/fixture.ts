@@ -1,6 +1,6 @@
 /** Shared set-up of the metrics specs: a rivulet with its metrics endpoint on a free port, and HTTP helpers. */
 import type { RivuletServer } from '../../lib/index.js';
-import type { ServerOptions } from '../../lib/server.js';
+import type { ServerOptions } from '../../lib/engine/engine.js';
 import { freePort, startRivulet } from '../helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 /** Per-command latency histograms (lib/stats.ts) and the percentiles the endpoint derives from them (lib/metrics/prom.ts). */
 import { expect } from 'chai';
-import { LATENCY_BUCKETS, Stats, latencyBucket } from '../../lib/stats.js';
+import { LATENCY_BUCKETS, Stats, latencyBucket } from '../../lib/engine/stats.js';
 import { quantileFromBuckets } from '../../lib/metrics/prom.js';
 
 describe('metrics latency histograms', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Database, type KeyspaceHooks } from '../../../lib/keyspace.js';
+import { Database, type KeyspaceHooks } from '../../../lib/engine/keyspace.js';
 
 describe('Database expiry (lib/keyspace)', () => {
   function makeDb(): { db: Database; expired: string[]; clock: { now: number } } {

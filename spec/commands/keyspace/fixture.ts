@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import { connect, RawConnection, startRedis, startRivulet, differential, type ExternalServer, type Step } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
-import type { AofSink } from '../../../lib/server.js';
+import type { AofSink } from '../../../lib/engine/engine.js';
 
 export interface Servers {
   rivulet: RivuletServer;

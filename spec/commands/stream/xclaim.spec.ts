@@ -143,10 +143,13 @@ describe('XCLAIM and XAUTOCLAIM', () => {
     await fx.r.xdel('s', '2-1');
     const cap = capture(fx.riv);
     expect(await fx.r.call('XCLAIM', 's', 'g', 'b', '0', '1', '2-1', 'RETRYCOUNT', '5', 'LASTID', '3-0')).to.deep.equal([['1-0', ['f', 'v']]]);
+    // Several records of one command are one MULTI/EXEC unit (Redis 7), so a torn tail never loads half of it.
     expect(untimed(cap.aof)).to.deep.equal([
+      ['MULTI'],
       // the ID is logged as the client spelled it, as Redis does
       ['XCLAIM', 's', 'g', 'b', '0', '1', 'TIME', 'T', 'RETRYCOUNT', '5', 'FORCE', 'JUSTID', 'LASTID', '3-0'],
       ['XCLAIM', 's', 'g', 'a', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '3-0'],
+      ['EXEC'],
     ]);
     expect(cap.events).to.deep.equal(['t:xgroup-createconsumer:s']);
     cap.reset();
@@ -167,8 +170,10 @@ describe('XCLAIM and XAUTOCLAIM', () => {
     const cap = capture(fx.riv);
     expect(await fx.r.call('XAUTOCLAIM', 's', 'g', 'b', '0', '-', 'JUSTID')).to.deep.equal(['0-0', ['2-1'], ['1-1']]);
     expect(untimed(cap.aof)).to.deep.equal([
+      ['MULTI'],
       ['XCLAIM', 's', 'g', 'a', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
       ['XCLAIM', 's', 'g', 'b', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
+      ['EXEC'],
     ]);
     fx.riv.server.aof = null;
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startRivulet, startRedis, RawConnection, differential, encodeCommand, sleep, HAVE_REDIS, ORACLE_AFTER_7_4, type ExternalServer, type Reply } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
-import type { Client } from '../../../lib/client.js';
+import { Connection } from '../../../lib/network/connection.js';
 import { resp3 } from './util.js';
 
 const MAX = '18446744073709551615';
@@ -154,17 +154,18 @@ describe('XREAD', () => {
         await blockedCount(rs, ids.length);
       }
       const order: number[] = [];
-      const srv = rs.server;
-      const write = srv.writeToClient.bind(srv);
-      srv.writeToClient = (client: Client, data: Buffer) => {
-        order.push(client.id);
-        write(client, data);
+      // Record the order in which replies reach the sockets (the one write path of the network layer).
+      const proto = Connection.prototype;
+      const write = proto.write;
+      proto.write = function (this: Connection, data: Buffer): void {
+        order.push(this.session.id);
+        write.call(this, data);
       };
       try {
         await c.call('XADD', 's', '7-0', 'f', 'v');
         for (const r of readers) expect(await r.next()).to.deep.equal([['s', [['7-0', ['f', 'v']]]]]);
       } finally {
-        srv.writeToClient = write;
+        proto.write = write;
       }
       expect(order.filter((id) => ids.includes(id))).to.deep.equal(ids);
     });

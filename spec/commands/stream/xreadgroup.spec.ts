@@ -95,11 +95,13 @@ describe('XREADGROUP', () => {
     const before = Date.now();
     await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
     expect(cap.aof.map((a) => (a[0] === 'XCLAIM' ? [...a.slice(0, 7), 'T', ...a.slice(8)] : a))).to.deep.equal([
+      ['MULTI'],
       ['XCLAIM', 's', 'g', 'alice', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '1-1'],
       ['XCLAIM', 's', 'g', 'alice', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
       ['XGROUP', 'SETID', 's', 'g', '2-1', 'ENTRIESREAD', '2'],
+      ['EXEC'],
     ]);
-    const t = Number(cap.aof[0][7]);
+    const t = Number(cap.aof[1][7]);
     expect(t).to.be.within(before, Date.now());
     // one consumer creation + one read that propagated
     expect(fx.riv.server.dirty - dirty).to.equal(2);
@@ -124,8 +126,10 @@ describe('XREADGROUP', () => {
     const cap = capture(fx.riv);
     expect(await xrg(fx.r, 'GROUP', 'g', 'n', 'NOACK', 'STREAMS', 's', '>')).to.deep.equal([['s', [['5-0', ['f', 'v']]]]]);
     expect(cap.aof).to.deep.equal([
+      ['MULTI'],
       ['XGROUP', 'CREATECONSUMER', 's', 'g', 'n'],
       ['XGROUP', 'SETID', 's', 'g', '5-0', 'ENTRIESREAD', '1'],
+      ['EXEC'],
     ]);
     expect(await fx.r.call('XPENDING', 's', 'g')).to.deep.equal([0, null, null, null]);
     fx.riv.server.aof = null;

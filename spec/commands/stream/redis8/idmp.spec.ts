@@ -78,9 +78,12 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
     it('is logged as XADD with the ID chosen followed by XIDMPRECORD; a duplicate logs nothing', async () => {
       const id = (await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'MAXLEN', '~', '10', '*', 'f', 'v')) as string;
       await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+      // One MULTI/EXEC unit: a torn tail can never keep the XADD without its idempotency record.
       expect(fx.cap.aof).to.deep.equal([
+        ['MULTI'],
         ['XADD', 's', 'MAXLEN', '=', '1', id, 'f', 'v'],
         ['XIDMPRECORD', 's', 'p', 'i', id],
+        ['EXEC'],
       ]);
     });
 

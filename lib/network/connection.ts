@@ -1,0 +1,247 @@
+/**
+ * One client connection: the socket, the request parser and the session the
+ * engine runs its commands in. This is the only place (with the listener)
+ * that touches client sockets: reading requests, writing replies in one
+ * batch per read, holding replies until the AOF has made them durable,
+ * pausing reads for clients that do not read their replies (backpressure),
+ * and client-output-buffer-limit.
+ */
+import type { Socket } from 'node:net';
+import { RequestParser, type ParserLimits } from '../resp/parser.js';
+import { Session, type Link } from '../engine/session.js';
+import type { Engine } from '../engine/engine.js';
+import type { DurabilityGate } from './durability.js';
+
+/** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
+export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
+
+export class Connection implements Link {
+  readonly session: Session;
+  readonly parser: RequestParser;
+  /** Replies held until the AOF bytes they depend on are durable (appendfsync always). */
+  heldBytes = 0;
+  /** When pending output first passed the soft client-output-buffer-limit, or 0. */
+  softLimitSince = 0;
+  private processing = false;
+  private resumeScheduled = false;
+  private pausedForOutput = false;
+
+  constructor(
+    readonly engine: Engine,
+    readonly socket: Socket,
+    id: number,
+    private readonly gate: DurabilityGate,
+    /** Connected through the Unix socket: CLIENT LIST shows it as /unixsocket:0, as Redis does. */
+    private readonly unix = false,
+  ) {
+    this.session = new Session(engine, id, this);
+    const session = this.session;
+    const config = engine.config;
+    // Read live, so CONFIG SET reaches connections that are already open.
+    const limits: ParserLimits = {
+      get maxBulkLen() {
+        return config.int('proto-max-bulk-len');
+      },
+      get maxQueryBuffer() {
+        return config.int('client-query-buffer-limit');
+      },
+      authenticated: () => session.authenticated,
+    };
+    this.parser = new RequestParser(limits);
+  }
+
+  get addr(): string {
+    if (this.unix) return '/unixsocket:0';
+    return formatAddr(this.socket.remoteAddress, this.socket.remotePort);
+  }
+
+  get laddr(): string {
+    if (this.unix) return '/unixsocket:0';
+    return formatAddr(this.socket.localAddress, this.socket.localPort);
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.unix ? undefined : this.socket.remoteAddress;
+  }
+
+  get loopback(): boolean {
+    return isLoopback(this.socket.remoteAddress);
+  }
+
+  get fd(): number {
+    return (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  }
+
+  get gone(): boolean {
+    return this.socket.destroyed;
+  }
+
+  queryBufferBytes(): number {
+    return this.parser.queryBufferBytes;
+  }
+
+  outputBytes(): number {
+    return this.socket.writableLength + this.heldBytes;
+  }
+
+  /** Called for each chunk read from the socket. */
+  onData(chunk: Buffer): void {
+    this.session.lastInteraction = Date.now();
+    try {
+      this.parser.feed(chunk);
+    } catch {
+      this.engine.log('warning', `Closing client that reached max query buffer length: id=${this.session.id} addr=${this.addr}`);
+      this.destroy();
+      return;
+    }
+    this.processInput();
+  }
+
+  /** Runs every complete command in the query buffer, unless blocked; then writes the replies in one batch. */
+  processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    const s = this.session;
+    try {
+      while (!s.closing && s.blocked === null) {
+        let argv: Buffer[] | null;
+        try {
+          argv = this.parser.next();
+        } catch (err) {
+          // Protocol error: reply, then close once the reply is written (and read nothing more).
+          s.reply.error((err as { message: string }).message);
+          this.engine.stats.protocolErrors++;
+          // Counted in total_error_replies and errorstats like any error reply, as Redis does.
+          this.engine.stats.recordError('ERR', null, false);
+          s.closeAfterReply();
+          break;
+        }
+        if (argv === null) break;
+        this.engine.execute(s, argv);
+      }
+    } finally {
+      this.processing = false;
+      this.parser.commandDone();
+    }
+    this.flush();
+  }
+
+  scheduleResume(): void {
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      if (!this.session.closing || this.session.reply.size > 0) this.processInput();
+    });
+  }
+
+  /** Writes pending replies (through the durability gate). */
+  flush(): void {
+    const s = this.session;
+    if (s.reply.size > 0) {
+      const data = s.reply.take();
+      this.engine.stats.netOutputBytes += data.length;
+      if (!this.socket.destroyed && !this.gate.hold(this, data)) this.write(data);
+    }
+    if (s.closing) this.endSocket();
+  }
+
+  /**
+   * The one path by which reply bytes reach the socket: replies released by
+   * the durability gate come through here too, so backpressure and output
+   * limits see every byte.
+   */
+  write(data: Buffer): void {
+    if (this.socket.destroyed) return;
+    this.socket.write(data);
+    this.applyBackpressure();
+    this.checkOutputLimit();
+  }
+
+  /** Called by the durability gate when the last held reply of this connection went out. */
+  heldReleased(): void {
+    if (this.session.closing) this.endSocket();
+    this.applyBackpressure();
+  }
+
+  /**
+   * A client that sends commands but does not read the replies would make the
+   * server buffer them without bound (Redis's default `normal 0 0 0` limit).
+   * Instead, stop reading its requests while too many reply bytes wait (in the
+   * socket or held for the AOF), and resume once they drain: TCP then pushes
+   * back on the client.
+   */
+  applyBackpressure(): void {
+    const sock = this.socket;
+    if (this.pausedForOutput || sock.destroyed) return;
+    if (this.outputBytes() < READ_PAUSE_BYTES) return;
+    this.pausedForOutput = true;
+    sock.pause();
+    const resume = (): void => {
+      if (sock.destroyed) return;
+      if (this.outputBytes() >= READ_PAUSE_BYTES) {
+        // Still over (held replies not yet released, or more queued): wait for the next drain or release.
+        if (sock.writableLength > 0) sock.once('drain', resume);
+        else setTimeout(resume, 10);
+        return;
+      }
+      this.pausedForOutput = false;
+      sock.resume();
+    };
+    if (sock.writableLength > 0) sock.once('drain', resume);
+    else setTimeout(resume, 10);
+  }
+
+  /** client-output-buffer-limit: a client whose unsent replies pass the hard limit (or the soft one for too long) is dropped. */
+  checkOutputLimit(): void {
+    const pending = this.outputBytes();
+    if (pending === 0) {
+      this.softLimitSince = 0;
+      return;
+    }
+    const limit = this.engine.outputLimit(this.session.isSubscribed ? 'pubsub' : 'normal');
+    if (!limit) return;
+    let over = limit.hard > 0 && pending >= limit.hard;
+    if (!over && limit.soft > 0 && pending >= limit.soft) {
+      if (this.softLimitSince === 0) this.softLimitSince = Date.now();
+      else if (Date.now() - this.softLimitSince >= limit.seconds * 1000) over = true;
+    } else if (limit.soft > 0 && pending < limit.soft) {
+      this.softLimitSince = 0;
+    }
+    if (over) {
+      this.engine.log(
+        'warning',
+        `Client id=${this.session.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
+      this.destroy();
+    }
+  }
+
+  /**
+   * Ends the connection after what was written, as Redis closes a client
+   * after its last reply: no more reads, and the socket is destroyed once the
+   * reply is flushed (the peer's next write fails). Replies held for an fsync
+   * end it when they are released.
+   */
+  private endSocket(): void {
+    if (this.socket.destroyed || this.heldBytes > 0) return;
+    const sock = this.socket;
+    sock.pause();
+    sock.end(() => sock.destroy());
+  }
+
+  destroy(): void {
+    this.session.closing = true;
+    this.socket.destroy();
+  }
+}
+
+function formatAddr(a: string | undefined, port: number | undefined): string {
+  const host = a ?? '';
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
+}
+
+export function isLoopback(addr: string | undefined): boolean {
+  if (!addr) return true; // unix sockets
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
+}
