@@ -191,8 +191,6 @@ export const XCLAIM_RETRYCOUNT = e('ERR Invalid RETRYCOUNT option argument for X
 export const xclaimUnknownOption = (opt: string): ReplyError => e(`ERR Unrecognized XCLAIM option '${opt}'`);
 export const XAUTOCLAIM_MIN_IDLE = e('ERR Invalid min-idle-time argument for XAUTOCLAIM');
 export const XAUTOCLAIM_COUNT = e('ERR COUNT must be > 0');
-/** A client blocked in XREADGROUP whose stream was deleted (Redis 7.2+). */
-export const UNBLOCKED_STREAM_GONE = 'UNBLOCKED the stream key no longer exists';
 
 // ---- persistence (AOF, DEBUG, SHUTDOWN) ---------------------------------------
 export const misconfAof = (reason: string): ReplyError => e(`MISCONF Errors writing to the AOF file: ${reason}`);

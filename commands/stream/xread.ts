@@ -10,13 +10,12 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
-import type { BlockState } from '../../lib/engine/blocking.js';
 import { arg, key, block } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type ReadArgs, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
-import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId } from '../../lib/stream/id.js';
+import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId, formatId } from '../../lib/stream/id.js';
 import { type EntryBatch, writeEntries, writeRange, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
 import { Stream, getStream } from '../../lib/stream/stream.js';
 
@@ -147,32 +146,21 @@ export const xread: CommandSpec = {
       after[i] = id === '$' ? (s === null ? MIN_ID : s.lastId) : (id as After);
     }
     if (serve(c, keyArgs, keys, after, r)) return;
-    if (r.blockUntil === -1 || mayNotBlock(c)) {
-      // No BLOCK, or not allowed to block (MULTI/EXEC): answer as a timeout would.
+    if (r.blockUntil === -1 || !c.mayBlock) {
+      // No BLOCK, or not allowed to block (MULTI/EXEC, scripts): answer as a timeout would.
       c.reply.nullArray();
       return;
     }
-    const state: BlockState = {
-      db: c.db,
-      keys,
-      timeoutAt: r.blockUntil,
-      tryServe(signalled: string): boolean {
-        // Redis only wakes the client when the signalled key now holds a stream;
-        // a deleted key or one of another type keeps it waiting.
-        if (!(state.db.lookup(signalled) instanceof Stream)) return false;
-        try {
-          return serve(c, keyArgs, keys, after, r);
-        } catch (err) {
-          // Another of its keys changed type: the re-run read fails as Redis's re-executed command does.
-          if (!(err instanceof E.ReplyError)) throw err;
-          c.reply.error(err.message);
-          return true;
-        }
-      },
-      onTimeout(): void {
-        c.reply.nullArray();
-      },
-    };
-    c.server.blocking.block(c, state);
+    // Woken only when a key holds a stream again; the command is re-run with `$` replaced by the
+    // ID it stood for, so only entries added after this call count (as Redis rewrites it).
+    let rerun = argv;
+    for (let i = 0; i < n; i++) {
+      const at = r.keysAt + n + i;
+      if (argv[at].length === 1 && argv[at][0] === 36 /* $ */) {
+        if (rerun === argv) rerun = argv.slice();
+        rerun[at] = Buffer.from(formatId(after[i] as StreamId), 'latin1');
+      }
+    }
+    c.block({ keys, timeoutAt: r.blockUntil, type: 'stream', argv: rerun });
   },
 };

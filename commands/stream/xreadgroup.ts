@@ -38,7 +38,7 @@ import type { BlockState } from '../../lib/engine/blocking.js';
 import { arg, block, key, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type ReadArgs, mayNotBlock, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type ReadArgs, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
 import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
@@ -404,47 +404,16 @@ export const xreadgroup: CommandSpec = {
     const done = attempt(c, req, streams, groups, prop);
     if (prop !== null && prop.length > 0) c.server.propagateAs(...prop);
     if (done) return;
-    if (r.blockUntil === -1 || mayNotBlock(c)) {
+    if (r.blockUntil === -1 || !c.mayBlock) {
       c.reply.nullArray();
       return;
     }
-    const state: BlockState = {
-      db: c.db,
-      keys: req.keys,
-      timeoutAt: r.blockUntil,
-      onNoKey: true,
-      tryServe(signalled: string): boolean {
-        const v = state.db.lookup(signalled);
-        if (v === undefined || getStreamOrNull(c, signalled) === null) {
-          c.reply.error(E.UNBLOCKED_STREAM_GONE);
-          return true;
-        }
-        const mark = c.reply.mark();
-        const wakeProp: Buffer[][] | null = c.server.propagating ? [] : null;
-        try {
-          const resolved = resolveGroups(c, req);
-          const ok = attempt(c, req, resolved.streams, resolved.groups, wakeProp);
-          return ok;
-        } catch (err) {
-          // The re-run fails as Redis's re-executed command would (NOGROUP after XGROUP DESTROY, WRONGTYPE).
-          if (!(err instanceof E.ReplyError)) throw err;
-          c.reply.rewind(mark);
-          c.reply.error(err.message);
-          return true;
-        } finally {
-          // Served after another client's command: log the effects on their own.
-          if (wakeProp !== null) for (const a of wakeProp) c.server.alsoPropagate(state.db.id, a);
-        }
-      },
-      onTimeout(): void {
-        c.reply.nullArray();
-      },
-    };
-    c.server.blocking.block(c, state);
-    if (r.claimMinIdle >= 0) armClaimTimer(c, state, req);
+    // Re-run when a key holds new entries, and also when it was deleted or changed type (Redis 7.2+):
+    // the re-run then fails with the command's own error (NOGROUP, WRONGTYPE).
+    c.block({ keys: req.keys, timeoutAt: r.blockUntil, type: 'stream', unblockOnNoKey: true });
+    if (r.claimMinIdle >= 0) armClaimTimer(c, c.blocked!, req);
   },
 };
-
 /**
  * CLAIM's idle condition can become true while blocked (Redis 8.4 docs): wake
  * the client when the next pending entry becomes claimable, re-running the
@@ -473,11 +442,3 @@ function armClaimTimer(c: Session, state: BlockState, req: ReadRequest): void {
   t.unref();
 }
 
-/** The stream at key in the client's db, or null when missing or of another type. */
-function getStreamOrNull(c: Session, k: string): Stream | null {
-  try {
-    return getStream(c, k);
-  } catch {
-    return null;
-  }
-}

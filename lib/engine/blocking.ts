@@ -1,67 +1,121 @@
 /**
- * Clients blocked on keys (XREAD/XREADGROUP BLOCK): who waits on which key,
- * FIFO wake-ups when a key is signalled ready, timeouts, CLIENT UNBLOCK.
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, XREAD/XREADGROUP BLOCK,
+ * ...): who waits on which key, FIFO wake-ups, timeouts, CLIENT UNBLOCK.
  *
- * A command that finds nothing to serve calls `block()` with a BlockState
- * whose `tryServe` re-runs the read. Whenever a write signals a key ready,
- * the server (after the current command finishes, as Redis does) calls
- * `serveReadyKeys()`, which offers the key to its waiters in the order they
- * blocked.
+ * Blocking by re-execution, as Redis 7.2+ does: a handler that finds nothing
+ * to serve calls `block()` with plain data — the keys, the deadline, the type
+ * of value it waits for, and the command to run again. Whenever a write
+ * signals a key ready, the engine (after the current command finishes) offers
+ * the key to its waiters in the order they blocked: a waiter whose key now
+ * holds the awaited type (or any waiter that asked to be woken when its key
+ * goes away, like XREADGROUP) is unblocked and its command re-run through
+ * call(), so its reply, its errors (NOGROUP, WRONGTYPE), its statistics and
+ * its propagation are exactly those of a first run. A command that still
+ * finds nothing blocks again, behind the others. A timeout writes the null
+ * array every blocking command answers with.
+ *
+ * There are no per-command closures: everything a wake-up needs is in the
+ * BlockState.
  */
 import type { Session } from './session.js';
 import type { Database } from './keyspace.js';
+import type { CommandSpec } from '../command.js';
+
+export interface BlockRequest {
+  /** The keys to wait on (latin1 strings). */
+  keys: string[];
+  /** Unix ms when the block times out, 0 = never. */
+  timeoutAt: number;
+  /** TYPE name of the value that can serve the client (`list`, `zset`, `stream`). */
+  type: string;
+  /** Wake (re-run) even when the key was deleted or changed type: XREADGROUP, whose group goes with its key. */
+  unblockOnNoKey?: boolean;
+  /** The command to re-run, when it differs from the one received (XREAD's `$` becomes the concrete ID). */
+  argv?: Buffer[];
+}
 
 export interface BlockState {
   db: Database;
   keys: string[];
   /** Unix ms when the block times out, 0 = never. */
   timeoutAt: number;
-  /**
-   * Try to serve the client now (a key it waits on was signalled). Writes the
-   * reply and returns true when served (or failed with an error reply); false
-   * to keep waiting.
-   */
-  tryServe(key: string): boolean;
-  /** Writes the timeout reply (null array / RESP3 null). */
-  onTimeout(): void;
-  /** Optional: the block counts in total_blocking_keys_on_nokey (XREADGROUP waiting for a key to exist). */
-  onNoKey?: boolean;
+  type: string;
+  unblockOnNoKey: boolean;
+  /** The command re-run on wake-up. */
+  spec: CommandSpec;
+  fullName: string;
+  argv: Buffer[];
+  /** Time spent in the command's runs so far (commandstats counts a blocking command once, when it ends). */
+  usec: number;
   timer?: NodeJS.Timeout;
+}
+
+/** The command a session is running (set by call()), so block() knows what to re-run. */
+export interface RunningCommand {
+  spec: CommandSpec;
+  fullName: string;
+  argv: Buffer[];
+}
+
+/** What the engine provides for re-running and accounting. */
+export interface BlockingHost {
+  /** Re-runs a woken client's command through call(). */
+  reexecute(c: Session, state: BlockState): void;
+  /** A block ended without a re-run (timeout, CLIENT UNBLOCK): count the call once, as Redis's updateStatsOnUnblock. */
+  blockEnded(state: BlockState, errorCode: string | null): void;
+  /** The TYPE name of the live value at key, or null when there is none. */
+  typeAt(db: Database, key: string): string | null;
 }
 
 export class BlockingRegistry {
   /** db id → key → clients in blocking order. */
   private readonly waiting = new Map<number, Map<string, Session[]>>();
-  /** Keys signalled since the last serve, as `db\0key`, in signal order. */
+  /** Keys signalled since the last serve, in signal order. */
   private ready: { db: Database; key: string }[] = [];
   private readySet = new Set<string>();
   blockedClients = 0;
+  /** Set while a woken client's command is re-run: a block during it keeps the original deadline and time. */
+  private rerun: BlockState | null = null;
+  host: BlockingHost | null = null;
 
-  block(client: Session, state: BlockState): void {
-    client.blocked = state;
+  /** Blocks `c` on the running command `cmd` (called by a handler through Session.block). */
+  block(c: Session, cmd: RunningCommand, req: BlockRequest): void {
+    const prev = this.rerun !== null && this.rerun.spec === cmd.spec ? this.rerun : null;
+    const state: BlockState = {
+      db: c.db,
+      keys: req.keys,
+      timeoutAt: prev !== null ? prev.timeoutAt : req.timeoutAt,
+      type: req.type,
+      unblockOnNoKey: req.unblockOnNoKey === true,
+      spec: cmd.spec,
+      fullName: cmd.fullName,
+      argv: req.argv ?? cmd.argv,
+      usec: prev !== null ? prev.usec : 0,
+    };
+    c.blocked = state;
     this.blockedClients++;
     let byKey = this.waiting.get(state.db.id);
     if (!byKey) this.waiting.set(state.db.id, (byKey = new Map()));
     for (const k of state.keys) {
       let list = byKey.get(k);
       if (!list) byKey.set(k, (list = []));
-      list.push(client);
+      list.push(c);
     }
-    if (state.timeoutAt > 0) this.armTimer(client, state);
+    if (state.timeoutAt > 0) this.armTimer(c, state);
   }
 
   /** Node fires timers longer than 2^31-1 ms at once, so long blocks wait in steps. */
-  private armTimer(client: Session, state: BlockState): void {
+  private armTimer(c: Session, state: BlockState): void {
     const delay = Math.max(0, state.timeoutAt - Date.now());
     const step = Math.min(delay, 0x7fffffff);
-    state.timer = setTimeout(() => (step < delay ? this.armTimer(client, state) : this.timeout(client)), step);
+    state.timer = setTimeout(() => (step < delay ? this.armTimer(c, state) : this.timeout(c)), step);
   }
 
   /** Removes the client from every wait list (served, timed out, disconnected, unblocked). */
-  unblock(client: Session): void {
-    const state = client.blocked;
+  unblock(c: Session): void {
+    const state = c.blocked;
     if (!state) return;
-    client.blocked = null;
+    c.blocked = null;
     this.blockedClients--;
     if (state.timer) clearTimeout(state.timer);
     const byKey = this.waiting.get(state.db.id);
@@ -69,36 +123,39 @@ export class BlockingRegistry {
     for (const k of state.keys) {
       const list = byKey.get(k);
       if (!list) continue;
-      const i = list.indexOf(client);
+      const i = list.indexOf(c);
       if (i !== -1) list.splice(i, 1);
       if (list.length === 0) byKey.delete(k);
     }
   }
 
-  /** Ends a block with its timeout reply. */
-  timeout(client: Session): void {
-    const state = client.blocked;
+  /** Ends a block with its timeout reply (the null array, RESP3 `_`). */
+  timeout(c: Session): void {
+    const state = c.blocked;
     if (!state) return;
-    this.unblock(client);
-    state.onTimeout();
-    client.flush();
-    client.scheduleResume();
+    this.unblock(c);
+    c.reply.nullArray();
+    this.host?.blockEnded(state, null);
+    c.flush();
+    c.scheduleResume();
   }
 
   /** Ends a block with an error reply (CLIENT UNBLOCK ... ERROR). */
-  fail(client: Session, message: string): void {
-    if (!client.blocked) return;
-    this.unblock(client);
-    client.reply.error(message);
-    client.flush();
-    client.scheduleResume();
+  fail(c: Session, message: string): void {
+    const state = c.blocked;
+    if (!state) return;
+    this.unblock(c);
+    c.reply.error(message);
+    this.host?.blockEnded(state, message.slice(0, message.indexOf(' ')));
+    c.flush();
+    c.scheduleResume();
   }
 
   hasWaiters(db: Database, key: string): boolean {
     return this.waiting.get(db.id)?.has(key) ?? false;
   }
 
-  /** Marks a key ready (an XADD, a new stream, a deleted key, a destroyed group). Cheap when nobody waits. */
+  /** Marks a key ready (a push, a new stream entry, a deleted key...). Cheap when nobody waits. */
   signal(db: Database, key: string): void {
     if (!this.hasWaiters(db, key)) return;
     const tag = db.id + '\0' + key;
@@ -113,8 +170,13 @@ export class BlockingRegistry {
     if (byKey) for (const key of byKey.keys()) this.signal(db, key);
   }
 
-  /** Offers every ready key to its waiters, FIFO. Serving may signal more keys; loop until quiet. */
+  /**
+   * Offers every ready key to its waiters, FIFO, re-running their commands.
+   * A re-run may signal more keys (BLMOVE's target list): loop until quiet.
+   */
   serveReadyKeys(): void {
+    const host = this.host;
+    if (host === null) return;
     while (this.ready.length > 0) {
       const batch = this.ready;
       this.ready = [];
@@ -122,13 +184,21 @@ export class BlockingRegistry {
       for (const { db, key } of batch) {
         const list = this.waiting.get(db.id)?.get(key);
         if (!list) continue;
-        for (const client of list.slice()) {
-          const state = client.blocked;
-          if (!state || client.closing) continue;
-          if (state.tryServe(key)) {
-            this.unblock(client);
-            client.flush();
-            client.scheduleResume();
+        for (const c of list.slice()) {
+          const state = c.blocked;
+          if (!state || c.closing) continue;
+          // Only a value of the awaited type can serve the client; XREADGROUP also wakes when its key went away.
+          if (!state.unblockOnNoKey && host.typeAt(db, key) !== state.type) continue;
+          this.unblock(c);
+          this.rerun = state;
+          try {
+            host.reexecute(c, state);
+          } finally {
+            this.rerun = null;
+          }
+          if (c.blocked === null) {
+            c.flush();
+            c.scheduleResume();
           }
         }
       }
@@ -142,7 +212,7 @@ export class BlockingRegistry {
     for (const byKey of this.waiting.values()) {
       for (const list of byKey.values()) {
         keys++;
-        if (list.some((c) => c.blocked?.onNoKey)) noKey++;
+        if (list.some((c) => c.blocked?.unblockOnNoKey)) noKey++;
       }
     }
     return { keys, noKey };

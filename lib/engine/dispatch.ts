@@ -168,7 +168,7 @@ function reject(c: Session, err: ReplyError, fullName: string | null): void {
  * Runs a handler (directly, or from EXEC). A ReplyError thrown by the handler
  * becomes an error reply, discarding anything the handler had half-written.
  */
-export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buffer[]): void {
+export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buffer[], priorUsec = 0): void {
   const server = c.server;
   const prevClient = server.executingClient;
   const prevPushReply = server.executingPushReply;
@@ -178,6 +178,8 @@ export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buff
   const mark = c.reply.mark();
   const dirtyBefore = server.dirty;
   const outer = server.enterCall();
+  const outerCommand = c.running;
+  c.running = { spec, fullName, argv };
   const t0 = performance.now();
   let failed = false;
   try {
@@ -195,8 +197,11 @@ export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buff
       server.stats.recordError('ERR', fullName, false);
     }
   }
+  c.running = outerCommand;
   const usec = (performance.now() - t0) * 1000;
-  server.stats.recordCall(fullName, usec);
+  // A command that blocked is counted once, when its block ends (served, timed out or unblocked), as in Redis 7.2+.
+  if (c.blocked !== null && !failed) c.blocked.usec += usec;
+  else server.stats.recordCall(fullName, usec + priorUsec);
   server.exitCall(c, argv, server.dirty !== dirtyBefore && !failed, outer);
   server.executingClient = prevClient;
   server.executingPushReply = prevPushReply;

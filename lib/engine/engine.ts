@@ -14,10 +14,10 @@ import path from 'node:path';
 import { Session } from './session.js';
 import { Config, type DirectiveName } from '../config.js';
 import type { CommandSpec } from '../command.js';
-import { Database, type KeyspaceHooks } from './keyspace.js';
-import { BlockingRegistry } from './blocking.js';
+import { Database, typeName, type KeyspaceHooks } from './keyspace.js';
+import { BlockingRegistry, type BlockState } from './blocking.js';
+import { processCommand, call } from './dispatch.js';
 import { HashFieldExpiry } from '../types/hash-expiry.js';
-import { processCommand } from './dispatch.js';
 import * as E from '../errors.js';
 import { ReplyError } from '../errors.js';
 import { Stats } from './stats.js';
@@ -183,6 +183,10 @@ export class Engine implements KeyspaceHooks {
   /** The innermost running command's replacement effects (propagateAs), or null to log its argv when it changed data. */
   private override: Buffer[][] | null = null;
 
+  constructor() {
+    this.blocking.host = this;
+  }
+
   // ---- KeyspaceHooks ----
   now(): number {
     return Date.now();
@@ -240,6 +244,28 @@ export class Engine implements KeyspaceHooks {
 
   notify(classFlag: string, event: string, key: string, dbId: number): void {
     this.notifier?.(classFlag, event, key, dbId);
+  }
+
+  // ---- blocking (BlockingHost) ----
+  /** Re-runs a woken client's command as Redis 7.2+ does: through call(), so replies, errors, stats and propagation are a first run's. */
+  reexecute(c: Session, state: BlockState): void {
+    const db = c.db;
+    c.db = state.db;
+    try {
+      call(c, state.spec, state.fullName, state.argv, state.usec);
+    } finally {
+      if (c.db === state.db) c.db = db;
+    }
+  }
+
+  blockEnded(state: BlockState, errorCode: string | null): void {
+    this.stats.recordCall(state.fullName, state.usec);
+    if (errorCode !== null) this.stats.recordError(errorCode, state.fullName, false);
+  }
+
+  typeAt(db: Database, key: string): string | null {
+    const v = db.lookup(key, false);
+    return v === undefined ? null : typeName(v);
   }
 
   // ---- sessions ----

@@ -15,7 +15,7 @@ import { ReplyWriter, Proto } from '../resp/writer.js';
 import type { Database } from './keyspace.js';
 import type { CommandSpec } from '../command.js';
 import type { Engine } from './engine.js';
-import type { BlockState } from './blocking.js';
+import type { BlockState, BlockRequest, RunningCommand } from './blocking.js';
 
 export interface QueuedCommand {
   spec: CommandSpec;
@@ -81,6 +81,10 @@ export class Session {
   noTouch = false;
   /** Pub/Sub pushes caused by this client's own running command, written after its reply (see Engine.executingClient). */
   deferredPushes: Buffer[] | null = null;
+  /** Set for sessions that must never block (scripts): blocking commands answer as on timeout. */
+  noBlock = false;
+  /** The command being executed (set by call(); the outer one is restored after nested calls). */
+  running: RunningCommand | null = null;
 
   constructor(
     /** The engine (named `server` because that is what command handlers have always called it). */
@@ -113,6 +117,20 @@ export class Session {
   /** Whether replies can still reach anyone. */
   get gone(): boolean {
     return this.link === null || this.link.gone;
+  }
+
+  /** Whether a blocking command may block now (not inside MULTI/EXEC or a script). */
+  get mayBlock(): boolean {
+    return this.multi === null && !this.inExec && !this.noBlock;
+  }
+
+  /**
+   * Blocks the running command until one of its keys is signalled (then it
+   * is re-run) or its deadline passes (then it answers a null array). The
+   * handler returns right after calling this, having written nothing.
+   */
+  block(req: BlockRequest): void {
+    this.server.blocking.block(this, this.running!, req);
   }
 
   /** Sends pending replies now (a session without a connection keeps them for its owner). */

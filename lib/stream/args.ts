@@ -532,11 +532,6 @@ export function readIdArg(b: Buffer, xreadgroup: boolean): ReadId {
   return strictIdArg(b);
 }
 
-/** True when this client may not block now (inside MULTI/EXEC): BLOCK then behaves as an immediate timeout, as in Redis. */
-export function mayNotBlock(c: Session): boolean {
-  return c.multi !== null || c.inExec;
-}
-
 /**
  * The argv to propagate for an XADD/XTRIM whose effect is not deterministic
  * from its arguments: a `~` trim becomes exact (`= <achieved threshold>`:

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createClient } from 'redis';
-import { connect, differential, RawConnection, sleep, useRivulet, ORACLE_AT_LEAST_7_4 } from '../../helpers.js';
+import { connect, differential, encodeCommand, RawConnection, sleep, useRivulet, ORACLE_AT_LEAST_7_4 } from '../../helpers.js';
 
 const FIELDS = [
   'id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'watch', 'qbuf', 'qbuf-free',
@@ -170,20 +170,17 @@ describe('CLIENT', () => {
     const id = (await reader.call('CLIENT', 'ID')) as number;
     expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(0);
     const blocked = fx.server.server.clients.get(id)!;
-    // Block the client the way XREAD BLOCK does, through the registry.
-    const block = (): void =>
-      fx.server.server.blocking.block(blocked, {
-        db: blocked.db,
-        keys: ['s'],
-        timeoutAt: 0,
-        tryServe: () => false,
-        onTimeout: () => blocked.reply.nullArray(),
-      });
-    block();
+    // A real blocking read, waited for until the server has it blocked.
+    const block = async (): Promise<void> => {
+      reader.write(encodeCommand(['XREAD', 'BLOCK', '0', 'STREAMS', 'unblock-test', '$']));
+      for (let i = 0; i < 400 && blocked.blocked === null; i++) await sleep(5);
+      expect(blocked.blocked).to.not.equal(null);
+    };
+    await block();
     expect(fields((await fx.redis.call('CLIENT', 'LIST', 'ID', String(id))) as string).get('flags')).to.equal('b');
     expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id))).to.equal(1);
     expect(await reader.next()).to.equal(null);
-    block();
+    await block();
     expect(await fx.redis.call('CLIENT', 'UNBLOCK', String(id), 'ERROR')).to.equal(1);
     expect(((await reader.next()) as Error).message).to.equal('UNBLOCKED client unblocked via CLIENT UNBLOCK');
     expect(await reader.call('PING')).to.equal('PONG');
