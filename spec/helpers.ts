@@ -292,7 +292,7 @@ export class RawConnection {
   }
 
   /** The next reply (waits up to timeoutMs). */
-  async next(timeoutMs = 5000): Promise<Reply> {
+  async next(timeoutMs = 20000): Promise<Reply> {
     const deadline = Date.now() + timeoutMs;
     while (this.replies.length === 0) {
       if (this.closed) throw new Error('connection closed');

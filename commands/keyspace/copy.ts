@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord } from '../../lib/args.js';
-import { copyString } from '../strings/encoding.js';
+import { typeOf } from '../../lib/types/registry.js';
 import { databaseArg, lookupRead } from './lookup.js';
 
 export const copy: CommandSpec = {
@@ -48,7 +48,7 @@ export const copy: CommandSpec = {
       c.reply.int(0);
       return;
     }
-    const dup: Value = Buffer.isBuffer(value) ? copyString(value) : value.clone();
+    const dup: Value = typeOf(value).clone(value);
     if (exists) dst.delete(to);
     dst.set(to, dup);
     if (expireAt !== undefined) dst.setExpire(to, expireAt);

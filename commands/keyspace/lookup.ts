@@ -10,24 +10,17 @@ import { parseInt64 } from '../../lib/args.js';
 
 /** A read lookup: counts a hit or a miss. `touch` false for introspection (TYPE, TTL, OBJECT: Redis's LOOKUP_NOTOUCH). */
 export function lookupRead(c: Session, key: string, touch = true): Value | undefined {
-  const v = c.db.lookup(key, touch && !c.noTouch);
-  if (v === undefined) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
-  return v;
+  return c.lookupRead(key, undefined, touch);
 }
 
 /** A string for reading: undefined when missing; throws WRONGTYPE for other types. */
 export function readString(c: Session, key: string): Buffer | undefined {
-  const v = lookupRead(c, key);
-  if (v !== undefined && !Buffer.isBuffer(v)) throw E.WRONGTYPE;
-  return v;
+  return c.lookupRead(key, Buffer);
 }
 
 /** A string about to be modified: undefined when missing; throws WRONGTYPE. No hit/miss stats. */
 export function writeString(c: Session, key: string): Buffer | undefined {
-  const v = c.db.lookup(key);
-  if (v !== undefined && !Buffer.isBuffer(v)) throw E.WRONGTYPE;
-  return v;
+  return c.lookupWrite(key, Buffer);
 }
 
 /**

@@ -3,7 +3,8 @@ import type { CommandSpec } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
-import { keyOverhead, stringMemory } from '../strings/encoding.js';
+import { keyOverhead } from '../../lib/types/string.js';
+import { typeOf } from '../../lib/types/registry.js';
 import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
 /** MEMORY HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
@@ -79,7 +80,7 @@ export const memory: CommandSpec = {
           c.reply.nullBulk();
           return;
         }
-        const valueBytes = Buffer.isBuffer(v) ? stringMemory(v) : v.memoryUsage();
+        const valueBytes = typeOf(v).memoryUsage(v);
         c.reply.int(valueBytes + keyOverhead(key.length));
       },
     },

@@ -3,7 +3,7 @@ import type { CommandSpec, Handler } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
 import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
-import { stringEncoding, stringRefcount } from '../strings/encoding.js';
+import { typeOf } from '../../lib/types/registry.js';
 import { lookupRead } from './lookup.js';
 import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
 
@@ -71,7 +71,7 @@ export const object: CommandSpec = {
   subcommands: [
     keySubcommand('encoding', 'Returns the internal encoding of a Redis object.', '2.2.3', (c, argv) => {
       const v = introspect(c, argv);
-      if (v !== null) c.reply.bulk(Buffer.isBuffer(v) ? stringEncoding(v) : v.encoding);
+      if (v !== null) c.reply.bulk(typeOf(v).encoding(v));
     }),
     keySubcommand('freq', 'Returns the logarithmic access frequency counter of a Redis object.', '4.0.0', (c, argv) => {
       // The key first (a missing key is nil whatever the policy), then the policy, as Redis's objectCommand.
@@ -103,7 +103,7 @@ export const object: CommandSpec = {
     }),
     keySubcommand('refcount', 'Returns the reference count of a value of a key.', '2.2.3', (c, argv) => {
       const v = introspect(c, argv);
-      if (v !== null) c.reply.int(Buffer.isBuffer(v) ? stringRefcount(v) : 1);
+      if (v !== null) c.reply.int(typeOf(v).refcount(v));
     }),
   ],
 };

@@ -11,7 +11,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 
 export const xackdel: CommandSpec = {
@@ -31,7 +31,7 @@ export const xackdel: CommandSpec = {
   handler(c, argv) {
     const { policy, ids } = parsePolicyAndIds(argv, 3);
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     const g = s?.groups.get(argv[2].toString('latin1'));
     if (s === null || g === undefined) {
       c.reply.array(ids.length);

@@ -7,7 +7,7 @@ import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { TrimStrategy, parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
 import { formatId, isZeroId } from '../../lib/stream/id.js';
-import { Stream, chunkLimits, getOrCreateStream, getStream, idmpLimits } from '../../lib/stream/stream.js';
+import { Stream, chunkLimits, getOrCreateStream, getStreamForWrite, idmpLimits } from '../../lib/stream/stream.js';
 import { IdmpState, autoIid } from '../../lib/stream/idmp.js';
 import { writeId } from '../../lib/stream/reply.js';
 import { xidmprecordArgv } from './xidmprecord.js';
@@ -73,7 +73,7 @@ export const xadd: CommandSpec = {
     if (a.idGiven && a.seqGiven && isZeroId(a.id)) throw E.XADD_ID_ZERO;
 
     const k = keyOf(argv[1]);
-    const existing = getStream(c, k);
+    const existing = getStreamForWrite(c, k);
     if (existing === null && a.noMkStream) {
       c.reply.nullBulk();
       return;

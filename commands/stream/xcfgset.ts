@@ -16,7 +16,7 @@ import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw } from '../../lib/stream/args.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 
 export const IDMP_DURATION_MAX = 86400;
 export const IDMP_MAXSIZE_MAX = 10000;
@@ -58,7 +58,7 @@ export const xcfgset: CommandSpec = {
       else throw E.SYNTAX;
     }
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
     const idmp = (s.idmp ??= new IdmpState());
     // The values in effect now: the stream's own, else the server directives.

@@ -4,7 +4,7 @@ import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { strictIdArg } from '../../lib/stream/args.js';
 import type { StreamId } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 
 export const xdel: CommandSpec = {
   name: 'xdel',
@@ -24,7 +24,7 @@ export const xdel: CommandSpec = {
   handler(c, argv) {
     const k = keyOf(argv[1]);
     // As Redis: a missing key answers 0 before the IDs are even parsed.
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     if (s === null) {
       c.reply.int(0);
       return;

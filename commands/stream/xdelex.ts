@@ -9,7 +9,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 
 export const xdelex: CommandSpec = {
@@ -30,7 +30,7 @@ export const xdelex: CommandSpec = {
   handler(c, argv) {
     const { policy, ids } = parsePolicyAndIds(argv, 2);
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     c.reply.array(ids.length);
     if (s === null) {
       for (let i = 0; i < ids.length; i++) c.reply.int(NOT_FOUND);

@@ -14,7 +14,7 @@ import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type Stream, getStream, getOrCreateStream } from '../../lib/stream/stream.js';
+import { type Stream, getStreamForWrite, getOrCreateStream } from '../../lib/stream/stream.js';
 import { MIN_ID } from '../../lib/stream/id.js';
 import { idArg as looseId, strictIdArg as strictId } from '../../lib/stream/args.js';
 import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../lib/stream/group.js';
@@ -50,7 +50,7 @@ function prologue(c: Session, argv: Buffer[], sub: 'create' | 'setid' | 'destroy
       i += 2;
     } else throw E.subcommandSyntax(argv[1].toString(), 'xgroup');
   }
-  const s = getStream(c, keyOf(argv[2]));
+  const s = getStreamForWrite(c, keyOf(argv[2]));
   const groupName = argv[3].toString('latin1');
   let group: ConsumerGroup | undefined;
   if (!mkstream) {

@@ -15,7 +15,7 @@ import { keyOf } from '../../lib/engine/keyspace.js';
 import { strictIdArg } from '../../lib/stream/args.js';
 import { compareIds } from '../../lib/stream/id.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
-import { getStream, idmpLimits } from '../../lib/stream/stream.js';
+import { getStreamForWrite, idmpLimits } from '../../lib/stream/stream.js';
 
 const XIDMPRECORD = Buffer.from('XIDMPRECORD');
 
@@ -40,7 +40,7 @@ export const xidmprecord: CommandSpec = {
   arguments: [key('key'), arg('pid', 'string'), arg('iid', 'string'), arg('stream-id', 'string')],
   handler(c, argv) {
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
     if (argv[2].length === 0) throw E.IDMP_EMPTY_PID;
     if (argv[3].length === 0) throw E.IDMP_EMPTY_IID;

@@ -11,7 +11,6 @@
 import type { CommandSpec } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
 import { arg, key, block } from '../../lib/command.js';
-import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { type ReadArgs, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
 import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';

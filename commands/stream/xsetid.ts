@@ -6,7 +6,7 @@ import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw, strictIdArg } from '../../lib/stream/args.js';
 import { type StreamId, MIN_ID, compareIds, isZeroId } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 
 export const xsetid: CommandSpec = {
   name: 'xsetid',
@@ -47,7 +47,7 @@ export const xsetid: CommandSpec = {
       }
     }
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
     if (compareIds(id, s.maxDeletedId) < 0) throw E.XSETID_BELOW_MAX_DELETED;
     if (s.length > 0) {

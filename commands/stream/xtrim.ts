@@ -5,7 +5,7 @@ import type { ArgSpec, CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from '../../lib/stream/stream.js';
 import { refPolicyArgument } from './refpolicy.js';
 
 /** The trim block's arguments, shared with XADD's docs. */
@@ -39,7 +39,7 @@ export const xtrim: CommandSpec = {
   handler(c, argv) {
     const a = parseAddTrimArgs(argv, false, c.server.config.int('stream-node-max-entries'), c.server.loading);
     const k = keyOf(argv[1]);
-    const s = getStream(c, k);
+    const s = getStreamForWrite(c, k);
     if (s === null) {
       c.reply.int(0);
       return;

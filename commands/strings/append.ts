@@ -3,7 +3,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { writeString } from '../keyspace/lookup.js';
-import { appendBytes } from './encoding.js';
+import { appendBytes } from '../../lib/types/string.js';
 
 export const append: CommandSpec = {
   name: 'append',

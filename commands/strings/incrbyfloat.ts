@@ -7,7 +7,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { writeString } from '../keyspace/lookup.js';
-import { markNoInt } from './encoding.js';
+import { markNoInt } from '../../lib/types/string.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './longdouble.js';
 
 const ZERO = Buffer.from('0');

@@ -4,7 +4,7 @@ import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { writeString } from '../keyspace/lookup.js';
-import { markRaw } from './encoding.js';
+import { markRaw } from '../../lib/types/string.js';
 
 export const setrange: CommandSpec = {
   name: 'setrange',

@@ -6,25 +6,10 @@
  * to UTF-16 code units (see keyOf / keyBuf).
  */
 
-/** A value other than a string: streams (and anything added later). */
-export interface TypedValue {
-  /** TYPE's answer. */
-  readonly kind: string;
-  /** OBJECT ENCODING's answer. */
-  readonly encoding: string;
-  memoryUsage(): number;
-  /** An independent copy (COPY). */
-  clone(): TypedValue;
-  /** The commands that rebuild the value at `key` (BGREWRITEAOF), in a form redis-server loads. Streams are serialized by lib/persistence. */
-  rewrite?(key: Buffer): Iterable<Buffer[]>;
-}
+import type { Value } from '../types/value.js';
 
-/** A string value is a Buffer; everything else is a TypedValue. */
-export type Value = Buffer | TypedValue;
-
-export function typeName(v: Value): string {
-  return Buffer.isBuffer(v) ? 'string' : v.kind;
-}
+export type { TypedValue, Value } from '../types/value.js';
+export { typeName } from '../types/registry.js';
 
 export const keyOf = (b: Buffer): string => b.toString('latin1');
 export const keyBuf = (k: string): Buffer => Buffer.from(k, 'latin1');

@@ -13,6 +13,8 @@
  */
 import { ReplyWriter, Proto } from '../resp/writer.js';
 import type { Database } from './keyspace.js';
+import type { Value, ValueClass } from '../types/value.js';
+import * as E from '../errors.js';
 import type { CommandSpec } from '../command.js';
 import type { Engine } from './engine.js';
 import type { BlockState, BlockRequest, RunningCommand } from './blocking.js';
@@ -117,6 +119,31 @@ export class Session {
   /** Whether replies can still reach anyone. */
   get gone(): boolean {
     return this.link === null || this.link.gone;
+  }
+
+  /**
+   * A read lookup in the selected database (Redis's lookupKeyRead): deletes
+   * the key first when it has expired, counts a keyspace hit or miss, records
+   * the access (unless `touch` is false — introspection — or the client set
+   * CLIENT NO-TOUCH), and throws WRONGTYPE when the value is not a `type`.
+   */
+  lookupRead<T extends Value>(key: string, type?: ValueClass<T>, touch = true): T | undefined {
+    const v = this.db.lookup(key, touch && !this.noTouch);
+    if (v === undefined) {
+      this.server.stats.keyspaceMisses++;
+      return undefined;
+    }
+    this.server.stats.keyspaceHits++;
+    if (type !== undefined && !(v instanceof type)) throw E.WRONGTYPE;
+    return v as T;
+  }
+
+  /** A lookup before modifying (lookupKeyWrite): expires first, no hit/miss counting, WRONGTYPE for another type. */
+  lookupWrite<T extends Value>(key: string, type?: ValueClass<T>): T | undefined {
+    const v = this.db.lookup(key);
+    if (v === undefined) return undefined;
+    if (type !== undefined && !(v instanceof type)) throw E.WRONGTYPE;
+    return v as T;
   }
 
   /** Whether a blocking command may block now (not inside MULTI/EXEC or a script). */

@@ -31,7 +31,8 @@
  * Each generator yields one encoded command at a time, so a rewrite can stop
  * between any two commands and continue on a later event-loop turn.
  */
-import type { Value } from '../engine/keyspace.js';
+import type { Value } from '../types/value.js';
+import { typeOf, typeName } from '../types/registry.js';
 import { Stream } from '../stream/stream.js';
 import type { StreamId } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';
@@ -39,7 +40,6 @@ import { encodeCommand } from './resp.js';
 import { deliveryCountReply } from '../stream/group.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
-const SET = B('SET');
 const PEXPIREAT = B('PEXPIREAT');
 const SELECT = B('SELECT');
 const XADD = B('XADD');
@@ -83,15 +83,16 @@ export function selectCommand(dbId: number): Buffer {
 /** The commands that recreate one key. Throws for a value type it does not know. */
 export function* serializeKey(key: string, value: Value, expireAt: number | undefined): Generator<Buffer> {
   const k = B(key);
-  if (Buffer.isBuffer(value)) {
-    yield encodeCommand([SET, k, value]);
-  } else if (value instanceof Stream) {
+  if (value instanceof Stream) {
     yield* serializeStream(k, value);
   } else if (value.rewrite !== undefined) {
     // Lists as RPUSH, hashes as HMSET (+ HPEXPIREAT per field with a TTL), sets as SADD, sorted sets as ZADD: 64 items per command like Redis.
     for (const argv of value.rewrite(k)) yield encodeCommand(argv);
   } else {
-    throw new Error(`cannot serialize a value of type ${value.kind}`);
+    // Every other type declares its own rewrite (lib/types/registry.ts).
+    const argvs = typeOf(value).rewrite(k, value);
+    if (argvs === null) throw new Error(`cannot serialize a value of type ${typeName(value)}`);
+    for (const argv of argvs) yield encodeCommand(argv);
   }
   // (Expiry times are kept as doubles: one beyond 2^53 ms is rounded, and 2^63 must not be written out of range.)
   if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(expireAt >= 2 ** 63 ? '9223372036854775807' : String(expireAt))]);
@@ -235,7 +236,7 @@ export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expire
       const at = db.expires.get(key);
       if (at !== undefined && at <= now) continue;
       snap.keys.push(key);
-      snap.values.push(Buffer.isBuffer(value) ? value : value.clone());
+      snap.values.push(Buffer.isBuffer(value) ? value : typeOf(value).clone(value));
       snap.expires.push(at);
     }
     if (snap.keys.length > 0) out.push(snap);

@@ -18,7 +18,6 @@
  * `1--1` is `1-18446744073709551615` in Redis, and here), and C-string
  * comparisons stop at the first NUL byte.
  */
-import type { Session } from '../engine/session.js';
 import * as E from '../errors.js';
 import { parseInt64 } from '../args.js';
 import { type StreamId, type U64, U64_MAX, nextId, prevId, u64 } from './id.js';

@@ -252,10 +252,12 @@ export function chunkLimits(c: Session): ChunkLimits {
  * missing. O(1).
  */
 export function getStream(c: Session, key: string): Stream | null {
-  const v = c.db.lookup(key);
-  if (v === undefined) return null;
-  if (!(v instanceof Stream)) throw E.WRONGTYPE;
-  return v;
+  return c.lookupRead(key, Stream) ?? null;
+}
+
+/** The stream at `key` for a command that modifies it (no keyspace hit/miss), or null. Throws WRONGTYPE. */
+export function getStreamForWrite(c: Session, key: string): Stream | null {
+  return c.lookupWrite(key, Stream) ?? null;
 }
 
 /**
@@ -264,7 +266,7 @@ export function getStream(c: Session, key: string): Stream | null {
  * longer fail, so bad input leaves no empty key behind.
  */
 export function getOrCreateStream(c: Session, key: string): { stream: Stream; created: boolean } {
-  const s = getStream(c, key);
+  const s = getStreamForWrite(c, key);
   if (s !== null) return { stream: s, created: false };
   const fresh = new Stream();
   c.db.set(key, fresh); // fires the `new` keyspace event, as Redis's dbAdd does

@@ -9,7 +9,7 @@
  * encoding in Redis (APPEND and SETRANGE make `raw` strings, INCRBYFLOAT an
  * `embstr`/`raw` one that is never `int`); those Buffers are marked here.
  */
-import { parseInt64 } from '../../lib/args.js';
+import { parseInt64 } from '../args.js';
 
 type Forced = 'raw' | 'noint';
 /** Buffers whose encoding is not read from their bytes. Weak: marks vanish with the value. */
