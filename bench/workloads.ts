@@ -115,7 +115,7 @@ async function xaddRun(port: number, key: string, n: number, pipeline: number, c
 // ---------------------------------------------------------------------------
 
 /** XADD throughput, 50 clients, unpipelined and pipelined 16/64, no AOF. */
-export async function xaddThroughput(kind: Kind, sz: Sizes, _onStart: StartListener): Promise<Figures> {
+export async function xaddThroughput(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
   return withServer(kind, {}, onStart, async (s) => {
     const out: Figures = {};
     out.xadd_p1 = await xaddRun(s.port, 'bench:p1', sz.xaddPlain, 1);
@@ -128,7 +128,7 @@ export async function xaddThroughput(kind: Kind, sz: Sizes, _onStart: StartListe
 }
 
 /** XADD throughput with appendonly yes and the given fsync policy, 50 clients unpipelined. */
-export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'always', _onStart: StartListener): Promise<Figures> {
+export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'always', onStart: StartListener): Promise<Figures> {
   return withServer(kind, { appendonly: true, appendfsync: policy }, onStart, async (s) => {
     const info = parseInfo(await cmd(s.port, ['INFO', 'persistence']));
     if (info.get('aof_enabled') !== '1') throw new WorkloadError(`INFO persistence says aof_enabled:${info.get('aof_enabled')}`);
@@ -147,7 +147,7 @@ async function fillSeqStream(port: number, key: string, n: number): Promise<numb
  * On one 1M-entry stream: XRANGE key 1-<random> + COUNT 100 (8 clients), then
  * a consumer group read+ack of the whole stream by 4 consumers.
  */
-export async function bigStream(kind: Kind, sz: Sizes, _onStart: StartListener): Promise<Figures> {
+export async function bigStream(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
   return withServer(kind, {}, onStart, async (s) => {
     const key = 'bench:big';
     const len = await fillSeqStream(s.port, key, sz.bigStream);
@@ -197,7 +197,7 @@ async function consumerGroup(port: number, key: string, total: number, consumers
  * blocked_clients), and latency runs from just before the XADD is written to
  * the moment each reader has parsed its reply.
  */
-export async function fanout(kind: Kind, sz: Sizes, _onStart: StartListener): Promise<Figures> {
+export async function fanout(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
   return withServer(kind, {}, onStart, async (s) => {
     const key = 'bench:fan';
     const readers = 100;
