@@ -17,7 +17,7 @@
  * the cron) re-measures only the dirty keys.
  */
 import type { Database, Value } from './engine/keyspace.js';
-import { keyOverhead, stringMemory } from '../commands/strings/encoding.js';
+import { keyOverhead, stringMemory } from './types/string.js';
 
 /** redis-server 7.x's used_memory_startup on 64-bit Linux (876,000 bytes for 7.0; 7.4 is within a few KB). */
 export const STARTUP_BYTES = 876_000;
