@@ -114,8 +114,10 @@ describe('XREADGROUP', () => {
     // a history read logs the XCLAIM of each re-delivered entry with its new delivery count.
     await xrg(fx.r, 'GROUP', 'g', 'alice', 'STREAMS', 's', '0');
     expect(cap.aof.map((a) => (a[0] === 'XCLAIM' ? [...a.slice(0, 7), 'T', ...a.slice(8)] : a))).to.deep.equal([
+      ['MULTI'],
       ['XCLAIM', 's', 'g', 'alice', '0', '1-1', 'TIME', 'T', 'RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
       ['XCLAIM', 's', 'g', 'alice', '0', '2-1', 'TIME', 'T', 'RETRYCOUNT', '2', 'FORCE', 'JUSTID', 'LASTID', '2-1'],
+      ['EXEC'],
     ]);
     fx.riv.server.aof = null;
   });
