@@ -268,6 +268,35 @@ export class Engine implements KeyspaceHooks {
     return v === undefined ? null : typeName(v);
   }
 
+  // ---- replies of sessions without a connection ----
+  private durableWaiters: { mark: number; cb: () => void }[] = [];
+  private listeningForDurable = false;
+
+  /**
+   * Calls `cb` once everything the AOF was fed so far is durable (at once
+   * unless `appendfsync always` holds replies): the reply of a session with
+   * no connection (the dashboard's actions) waits as a connection's would.
+   */
+  whenDurable(cb: () => void): void {
+    const log = this.durability;
+    const mark = log?.replyMark() ?? null;
+    if (log === null || mark === null || log.durableOffset >= mark) {
+      cb();
+      return;
+    }
+    this.durableWaiters.push({ mark, cb });
+    if (!this.listeningForDurable) {
+      this.listeningForDurable = true;
+      log.onDurable(() => {
+        const at = log.durableOffset;
+        const ready = this.durableWaiters.filter((w) => w.mark <= at);
+        if (ready.length === 0) return;
+        this.durableWaiters = this.durableWaiters.filter((w) => w.mark > at);
+        for (const w of ready) w.cb();
+      });
+    }
+  }
+
   // ---- sessions ----
   nextSessionId(): number {
     return this.nextClientId++;
