@@ -13,10 +13,8 @@
  */
 import type { CommandSpec, Handler } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
-import type { BlockState } from '../../lib/engine/blocking.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
-import { PackedList } from '../../lib/types/list.js';
 import { parseLongDouble } from '../strings/longdouble.js';
 import { elementsRemoved, End, endArg, writeList } from './support.js';
 import { moveOne } from './lmove.js';
@@ -36,57 +34,18 @@ export function timeoutArg(b: Buffer): number {
   return ms === 0 ? 0 : ms; // -0 (a tiny negative rounded up) blocks forever, as in Redis
 }
 
-/** True while the client may not block (inside MULTI or EXEC). */
-const mayNotBlock = (c: Session): boolean => c.multi !== null || c.inExec;
-
 /**
- * Runs `attempt`; when it serves nothing, blocks the client on `keys` until
- * one of them holds a list and `attempt` succeeds, or the timeout.
+ * Runs `attempt`; when it serves nothing, blocks the client on `keys`: when
+ * one of them holds a list again, the engine re-runs the whole command
+ * (Redis 7.2+), which tries again or blocks again, keeping its deadline.
  */
-function serveOrBlock(
-  c: Session,
-  argv: Buffer[],
-  keys: Buffer[],
-  timeoutMs: number,
-  attempt: () => boolean,
-  onDeny: () => void,
-): void {
+function serveOrBlock(c: Session, keys: Buffer[], timeoutMs: number, attempt: () => boolean, onDeny: () => void): void {
   if (attempt()) return;
-  if (mayNotBlock(c)) {
+  if (!c.mayBlock) {
     onDeny();
     return;
   }
-  const server = c.server;
-  const db = c.db;
-  const state: BlockState = {
-    db,
-    keys: keys.map(keyOf),
-    timeoutAt: timeoutMs === 0 ? 0 : Date.now() + timeoutMs,
-    tryServe(signalled: string): boolean {
-      if (!(db.peek(signalled) instanceof PackedList) || db.isExpired(signalled)) return false;
-      // Re-executed after another client's command: a propagation unit of its own.
-      const mark = c.reply.mark();
-      const dirty = server.dirty;
-      server.beginPropagation(c, argv);
-      let served: boolean;
-      try {
-        served = attempt();
-      } catch (err) {
-        if (!(err instanceof E.ReplyError)) throw err;
-        c.reply.rewind(mark);
-        c.reply.error(err.message);
-        server.stats.recordError(err.code, keyOf(argv[0]).toLowerCase(), false);
-        served = true;
-      }
-      server.endPropagation(served && server.dirty !== dirty);
-      return served;
-    },
-    onTimeout(): void {
-      // Every list blocker times out with a null array, BLMOVE included (replyToBlockedClientTimedOut).
-      c.reply.nullArray();
-    },
-  };
-  server.blocking.block(c, state);
+  c.block({ keys: keys.map(keyOf), timeoutAt: timeoutMs === 0 ? 0 : Date.now() + timeoutMs, type: 'list' });
 }
 
 const LPOP = Buffer.from('LPOP');
@@ -112,7 +71,7 @@ function bpop(c: Session, argv: Buffer[], where: End): void {
     }
     return false;
   };
-  serveOrBlock(c, argv, keys, timeout, attempt, () => c.reply.nullArray());
+  serveOrBlock(c, keys, timeout, attempt, () => c.reply.nullArray());
 }
 
 const blpopHandler: Handler = (c, argv) => bpop(c, argv, End.HEAD);
@@ -124,7 +83,7 @@ function bmove(c: Session, argv: Buffer[], from: End, to: End, timeout: number, 
     c.server.propagateAs(as);
     return true;
   };
-  serveOrBlock(c, argv, [argv[1]], timeout, attempt, () => c.reply.nullBulk());
+  serveOrBlock(c, [argv[1]], timeout, attempt, () => c.reply.nullBulk());
 }
 
 const blmoveHandler: Handler = (c, argv) => {
@@ -142,7 +101,7 @@ const brpoplpushHandler: Handler = (c, argv) => {
 const blmpopHandler: Handler = (c, argv) => {
   const a = parseMpop(argv, 2);
   const timeout = timeoutArg(argv[1]);
-  serveOrBlock(c, argv, a.keys, timeout, () => mpopFirst(c, a), () => c.reply.nullArray());
+  serveOrBlock(c, a.keys, timeout, () => mpopFirst(c, a), () => c.reply.nullArray());
 };
 
 export const blpop: CommandSpec = {

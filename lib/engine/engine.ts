@@ -342,6 +342,11 @@ export class Engine implements KeyspaceHooks {
     this.override = [];
   }
 
+  /** Several effects of the running command, added to its unit (lazy field expiry's HDELs). */
+  propagate(dbId: number, argvs: Buffer[][]): void {
+    for (const argv of argvs) this.alsoPropagate(dbId, argv);
+  }
+
   /** Adds an effect to the current unit; at top level (no command running) it is fed at once. */
   alsoPropagate(dbId: number, argv: Buffer[]): void {
     if (this.aof === null) return;
