@@ -124,8 +124,9 @@ function rebind(c: Session, defs: ParamDef[], previous: string[], arg: string, i
     c.reply.ok();
     return;
   }
-  const state = { db: c.db, keys: [], timeoutAt: 0, tryServe: () => false, onTimeout: () => c.reply.nullBulk() };
-  server.blocking.block(c, state);
+  // Blocked on no key: only the outcome below (or CLIENT UNBLOCK, or a disconnect) ends the wait.
+  c.block({ keys: [], timeoutAt: 0, type: 'none' });
+  const state = c.blocked;
   void (async () => {
     const ok = await server.relisten(newPort);
     if (!ok) await rollBack();

@@ -9,7 +9,6 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
-import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { getStreamForWrite } from '../../lib/stream/stream.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
