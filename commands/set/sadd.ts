@@ -1,6 +1,6 @@
 /** SADD and SREM: add or remove members; SREM deletes the key once the set is empty. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { RSet } from '../../lib/types/set.js';
 import { SADD_SPEC, SREM_SPEC } from './table.js';
 import { afterRemove, setLimits, writeSet } from './support.js';

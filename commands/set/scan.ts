@@ -8,9 +8,9 @@
  * place, so a member present for the whole scan can be missed when others
  * are removed meanwhile (Redis's reverse-binary cursor guarantees it is not).
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { globMatch } from '../../lib/glob.js';
@@ -58,7 +58,7 @@ export function scanOptions(argv: Buffer[], from: number): ScanOptions {
 }
 
 /** The `[cursor, [items...]]` reply. */
-export function replyScan(c: Client, next: number, items: string[]): void {
+export function replyScan(c: Session, next: number, items: string[]): void {
   c.reply.array(2);
   c.reply.bulk(String(next));
   c.reply.array(items.length);

@@ -4,9 +4,9 @@
  * computed; a missing key is an empty set. Intersections walk the smallest
  * set (ties in argument order) and list members in its order, as Redis does.
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import type { RSet } from '../../lib/types/set.js';
@@ -20,7 +20,7 @@ const TOO_MANY_KEYS = E.custom("ERR Number of keys can't be greater than number 
 const LIMIT_NEGATIVE = E.custom("ERR LIMIT can't be negative");
 
 /** The sets named by argv[from, to); undefined for missing keys. Throws WRONGTYPE for any other type. */
-function sources(c: Client, argv: Buffer[], from: number, to: number): (RSet | undefined)[] {
+function sources(c: Session, argv: Buffer[], from: number, to: number): (RSet | undefined)[] {
   const out: (RSet | undefined)[] = [];
   for (let i = from; i < to; i++) out.push(readSet(c, keyOf(argv[i])));
   return out;

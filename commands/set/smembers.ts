@@ -1,6 +1,6 @@
 /** SMEMBERS, SISMEMBER, SMISMEMBER, SCARD: read-only views of one set. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { SCARD_SPEC, SISMEMBER_SPEC, SMEMBERS_SPEC, SMISMEMBER_SPEC } from './table.js';
 import { readSet, replySet } from './support.js';
 

@@ -1,6 +1,6 @@
 /** SMOVE source destination member. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { RSet } from '../../lib/types/set.js';
 import { SMOVE_SPEC } from './table.js';

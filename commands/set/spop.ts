@@ -5,7 +5,7 @@
  * popped, as Redis does.
  */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyBuf, keyOf } from '../../lib/keyspace.js';
+import { keyBuf, keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import type { RSet } from '../../lib/types/set.js';

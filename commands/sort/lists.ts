@@ -3,8 +3,8 @@
  * elements in order, and a new list for STORE with the encoding Redis gives
  * a list built by pushing (list-max-listpack-size).
  */
-import type { Client } from '../../lib/client.js';
-import type { Value } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { Value } from '../../lib/engine/keyspace.js';
 import { PackedList } from '../../lib/types/list.js';
 
 /** A list's elements as latin1 strings, or null when `v` is not a list. */
@@ -14,7 +14,7 @@ export function listElements(v: Value): string[] | null {
 }
 
 /** Replaces `key` with a list of `items` (TTL dropped). */
-export function storeList(c: Client, key: string, items: Buffer[]): void {
+export function storeList(c: Session, key: string, items: Buffer[]): void {
   const l = new PackedList();
   let bytes = 0;
   for (const b of items) bytes += b.length;

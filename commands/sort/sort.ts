@@ -18,9 +18,9 @@
  * - STORE writes a list (event `sortstore`), or deletes the destination
  *   when the result is empty.
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf, type Value } from '../../lib/keyspace.js';
+import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { RSet } from '../../lib/types/set.js';
@@ -81,7 +81,7 @@ function parseOptions(argv: Buffer[], readonly: boolean): Options {
  * with the first `*` replaced, or a hash field after `->`. Null when the
  * pattern has no `*`, the key is missing or holds something else.
  */
-function byPattern(c: Client, pattern: Buffer, element: string): Buffer | null {
+function byPattern(c: Session, pattern: Buffer, element: string): Buffer | null {
   const p = pattern.toString('latin1');
   if (p === '#') return Buffer.from(element, 'latin1');
   const star = p.indexOf('*');
@@ -113,7 +113,7 @@ function bytewise(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sortCommand(c: Client, argv: Buffer[], readonly: boolean): void {
+function sortCommand(c: Session, argv: Buffer[], readonly: boolean): void {
   const o = parseOptions(argv, readonly);
   const v = lookupRead(c, keyOf(argv[1]));
   let items = elements(v);

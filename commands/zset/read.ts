@@ -1,9 +1,9 @@
 /** ZSCORE, ZMSCORE, ZCARD, ZCOUNT, ZLEXCOUNT, ZRANK, ZREVRANK: read-only views of one sorted set. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord } from '../../lib/args.js';
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import { ZCARD_SPEC, ZCOUNT_SPEC, ZLEXCOUNT_SPEC, ZMSCORE_SPEC, ZRANK_SPEC, ZREVRANK_SPEC, ZSCORE_SPEC } from './table.js';
 import { lexRangeArgs, readZset, replyScore, scoreRangeArgs } from './support.js';
 
@@ -52,7 +52,7 @@ export const zlexcount: CommandSpec = {
   },
 };
 
-function zrank(c: Client, argv: Buffer[], reverse: boolean): void {
+function zrank(c: Session, argv: Buffer[], reverse: boolean): void {
   if (argv.length > 4) throw E.wrongArity(reverse ? 'zrevrank' : 'zrank');
   let withScore = false;
   if (argv.length === 4) {

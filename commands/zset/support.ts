@@ -4,8 +4,8 @@
  * zsetAdd), score and range argument parsing, and the replies of members
  * with scores in RESP2 and RESP3.
  */
-import type { Client } from '../../lib/client.js';
-import type { Database } from '../../lib/keyspace.js';
+import type { Session } from '../../lib/engine/session.js';
+import type { Database } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { SortedSet, type LexRange, type ScoreRange } from '../../lib/types/zset.js';
 import { formatScore, parseRangeDouble, parseScore } from '../../lib/types/double.js';
@@ -22,19 +22,19 @@ export interface ZsetLimits {
   value: number;
 }
 
-export function zsetLimits(c: Client): ZsetLimits {
+export function zsetLimits(c: Session): ZsetLimits {
   return { entries: c.server.config.int('zset-max-listpack-entries'), value: c.server.config.int('zset-max-listpack-value') };
 }
 
 /** A sorted set for reading (keyspace hits/misses counted); undefined when missing; WRONGTYPE otherwise. */
-export function readZset(c: Client, key: string): SortedSet | undefined {
+export function readZset(c: Session, key: string): SortedSet | undefined {
   const v = lookupRead(c, key);
   if (v !== undefined && !(v instanceof SortedSet)) throw E.WRONGTYPE;
   return v;
 }
 
 /** A sorted set about to be modified; undefined when missing; WRONGTYPE otherwise. */
-export function writeZset(c: Client, key: string, db: Database = c.db): SortedSet | undefined {
+export function writeZset(c: Session, key: string, db: Database = c.db): SortedSet | undefined {
   const v = db.lookup(key);
   if (v !== undefined && !(v instanceof SortedSet)) throw E.WRONGTYPE;
   return v;
@@ -118,14 +118,14 @@ export function lexRangeArgs(min: Buffer, max: Buffer): LexRange {
 }
 
 /** A score reply: RESP3 double, RESP2 bulk string, both in Redis's format. */
-export function replyScore(c: Client, d: number): void {
+export function replyScore(c: Session, d: number): void {
   const s = formatScore(d);
   if (c.reply.proto === Proto.RESP3) c.reply.raw(Buffer.from(',' + s + '\r\n', 'latin1'));
   else c.reply.bulkLatin1(s);
 }
 
 /** Members, optionally with scores: RESP2 flat [m, s, ...]; RESP3 [[m, s], ...] when withScores. */
-export function replyMembers(c: Client, items: [string, number][], withScores: boolean): void {
+export function replyMembers(c: Session, items: [string, number][], withScores: boolean): void {
   if (!withScores) {
     c.reply.array(items.length);
     for (const [m] of items) c.reply.bulkLatin1(m);
@@ -148,7 +148,7 @@ export function replyMembers(c: Client, items: [string, number][], withScores: b
 }
 
 /** After removing members in place: deletes the emptied key (event `del`), else tells watchers. */
-export function afterZsetRemove(c: Client, key: string, z: SortedSet): void {
+export function afterZsetRemove(c: Session, key: string, z: SortedSet): void {
   if (z.size === 0) {
     c.db.delete(key);
     c.server.notify('g', 'del', key, c.db.id);
@@ -158,7 +158,7 @@ export function afterZsetRemove(c: Client, key: string, z: SortedSet): void {
 }
 
 /** Stores a computed sorted set at dst (replacing any value, TTL dropped) with `event`; an empty result deletes dst. Replies the size. */
-export function storeZset(c: Client, dst: string, z: SortedSet, event: string): void {
+export function storeZset(c: Session, dst: string, z: SortedSet, event: string): void {
   if (z.size === 0) {
     if (c.db.delete(dst)) {
       c.server.notify('g', 'del', dst, c.db.id);

@@ -3,9 +3,9 @@
  * ZINCRBY key increment member. Options are checked, then every score is
  * parsed, then the key is looked up: bad input changes nothing.
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { word } from '../../lib/args.js';
 import type { SortedSet } from '../../lib/types/zset.js';
@@ -47,7 +47,7 @@ function addOne(z: SortedSet, limits: ZsetLimits, member: string, score: number,
   return 'added';
 }
 
-function zadd(c: Client, argv: Buffer[], f: Flags, ch: boolean, first: number, event: string, replyScoreOnly: boolean): void {
+function zadd(c: Session, argv: Buffer[], f: Flags, ch: boolean, first: number, event: string, replyScoreOnly: boolean): void {
   const key = keyOf(argv[1]);
   const n = (argv.length - first) / 2;
   const scores: number[] = [];

@@ -9,14 +9,11 @@
  * propagated as `ZPOPMIN|ZPOPMAX key [count]`, the deterministic plain form
  * (BZPOPMIN, ZMPOP and BZMPOP included), as Redis does.
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyBuf, keyOf } from '../../lib/keyspace.js';
+import { keyBuf, keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
-import { SortedSet } from '../../lib/types/zset.js';
-import type { BlockState } from '../../lib/blocking.js';
-import { mayNotBlock } from '../../lib/stream/args.js';
 import { Proto } from '../../lib/resp/writer.js';
 import { BZMPOP_SPEC, BZPOPMAX_SPEC, BZPOPMIN_SPEC, ZMPOP_SPEC, ZPOPMAX_SPEC, ZPOPMIN_SPEC } from './table.js';
 import { MUST_BE_POSITIVE, replyScore, writeZset } from './support.js';
@@ -43,7 +40,7 @@ interface Pop {
  * key of another type met before it). Replies and returns true when it
  * popped; returns false having written nothing otherwise.
  */
-function tryPop(c: Client, p: Pop, propagate: (argv: Buffer[]) => void): boolean {
+function tryPop(c: Session, p: Pop, propagate: (argv: Buffer[]) => void): boolean {
   for (const key of p.keys) {
     const z = writeZset(c, key);
     if (z === undefined || z.size === 0) continue;
@@ -70,7 +67,7 @@ function tryPop(c: Client, p: Pop, propagate: (argv: Buffer[]) => void): boolean
   return false;
 }
 
-function reply(c: Client, p: Pop, key: string, popped: [string, number][]): void {
+function reply(c: Session, p: Pop, key: string, popped: [string, number][]): void {
   const r = c.reply;
   if (p.shape === 'blocking') {
     r.array(3);
@@ -100,7 +97,7 @@ function reply(c: Client, p: Pop, key: string, popped: [string, number][]): void
   }
 }
 
-function zpop(c: Client, argv: Buffer[], max: boolean): void {
+function zpop(c: Session, argv: Buffer[], max: boolean): void {
   if (argv.length > 3) throw E.SYNTAX;
   let count = 1;
   const explicitCount = argv.length === 3;
@@ -169,38 +166,19 @@ function timeoutArg(b: Buffer): number {
   return Date.now() + ms;
 }
 
-function blockingPop(c: Client, p: Pop, timeoutAt: number): void {
+function blockingPop(c: Session, p: Pop, timeoutAt: number): void {
   // The command propagates its effect as the plain pop, never as itself.
   c.server.suppressPropagation();
   if (tryPop(c, p, (a) => c.server.propagateAs(a))) return;
-  if (mayNotBlock(c)) {
+  if (!c.mayBlock) {
     c.reply.nullArray();
     return;
   }
-  const state: BlockState = {
-    db: c.db,
-    keys: p.keys,
-    timeoutAt,
-    tryServe(signalled: string): boolean {
-      // Only a key that now holds a sorted set wakes the client (a deleted key or another type keeps it waiting).
-      if (!(state.db.lookup(signalled) instanceof SortedSet)) return false;
-      try {
-        return tryPop(c, p, (a) => c.server.propagate(state.db.id, [a]));
-      } catch (err) {
-        // Another of its keys holds another type now: the re-run pop fails as Redis's re-executed command does.
-        if (!(err instanceof E.ReplyError)) throw err;
-        c.reply.error(err.message);
-        return true;
-      }
-    },
-    onTimeout(): void {
-      c.reply.nullArray();
-    },
-  };
-  c.server.blocking.block(c, state);
+  // Re-run (Redis 7.2+) when one of the keys holds a sorted set again; a re-run that finds nothing blocks again.
+  c.block({ keys: p.keys, timeoutAt, type: 'zset' });
 }
 
-function bzpop(c: Client, argv: Buffer[], max: boolean): void {
+function bzpop(c: Session, argv: Buffer[], max: boolean): void {
   const timeoutAt = timeoutArg(argv[argv.length - 1]);
   const keys = argv.slice(1, -1).map(keyOf);
   blockingPop(c, { keys, max, count: 1, explicitCount: false, shape: 'blocking' }, timeoutAt);

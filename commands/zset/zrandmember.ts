@@ -1,6 +1,6 @@
 /** ZRANDMEMBER key [count [WITHSCORES]]: positive counts give distinct members, negative ones may repeat. */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { ZRANDMEMBER_SPEC } from './table.js';

@@ -4,9 +4,9 @@
  * ZREVRANGEBYLEX, and ZRANGESTORE, all through one parser and one range
  * walk, as Redis's zrangeGenericCommand. Ranges cost O(log n + m).
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, type LexRange, type ScoreRange, type SortedSet, type ZNode } from '../../lib/types/zset.js';
@@ -131,7 +131,7 @@ export function parseRange(argv: Buffer[], at: number, fixedType: RangeType | nu
   return { spec, withScores };
 }
 
-function rangeCommand(c: Client, argv: Buffer[], fixedType: RangeType | null, fixedReverse: boolean | null): void {
+function rangeCommand(c: Session, argv: Buffer[], fixedType: RangeType | null, fixedReverse: boolean | null): void {
   const { spec, withScores } = parseRange(argv, 1, fixedType, fixedReverse, false);
   const z = readZset(c, keyOf(argv[1]));
   if (z === undefined) {

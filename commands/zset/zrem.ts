@@ -1,7 +1,7 @@
 /** ZREM and ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX. An emptied sorted set is deleted. */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { ZREMRANGEBYLEX_SPEC, ZREMRANGEBYRANK_SPEC, ZREMRANGEBYSCORE_SPEC, ZREM_SPEC } from './table.js';
@@ -26,7 +26,7 @@ export const zrem: CommandSpec = {
   },
 };
 
-function removeRange(c: Client, argv: Buffer[], spec: RangeSpec, event: string): void {
+function removeRange(c: Session, argv: Buffer[], spec: RangeSpec, event: string): void {
   const key = keyOf(argv[1]);
   const z = writeZset(c, key);
   if (z === undefined) {

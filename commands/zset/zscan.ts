@@ -5,7 +5,7 @@
  * ranks, so a member present for the whole scan can be missed).
  */
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import { globMatch } from '../../lib/glob.js';
 import { formatScore } from '../../lib/types/double.js';
 import { ZSCAN_SPEC } from './table.js';

@@ -5,9 +5,9 @@
  * the options are parsed, as Redis does. A weighted or summed score that is
  * NaN (inf·0, inf + -inf) becomes 0.
  */
-import type { Client } from '../../lib/client.js';
+import type { Session } from '../../lib/engine/session.js';
 import type { CommandSpec } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { SortedSet } from '../../lib/types/zset.js';
@@ -66,7 +66,7 @@ interface Parsed {
   limit: number;
 }
 
-function parse(c: Client, argv: Buffer[], at: number, op: Op, store: boolean, cardOnly: boolean, name: string): Parsed {
+function parse(c: Session, argv: Buffer[], at: number, op: Op, store: boolean, cardOnly: boolean, name: string): Parsed {
   const n = parseInt64(argv[at]);
   if (n === null) throw E.NOT_INTEGER;
   if (n < 1) throw E.custom(`ERR at least 1 input key is needed for '${name}' command`);
@@ -151,14 +151,14 @@ function compute(op: Op, p: Parsed): SortedSet {
   return out;
 }
 
-function reading(op: Op, name: string): (c: Client, argv: Buffer[]) => void {
+function reading(op: Op, name: string): (c: Session, argv: Buffer[]) => void {
   return (c, argv) => {
     const p = parse(c, argv, 1, op, false, false, name);
     replyMembers(c, [...compute(op, p).entries()], p.withScores);
   };
 }
 
-function storing(op: Op, name: string, event: string): (c: Client, argv: Buffer[]) => void {
+function storing(op: Op, name: string, event: string): (c: Session, argv: Buffer[]) => void {
   return (c, argv) => {
     const p = parse(c, argv, 2, op, true, false, name);
     const z = compute(op, p);

@@ -85,11 +85,9 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
   const k = B(key);
   if (value instanceof Stream) {
     yield* serializeStream(k, value);
-  } else if (value.rewrite !== undefined) {
-    // Lists as RPUSH, hashes as HMSET (+ HPEXPIREAT per field with a TTL), sets as SADD, sorted sets as ZADD: 64 items per command like Redis.
-    for (const argv of value.rewrite(k)) yield encodeCommand(argv);
   } else {
-    // Every other type declares its own rewrite (lib/types/registry.ts).
+    // Every other type declares its own rewrite (lib/types/registry.ts): strings as SET, lists as RPUSH,
+    // hashes as HMSET (+ HPEXPIREAT per field with a TTL), sets as SADD, sorted sets as ZADD, 64 items per command like Redis.
     const argvs = typeOf(value).rewrite(k, value);
     if (argvs === null) throw new Error(`cannot serialize a value of type ${typeName(value)}`);
     for (const argv of argvs) yield encodeCommand(argv);
