@@ -6,7 +6,7 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, token, singleKey } from '../../lib/command.js';
-import { keyOf } from '../../lib/keyspace.js';
+import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload, parseDumpPayload, PayloadError } from '../../lib/rdb/payload.js';

@@ -10,7 +10,7 @@
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, block, key, oneof, token } from '../../lib/command.js';
-import { keyOf, type Value } from '../../lib/keyspace.js';
+import { keyOf, type Value } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload } from '../../lib/rdb/payload.js';

@@ -10,8 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from '../server.js';
-import type { Value } from '../keyspace.js';
+import type { Engine } from '../engine/engine.js';
+import type { Value } from '../engine/keyspace.js';
 import { REDIS_VERSION } from '../version.js';
 import { writeRdb, readRdb, type RdbDb, type LoadedKey } from '../rdb/file.js';
 import { RdbError } from '../rdb/encoding.js';
@@ -25,10 +25,10 @@ const SLICE_MS = 5;
 
 export class RdbLoadError extends Error {}
 
-const controllers = new WeakMap<Server, RdbController>();
+const controllers = new WeakMap<Engine, RdbController>();
 
 /** The RDB controller of a server (SAVE, BGSAVE, LASTSAVE, DEBUG RELOAD, SHUTDOWN, AOF preambles). */
-export function rdbOf(server: Server): RdbController {
+export function rdbOf(server: Engine): RdbController {
   let r = controllers.get(server);
   if (!r) {
     r = new RdbController(server);
@@ -78,7 +78,7 @@ export class RdbController {
   finalSaveDone = false;
   private cronTimer: NodeJS.Timeout | null = null;
 
-  constructor(readonly server: Server) {
+  constructor(readonly server: Engine) {
     this.lastSave = server.startTime;
   }
 

@@ -13,7 +13,7 @@
  * returning where it stopped (an AOF base with an RDB preamble continues
  * with RESP commands there).
  */
-import type { Value } from '../keyspace.js';
+import type { Value } from '../engine/keyspace.js';
 import { Crc64 } from './crc64.js';
 import { RdbReader, RdbWriter, RdbError } from './encoding.js';
 import { readValue, rdbTypeOf, writeValue, isReadableType, type WriteOptions } from './values.js';

@@ -3,7 +3,7 @@
  *
  *   <type byte> <value as in an RDB file> <RDB version: 2 bytes LE> <CRC-64 of everything before: 8 bytes LE>
  */
-import type { Value } from '../keyspace.js';
+import type { Value } from '../engine/keyspace.js';
 import { crc64 } from './crc64.js';
 import { RdbReader, RdbWriter, RdbError } from './encoding.js';
 import { readValue, writeTypedValue } from './values.js';

@@ -8,7 +8,7 @@
  * canonical 32-bit integers, LZF above 20 bytes when compression is on) —
  * the result depends only on the bytes, so no OBJECT ENCODING state is needed.
  */
-import type { Value } from '../keyspace.js';
+import type { Value } from '../engine/keyspace.js';
 import { Stream } from '../stream/stream.js';
 import { RdbError, type RdbReader, type RdbWriter } from './encoding.js';
 import { readStream, writeStream, RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3 } from './stream.js';

@@ -17,7 +17,7 @@ import { crc64 } from '../../../lib/rdb/crc64.js';
 import { RdbWriter } from '../../../lib/rdb/encoding.js';
 import { writeStream, RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2 } from '../../../lib/rdb/stream.js';
 import type { Stream } from '../../../lib/stream/stream.js';
-import type { Value } from '../../../lib/keyspace.js';
+import type { Value } from '../../../lib/engine/keyspace.js';
 
 type Cmd = (string | number | Buffer)[];
 
