@@ -14,6 +14,8 @@ import type { DurabilityGate } from './durability.js';
 
 /** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
 export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
+/** Reply bytes an unauthenticated client may have pending (Redis's 16 KB static reply buffer; any more closes it). */
+const UNAUTH_REPLY_MAX = 16 * 1024;
 
 export class Connection implements Link {
   readonly session: Session;
@@ -118,6 +120,13 @@ export class Connection implements Link {
         }
         if (argv === null) break;
         this.engine.execute(s, argv);
+        if (!s.authenticated && s.reply.size > UNAUTH_REPLY_MAX) {
+          // Redis (CVE-2025-21605 fix): an unauthenticated client whose replies outgrow the static reply buffer is closed
+          // at once, unsent replies dropped, so pipelined password guessing costs a reconnect every ~256 attempts.
+          this.engine.log('warning', `Client id=${s.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+          this.destroy();
+          break;
+        }
       }
     } finally {
       this.processing = false;

@@ -1,0 +1,56 @@
+/**
+ * maxmemory is decided on live data (issue 20): garbage the collector has not
+ * reclaimed yet must not make writes fail with OOM (and then succeed again
+ * after the next collection). used_memory counts the data, not the V8 heap
+ * (lib/memory.ts, README "Memory accounting"), which is what this checks. The garbage here is made in this process, which
+ * also runs the embedded server, and promoted to the old generation first so
+ * that no minor collection reclaims it before the write arrives.
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { expect } from 'chai';
+import { startRivulet, RawConnection, normalise } from '../helpers.js';
+import type { RivuletServer } from '../../lib/index.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+describe('maxmemory decisions on live data', function () {
+  this.timeout(30000);
+  let srv: RivuletServer;
+  let c: RawConnection;
+  before(async () => {
+    srv = await startRivulet();
+    c = await RawConnection.open(srv.port);
+  });
+  after(async () => {
+    c.close();
+    await srv.close();
+  });
+
+  it('writes are accepted while only uncollected garbage is above maxmemory, and refused once live data is', async () => {
+    gc();
+    const m0 = process.memoryUsage();
+    const live = m0.heapUsed + m0.external;
+    const used = Number(/used_memory:(\d+)/.exec(String(await c.call('INFO', 'memory')))![1]);
+    expect(await c.call('CONFIG', 'SET', 'maxmemory', String(used + 64 * 1024 * 1024))).to.equal('OK');
+    let junk: Buffer[] | null = [];
+    for (let i = 0; i < 160; i++) junk.push(Buffer.alloc(1024 * 1024, i));
+    gc();
+    gc(); // the Buffers' wrappers are now old: only a full collection frees them
+    junk = null;
+    const m1 = process.memoryUsage();
+    expect(m1.heapUsed + m1.external, 'the garbage is still counted').to.be.greaterThan(live + 128 * 1024 * 1024);
+    expect(await c.call('SET', 'k', 'v')).to.equal('OK');
+    // Live data over the limit is refused.
+    const big = 'x'.repeat(1024 * 1024);
+    let refused: unknown = null;
+    for (let i = 0; i < 200 && refused === null; i++) {
+      const r = normalise(await c.call('SET', `big${i}`, big));
+      if (r !== 'OK') refused = r;
+    }
+    expect(refused).to.deep.equal({ error: "OOM command not allowed when used memory > 'maxmemory'." });
+    await c.call('FLUSHALL');
+    expect(await c.call('CONFIG', 'SET', 'maxmemory', '0')).to.equal('OK');
+  });
+});
