@@ -3,6 +3,12 @@
  * under load from several clients, and SIGKILL at every step of a rewrite
  * (RIVULET_AOF_CRASH_AT); after a restart on the same directory every
  * acknowledged write is there, and nothing that was never sent appears.
+ *
+ * Every load loop is bounded (MAX_OPS per client) and stops when its test
+ * ends (the `run` control is stopped in afterEach, which also kills every
+ * process the test started): a test that times out on a busy machine must not
+ * leave clients and servers running behind it, nor delete a directory a
+ * still-running body uses.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +17,26 @@ import { startRivuletProcess, tmpDir, rmrf, RawConnection, sleep, waitForPing, t
 
 type Proc = Awaited<ReturnType<typeof startRivuletProcess>>;
 
+/** Most commands one load client sends per call. */
+const MAX_OPS = 20000;
+
+/** The running test: loads stop and starts refuse once it ended. */
+interface Run {
+  stopped: boolean;
+  procs: Proc[];
+}
+let run: Run = { stopped: true, procs: [] };
+
+/** Throws once the current test has ended (its body may go on after a timeout). */
+function live(): void {
+  if (run.stopped) throw new Error('the test ended (timeout): stopping its body');
+}
+
 /** Starts bin/rivulet-server; when it does not come up, fails with its output. */
 async function start(args: string[]): Promise<Proc> {
+  live();
   const p = await startRivuletProcess(args, { waitReady: false });
+  run.procs.push(p);
   try {
     await waitForPing(p.port);
   } catch {
@@ -40,16 +63,17 @@ function newLedger(id: number): Ledger {
   return { id, sentSets: new Set(), ackedSets: new Set(), sentIds: new Set(), ackedIds: new Set(), ackedAcks: new Set(), ackTime: new Map() };
 }
 
-/** One client's load: SET, XADD with an explicit ID, XREADGROUP one entry, XACK it. Stops when the connection dies. */
+/** One client's load: SET, XADD with an explicit ID, XREADGROUP one entry, XACK it. Stops when the connection dies, the test ends, or after MAX_OPS rounds. */
 async function load(port: number, L: Ledger, startAt: number): Promise<void> {
   let c: RawConnection;
+  const r = run;
   try {
     c = await RawConnection.open(port);
   } catch {
     return;
   }
   try {
-    for (let n = startAt; ; n++) {
+    for (let n = startAt; n < startAt + MAX_OPS && !r.stopped; n++) {
       L.sentSets.add(n);
       if ((await c.call('SET', `k${L.id}:${n}`, `v${n}`)) !== 'OK') throw new Error('SET failed');
       L.ackedSets.add(n);
@@ -105,6 +129,16 @@ async function verify(port: number, ledgers: Ledger[], killedAt: number, lossWin
   }
 }
 
+/** Waits until every ledger has `n` more acknowledged SETs than now (at most 30 s). */
+async function untilAcked(ledgers: Ledger[], n: number): Promise<void> {
+  const want = ledgers.map((L) => L.ackedSets.size + n);
+  const deadline = Date.now() + 30000;
+  while (ledgers.some((L, i) => L.ackedSets.size < want[i]) && Date.now() < deadline) {
+    live();
+    await sleep(10);
+  }
+}
+
 async function kill(p: Proc): Promise<number> {
   const t = Date.now();
   await p.stop(); // SIGKILL
@@ -118,9 +152,12 @@ describe('durability under SIGKILL', function () {
 
   beforeEach(() => {
     dir = tmpDir('rivulet-kill-');
+    run = { stopped: false, procs: [] };
   });
   afterEach(async () => {
-    if (proc) await proc.stop();
+    const ended = run;
+    ended.stopped = true;
+    for (const p of ended.procs) await p.stop();
     proc = null;
     delete process.env.RIVULET_AOF_CRASH_AT;
     rmrf(dir);
@@ -134,7 +171,9 @@ describe('durability under SIGKILL', function () {
       if (round > 0) await verify(proc.port, ledgers, Date.now());
       await setupGroups(proc.port, ledgers);
       const runs = ledgers.map((L) => load(proc!.port, L, next));
-      await sleep(150 + Math.floor(Math.random() * 300));
+      // Kill after some progress (a busy machine may take seconds for a few writes), at a random moment.
+      await untilAcked(ledgers, 10);
+      await sleep(Math.floor(Math.random() * 300));
       const killedAt = await kill(proc);
       await Promise.all(runs);
       next += 100000;
@@ -168,9 +207,8 @@ describe('durability under SIGKILL', function () {
     'rewrite-manifest-temp-written',
     'rewrite-manifest-swapped',
   ];
-  it('a crash at any step of a rewrite leaves a directory that loads with every acknowledged write', async () => {
-    for (const step of STEPS) {
-      rmrf(dir);
+  for (const step of STEPS) {
+    it(`a crash at any step of a rewrite leaves a directory that loads with every acknowledged write: ${step}`, async () => {
       const ledgers = [newLedger(0), newLedger(1)];
       // Some data first, so the base has something to write.
       proc = await start(['--dir', dir, '--appendfsync', 'always']);
@@ -200,6 +238,7 @@ describe('durability under SIGKILL', function () {
       expect(exit, `${step}: the server should have crashed itself`).to.equal('SIGKILL');
       const killedAt = Date.now();
       await Promise.all(runs);
+      live();
       proc = await start(['--dir', dir]);
       await verify(proc.port, ledgers, killedAt);
       // Leftovers of the interrupted rewrite (temp files, history files) are gone after the restart.
@@ -218,6 +257,6 @@ describe('durability under SIGKILL', function () {
       await verify(proc.port, ledgers, killedAt);
       await proc.stop();
       proc = null;
-    }
-  });
+    });
+  }
 });
