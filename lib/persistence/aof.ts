@@ -217,7 +217,11 @@ export class Aof implements AofSink, DurabilityLog {
     try {
       return parseManifest(text);
     } catch (err) {
-      if (err instanceof ManifestError) throw new AofLoadError(`${err.message} (manifest ${p})`);
+      if (err instanceof ManifestError) {
+        throw new AofLoadError(
+          `${err.message} (manifest ${p}). Restore the manifest from a backup, or move it aside and rebuild it from the AOF files with 'rivulet-check-aof --rebuild-manifest ${p}'.`,
+        );
+      }
       throw err;
     }
   }
@@ -227,6 +231,15 @@ export class Aof implements AofSink, DurabilityLog {
     const m = this.readManifest();
     this.manifest = m;
     const files = [...(m.base ? [m.base] : []), ...m.incrs];
+    // Every file first: a missing one stops the start before anything is loaded.
+    for (const f of files) {
+      if (!fs.existsSync(path.join(this.dirPath, f.name))) {
+        const mp = path.join(this.dirPath, `${this.filename}.manifest`);
+        throw new AofLoadError(
+          `The AOF file ${f.name} doesn't exist (named by the manifest ${mp}). Restore it from a backup; to start without its data, remove its line from the manifest (rivulet-check-aof ${mp} checks the result).`,
+        );
+      }
+    }
     const server = this.server;
     const dirtyBefore = server.dirty;
     const savedAof = server.aof;

@@ -45,10 +45,20 @@ export function describeCommand(argv: Buffer[]): string {
 export function runUnit(server: Engine, c: Session, argvs: Buffer[][], file: string, offset = -1): void {
   for (const argv of argvs) {
     const r = resolve(c, argv);
+    const where = offset >= 0 ? ` at offset ${offset}` : '';
     if (r instanceof Refused) {
+      // An unknown command or a wrong argument count: another server's file, or a damaged byte that still parses.
       const name = argv[0].toString();
-      if (!server.commands.has(name.toLowerCase())) throw new AofLoadError(`Unknown command '${name}' reading the append only file ${file}`);
-      throw new AofLoadError(`Bad file format reading the append only file ${file}: ${r.error.message}`);
+      const what = !server.commands.has(name.toLowerCase())
+        ? `Unknown command '${name}' reading the append only file ${file}${where}`
+        : `Bad file format reading the append only file ${file}${where}: '${describeCommand(argv)}' is refused: ${r.error.message}`;
+      if (!server.config.bool('aof-load-failed-records')) {
+        throw new AofLoadError(
+          `${what}. The files are left as they are. To load them anyway, skipping every record that fails, set aof-load-failed-records yes and restart.`,
+        );
+      }
+      server.log('warning', `== CRITICAL == ${what}; skipped because aof-load-failed-records is yes`);
+      continue;
     }
     try {
       r.spec.handler!(c, argv);
@@ -56,7 +66,6 @@ export function runUnit(server: Engine, c: Session, argvs: Buffer[][], file: str
       if (!(err instanceof ReplyError)) throw err;
       // Only effects that succeeded are logged, so a failure here means the files and the server disagree
       // (another server's files, a damaged byte, a config such as `databases`): loading on would build a different dataset.
-      const where = offset >= 0 ? ` at offset ${offset}` : '';
       if (!server.config.bool('aof-load-failed-records')) {
         throw new AofLoadError(
           `Error replaying the append only file ${file}${where}: '${describeCommand(argv)}' replied '${err.message}'. ` +

@@ -125,9 +125,15 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
   }
   // Without placeholders, Redis's order (XSETID before the groups); with them, XSETID comes last,
   // after the placeholders are gone, so that it restores entries-added and max-deleted-id exactly.
-  if (ghosts.length === 0) yield setid;
+  if (ghosts.length === 0) {
+    yield setid;
+    yield* serializeGroups(k, s);
+    yield* serializeIdmp(k, s);
+    return;
+  }
   yield* serializeGroups(k, s);
-  if (ghosts.length > 0) {
+  yield* serializeIdmp(k, s);
+  {
     const first = s.log.firstId();
     // Placeholders below the first live entry go with one exact trim (which leaves max-deleted-id alone, as
     // trimming did); the others were XDELed, so XDEL removes them.
@@ -137,17 +143,22 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
     for (let i = 0; i < inner.length; i += BATCH) yield encodeCommand([XDEL, k, ...inner.slice(i, i + BATCH).map(idArg)]);
     yield setid;
   }
-  yield* serializeIdmp(k, s);
 }
 
-/** IDs pending in some group (owned or released by XNACK) whose entry is no longer in the stream, ascending, without repeats. */
+/**
+ * IDs whose entry is no longer in the stream but that something still names:
+ * a pending entry of some group (owned or released by XNACK), or an IDMP
+ * record (a retry of that (pid, iid) must still answer the old ID, not add
+ * the entry again). Ascending, without repeats.
+ */
 function ghostIds(s: Stream): StreamId[] {
   const out: StreamId[] = [];
   for (const g of s.groups.values()) {
     const cur = g.pel.seek();
     for (let pe = cur.next(); pe !== null; pe = cur.next()) if (!s.log.has(pe.id)) out.push(pe.id);
   }
-  if (s.groups.size > 1) {
+  if (s.idmp !== null) for (const m of s.idmp.producers.values()) for (const rec of m.values()) if (!s.log.has(rec.id)) out.push(rec.id);
+  if (out.length > 1) {
     out.sort(compareIds);
     let w = 0;
     for (let i = 0; i < out.length; i++) if (w === 0 || compareIds(out[w - 1], out[i]) !== 0) out[w++] = out[i];
@@ -192,14 +203,14 @@ function* serializeGroups(k: Buffer, s: Stream): Generator<Buffer> {
 function* serializeIdmp(k: Buffer, s: Stream): Generator<Buffer> {
   if (s.idmp !== null) {
     // Redis 8.6+ (redis/redis#14794): per-stream IDMP settings as XCFGSET (which clears the maps, so first),
-    // then one XIDMPRECORD per tracked (pid, iid) whose entry still exists, oldest first.
+    // then one XIDMPRECORD per tracked (pid, iid), oldest first.
     const cfg: Buffer[] = [XCFGSET, k];
     if (s.idmp.duration !== null) cfg.push(IDMP_DURATION, B(String(s.idmp.duration)));
     if (s.idmp.maxSize !== null) cfg.push(IDMP_MAXSIZE, B(String(s.idmp.maxSize)));
     if (cfg.length > 2) yield encodeCommand(cfg);
     for (const [pid, m] of s.idmp.producers) {
       for (const [iid, rec] of m) {
-        if (!s.log.has(rec.id)) continue;
+        // (An entry deleted since has a placeholder at this point of the base: see ghostIds.)
         yield encodeCommand([XIDMPRECORD, k, B(pid), B(iid), idArg(rec.id)]);
       }
     }

@@ -135,7 +135,10 @@ describe('AOF loading of damaged files', function () {
         (s) => s.close(),
         (e: Error) => (msg = e.message),
       );
-      expect(msg).to.equal("Unknown command 'NOSUCHCMD' reading the append only file appendonly.aof.1.incr.aof");
+      expect(msg).to.equal(
+        `Unknown command 'NOSUCHCMD' reading the append only file appendonly.aof.1.incr.aof at offset ${head.length}. ` +
+          'The files are left as they are. To load them anyway, skipping every record that fails, set aof-load-failed-records yes and restart.',
+      );
     } finally {
       rmrf(dir);
     }
