@@ -42,6 +42,9 @@ const METRICS: MetricDef[] = [
   { key: 'mem_f4_usage', label: 'memory/entry 4×50B, MEMORY USAGE', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'mem_f4_used', label: 'memory/entry 4×50B, INFO used_memory growth²', unit: 'B', better: 'lower', decimals: 1 },
   { key: 'mem_f4_rss', label: 'memory/entry 4×50B, RSS growth³', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'eval_p1', label: "EVAL return redis.call('INCR',KEYS[1]), 50 clients", unit: 'ops/s', better: 'higher' },
+  { key: 'evalsha_p1', label: 'EVALSHA of the same script, 50 clients', unit: 'ops/s', better: 'higher' },
+  { key: 'bullmq_jobs', label: 'BullMQ: jobs/s, one worker, concurrency 50', unit: 'jobs/s', better: 'higher' },
   { key: 'aof_load', label: 'AOF load (start → PONG, loading:0)', unit: 'ms', better: 'lower', goalRatio: 2.0 },
   { key: 'metrics_xadd_off', label: 'XADD, 50 clients, metrics endpoint off⁴', unit: 'ops/s', better: 'higher' },
   { key: 'metrics_xadd_on', label: 'XADD, 50 clients, /metrics scraped once a second⁴', unit: 'ops/s', better: 'higher' },
@@ -92,7 +95,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,memory,aofload,metrics,types]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,scripting,bullmq,memory,aofload,metrics,types]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -200,6 +203,8 @@ async function main(): Promise<void> {
       await attempt('rivulet', keys, 'metrics overhead', () => W.metricsOverhead(sz, onStart));
       if (haveRedis) markNa('redis', keys, 'rivulet only');
     }
+    for (const kind of want('scripting') ? order : []) await attempt(kind, ['eval_p1', 'evalsha_p1'], 'EVAL/EVALSHA', () => W.scripting(kind, sz, onStart));
+    for (const kind of want('bullmq') ? order : []) await attempt(kind, ['bullmq_jobs'], 'BullMQ', () => W.bullmq(kind, sz, onStart));
   }
 
   // Memory is deterministic enough for one round.

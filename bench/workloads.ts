@@ -478,3 +478,53 @@ export async function typeThroughput(kind: Kind, sz: Sizes, tests: string[], onS
     return out;
   });
 }
+
+// ---------------------------------------------------------------------------
+// Scripting
+
+const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
+
+/** EVAL and EVALSHA of `return redis.call('INCR', KEYS[1])`, 50 clients unpipelined (redis-benchmark). */
+export async function scripting(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const n = sz.xaddPlain;
+    const sha = (await cmd(s.port, ['SCRIPT', 'LOAD', INCR_SCRIPT])) as string;
+    const evalRps = (await redisBenchmark(s.port, { clients: 50, requests: n, command: ['EVAL', INCR_SCRIPT, '1', 'bench:eval'] })).rps;
+    const shaRps = (await redisBenchmark(s.port, { clients: 50, requests: n, command: ['EVALSHA', sha, '1', 'bench:evalsha'] })).rps;
+    for (const key of ['bench:eval', 'bench:evalsha']) {
+      const v = Number(await cmd(s.port, ['GET', key]));
+      if (v < n) throw new WorkloadError(`${key} is ${v} after ${n} scripts (some failed)`);
+    }
+    return { eval_p1: evalRps, evalsha_p1: shaRps };
+  });
+}
+
+/**
+ * BullMQ jobs/s: 5,000 jobs added with addBulk, then one Worker with
+ * concurrency 50 processes them (an empty processor); the figure is jobs
+ * completed per second of the processing phase.
+ */
+export async function bullmq(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  const { Queue, Worker } = await import('bullmq');
+  return withServer(kind, {}, onStart, async (s) => {
+    const connection = { host: '127.0.0.1', port: s.port };
+    const jobs = sz === QUICK ? 2000 : 5000;
+    const q = new Queue('bench', { connection });
+    try {
+      for (let i = 0; i < jobs; i += 500) await q.addBulk(Array.from({ length: Math.min(500, jobs - i) }, (_, k) => ({ name: 'j', data: { i: i + k } })));
+      let done = 0;
+      const t0 = performance.now();
+      const finished = new Promise<void>((resolve, reject) => {
+        const w = new Worker('bench', async () => undefined, { connection, concurrency: 50 });
+        w.on('completed', () => {
+          if (++done === jobs) w.close().then(() => resolve(), reject);
+        });
+        w.on('error', reject);
+      });
+      await Promise.race([finished, sleep(120_000).then(() => Promise.reject(new WorkloadError(`only ${done}/${jobs} jobs done in 120 s`)))]);
+      return { bullmq_jobs: jobs / ((performance.now() - t0) / 1000) };
+    } finally {
+      await q.close();
+    }
+  });
+}

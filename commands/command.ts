@@ -91,7 +91,8 @@ export function writeCommandInfo(w: ReplyWriter, spec: CommandSpec, fullName: st
   w.array(10);
   w.bulk(fullName);
   w.int(spec.arity);
-  const flags = [...spec.flags];
+  // may_replicate is hidden on purpose in Redis's COMMAND INFO (server.c addReplyFlagsForCommand).
+  const flags = spec.flags.filter((f) => f !== 'may_replicate');
   if (spec.keySpecs?.some((k) => !('index' in k.beginSearch) || !('lastKey' in k.findKeys)) && !flags.includes('movablekeys'))
     flags.push('movablekeys');
   w.set(flags.length);

@@ -15,6 +15,7 @@ import { listCommands } from './list/index.js';
 import { setCommands } from './set/index.js';
 import { zsetCommands } from './zset/index.js';
 import { sortCommands } from './sort/index.js';
+import { scriptingCommands } from './scripting/index.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
@@ -29,4 +30,5 @@ export const COMMANDS: CommandSpec[] = [
   ...setCommands,
   ...zsetCommands,
   ...sortCommands,
+  ...scriptingCommands,
 ];

@@ -281,3 +281,36 @@ export const MIGRATE_IOERR = e('IOERR error or timeout connecting to the client'
 export const migrateTargetError = (msg: string): ReplyError => e(`ERR Target instance replied with error: ${msg}`);
 export const migrateIoError = (what: string): ReplyError => e(`IOERR error or timeout ${what} to target instance`);
 export const rdbTypeMissing = (type: string): ReplyError => e(`ERR rivulet cannot serialize values of type ${type} yet`); // (rivulet wording)
+// ---- scripting (Redis 7 eval.c, script.c, functions.c) ------------------------
+export const NOSCRIPT = e('NOSCRIPT No matching script. Please use EVAL.');
+export const NUMKEYS_TOO_MANY = e("ERR Number of keys can't be greater than number of args");
+export const NUMKEYS_NEGATIVE = e("ERR Number of keys can't be negative");
+export const BUSY_EVAL = e('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+export const BUSY_FUNCTION = e('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
+export const NOTBUSY = e('NOTBUSY No scripts in execution right now.');
+export const UNKILLABLE = e(
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+);
+export const SCRIPT_RO_WRITE = e('ERR Can not execute a script with write flag using *_ro command.');
+export const SCRIPT_OOM = e("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+export const scriptMisconf = (reason: string): ReplyError =>
+  e(
+    `MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: ${reason}`,
+  );
+export const scriptCompile = (msg: string): ReplyError => e(`ERR Error compiling script (new function): ${msg}`);
+export const shebang = (msg: string): ReplyError => e(`ERR ${msg}`);
+export const SCRIPT_FLUSH_OPTION = e('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+export const FUNCTION_FLUSH_OPTION = e('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+export const FUNCTION_NOT_FOUND = e('ERR Function not found');
+export const LIBRARY_NOT_FOUND = e('ERR Library not found');
+export const FUNCTION_CODE_MISSING = e('ERR Function code is missing');
+export const functionUnknownOption = (opt: string): ReplyError => e(`ERR Unknown option given: ${opt}`);
+export const functionListUnknownArg = (arg: string): ReplyError => e(`ERR Unknown argument ${arg}`);
+export const FUNCTION_LIST_NO_LIBNAME = e('ERR library name argument was not given');
+export const FUNCTION_RESTORE_POLICY = e('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+export const FUNCTION_DUMP_PAYLOAD = e('ERR DUMP payload version or checksum are wrong');
+export const functionLoad = (msg: string): ReplyError => e(`ERR ${msg}`);
+export const FCALL_BAD_NUMKEYS = e('ERR Bad number of keys provided');
+export const SCRIPT_DEBUG_MODE = e('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+/** (rivulet wording) rivulet has no Lua debugger. */
+export const SCRIPT_DEBUG_UNSUPPORTED = e('ERR SCRIPT DEBUG YES/SYNC is not supported by rivulet (no Lua debugger)');

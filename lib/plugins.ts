@@ -8,10 +8,12 @@ import { installInfo } from './info.js';
 import { installPubSub } from './pubsub.js';
 import { installPersistence } from './persistence/index.js';
 import { installMetrics } from './metrics/index.js';
+import { installScripting } from './scripting/index.js';
 
 type Installer = (server: Engine) => void;
 
-const INSTALLERS: Installer[] = [installPubSub, installInfo, installPersistence, installMetrics];
+// Scripting before persistence: the Lua states must exist when the AOF's FUNCTION LOAD records replay.
+const INSTALLERS: Installer[] = [installPubSub, installInfo, installScripting, installPersistence, installMetrics];
 
 export function installPlugins(server: Engine): void {
   for (const install of INSTALLERS) install(server);

@@ -49,6 +49,8 @@ export const shutdown: CommandSpec = {
     // No shutdown is ever left pending (there are no replicas to wait for).
     if (abort) throw E.NO_SHUTDOWN_IN_PROGRESS;
     const server = c.server;
+    // While a script is busy only SHUTDOWN NOSAVE gets through (Redis's shutdownCommand).
+    if (server.busyScript && !nosave) throw server.busyScript.isEval ? E.BUSY_EVAL : E.BUSY_FUNCTION;
     const aof = aofOf(server);
     if (aof.rewrite?.initial && !force) {
       // Stopping now would leave an AOF with no base: refuse, as Redis does.

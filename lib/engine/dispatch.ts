@@ -111,6 +111,12 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     );
     return;
   }
+  // A script is past busy-reply-threshold: only allow_busy commands run (Redis's processCommand).
+  if (server.busyScript && !spec.flags.includes('allow_busy')) {
+    reject(c, server.busyScript.isEval ? E.BUSY_EVAL : E.BUSY_FUNCTION, fullName);
+    if (c.multi) c.multi.error = true;
+    return;
+  }
   if (c.multi && !MULTI_IMMEDIATE.has(fullName)) {
     if (spec.flags.includes('no_multi')) {
       reject(c, E.custom(`ERR Command not allowed inside a transaction`), fullName);

@@ -169,6 +169,12 @@ export class Engine implements KeyspaceHooks {
   network: NetworkControl | null = null;
   /** Where the AOF stands, set by persistence for the server's lifetime (the network holds replies on it). */
   durability: DurabilityLog | null = null;
+  /**
+   * Non-null while a script that outlived busy-reply-threshold is being
+   * resumed slice by slice: commands without allow_busy get BUSY (which of
+   * the two texts depends on EVAL vs FCALL). See lib/scripting.
+   */
+  busyScript: { isEval: boolean } | null = null;
   private nextClientId = 1;
   private cron: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
@@ -345,6 +351,19 @@ export class Engine implements KeyspaceHooks {
   /** Several effects of the running command, added to its unit (lazy field expiry's HDELs). */
   propagate(dbId: number, argvs: Buffer[][]): void {
     for (const argv of argvs) this.alsoPropagate(dbId, argv);
+  }
+
+  /**
+   * Keeps the propagation unit open across event-loop turns (a script that
+   * runs in slices past busy-reply-threshold): everything until endUnit() is
+   * fed as one MULTI/EXEC.
+   */
+  beginUnit(): void {
+    this.nesting++;
+  }
+
+  endUnit(): void {
+    if (--this.nesting === 0) this.propagatePending();
   }
 
   /** Adds an effect to the current unit; at top level (no command running) it is fed at once. */
@@ -551,6 +570,8 @@ export class Engine implements KeyspaceHooks {
   }
 
   private serverCron(): void {
+    // A busy script is still one atomic unit: nothing expires or wakes until it ends.
+    if (this.busyScript) return;
     const budget = 25 / Math.max(1, this.config.int('hz'));
     if (this.activeExpireEnabled) {
       for (const db of this.dbs) db.activeExpire(budget);

@@ -83,6 +83,8 @@ export class Session {
   noTouch = false;
   /** Pub/Sub pushes caused by this client's own running command, written after its reply (see Engine.executingClient). */
   deferredPushes: Buffer[] | null = null;
+  /** True while this client's script runs past busy-reply-threshold: its next commands wait for the reply. */
+  scriptSuspended = false;
   /** Set for sessions that must never block (scripts): blocking commands answer as on timeout. */
   noBlock = false;
   /** The command being executed (set by call(); the outer one is restored after nested calls). */

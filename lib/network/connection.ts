@@ -105,7 +105,7 @@ export class Connection implements Link {
     this.processing = true;
     const s = this.session;
     try {
-      while (!s.closing && s.blocked === null) {
+      while (!s.closing && s.blocked === null && !s.scriptSuspended) {
         let argv: Buffer[] | null;
         try {
           argv = this.parser.next();

@@ -58,7 +58,15 @@ interface RewriteJob {
   done: Promise<void>;
   /** The base is an RDB image (named *.base.rdb, as Redis names it). */
   rdbBase?: boolean;
+  /** Records written before the keys (see rewritePreambles). */
+  preamble: Buffer[];
 }
+
+/**
+ * Providers of records that open a rewritten base file (scripting registers
+ * one FUNCTION LOAD per library); each returns encoded commands.
+ */
+export const rewritePreambles: ((server: Engine) => Buffer[])[] = [];
 
 export class Aof implements AofSink, DurabilityLog {
   manifest: Manifest = emptyManifest();
@@ -449,6 +457,7 @@ export class Aof implements AofSink, DurabilityLog {
       newIncr,
       tempPath: path.join(dir, `temp-rewriteaof-bg-${process.pid}.aof`),
       aborted: false,
+      preamble: [],
       done: Promise.resolve(),
     };
     this.rewrite = job;
@@ -475,6 +484,8 @@ export class Aof implements AofSink, DurabilityLog {
       faultPoint('rewrite-incr-opened');
       // 2. The point-in-time copy the base is made of (the state the new incr starts from).
       const snapshot = takeSnapshot(this.server.dbs, Date.now());
+      // Server state that is not keys (function libraries) goes first, as Redis's rewriteFunctions.
+      job.preamble = rewritePreambles.flatMap((f) => f(this.server));
       if (initial) this.server.aof = this;
       this.log('notice', 'Background append only file rewriting started');
       job.done = this.writeBase(job, snapshot);
@@ -507,6 +518,12 @@ export class Aof implements AofSink, DurabilityLog {
       // values without an RDB encoding yet keep the RESP form.
       const rdbBase = this.rdbPreamble(snapshot);
       job.rdbBase = rdbBase;
+      // Function libraries open a RESP base (FUNCTION LOAD records); an RDB base does not carry them yet (TODO: RDB_OPCODE_FUNCTION2).
+      if (!rdbBase && job.preamble.length > 0) {
+        const head = Buffer.concat(job.preamble);
+        await fd.write(head);
+        written += head.length;
+      }
       const gen = rdbBase ? writeRdb(toRdbDbs(snapshot), this.rdb!.writeOptions(true), 64 * 1024) : serializeSnapshot(snapshot);
       const totalKeys = snapshot.reduce((n, s) => n + s.keys.length, 0);
       let keysSeen = 0;
