@@ -78,8 +78,13 @@ const showBound = (n: number): string => (n === LONG_MAX ? '9223372036854775807'
 export function allowProtectedAction(mode: string, remoteAddress: string | undefined): boolean {
   if (mode === 'yes') return true;
   if (mode !== 'local') return false;
-  const a = remoteAddress ?? '';
-  return a === '' || a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.');
+  return isLoopback(remoteAddress);
+}
+
+/** Whether a peer address is on the loopback interface; no address (a Unix socket, an internal session) counts as local. */
+export function isLoopback(addr: string | undefined): boolean {
+  if (!addr) return true;
+  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }
 
 export const PARAMS = [

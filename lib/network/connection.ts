@@ -11,6 +11,7 @@ import { RequestParser, type ParserLimits } from '../resp/parser.js';
 import { Session, type Link } from '../engine/session.js';
 import type { Engine } from '../engine/engine.js';
 import type { DurabilityGate } from './durability.js';
+import { isLoopback } from '../config.js';
 
 /** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
 export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
@@ -248,9 +249,4 @@ export class Connection implements Link {
 function formatAddr(a: string | undefined, port: number | undefined): string {
   const host = a ?? '';
   return `${host.includes(':') ? `[${host}]` : host}:${port ?? 0}`.replace(/^\[::ffff:([\d.]+)\]/, '$1');
-}
-
-export function isLoopback(addr: string | undefined): boolean {
-  if (!addr) return true; // unix sockets
-  return addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.');
 }

@@ -7,7 +7,8 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { strerror } from '../persistence/writer.js';
-import { Connection, isLoopback } from './connection.js';
+import { Connection } from './connection.js';
+import { isLoopback } from '../config.js';
 import { DurabilityGate } from './durability.js';
 import { describeSession, type Engine, type NetworkControl } from '../engine/engine.js';
 import * as E from '../errors.js';
