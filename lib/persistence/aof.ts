@@ -127,14 +127,20 @@ export class Aof implements AofSink, DurabilityLog {
     this.cronTimer.unref();
     if (!this.server.config.bool('appendonly')) return;
     this.fixedDir = this.dirPath;
-    fs.mkdirSync(this.dirPath, { recursive: true });
-    this.upgradeLegacy();
-    this.refuseOrphans();
-    const t0 = Date.now();
-    this.loadFromDisk();
-    this.log('notice', `DB loaded from append only file: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
-    this.removeLeftovers();
-    this.openForAppend('on server start');
+    try {
+      fs.mkdirSync(this.dirPath, { recursive: true });
+      this.upgradeLegacy();
+      this.refuseOrphans();
+      const t0 = Date.now();
+      this.loadFromDisk();
+      this.log('notice', `DB loaded from append only file: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
+      this.removeLeftovers();
+      this.openForAppend('on server start');
+    } catch (err) {
+      // A refused start leaves nothing running in an embedding process (no close(): it could save an empty dump.rdb).
+      this.stopTimers();
+      throw err;
+    }
     this.enabled = true;
     this.server.aof = this;
   }

@@ -97,7 +97,11 @@ export function loadBuffer(server: Engine, buf: Buffer, file: string, isLast: bo
     try {
       at = rdbOf(server).loadImage(buf, true, file).end;
     } catch (err) {
-      if (err instanceof RdbLoadError) throw new AofLoadError(`Bad file format reading the append only file ${file} (RDB preamble): ${err.message}`);
+      if (err instanceof RdbLoadError) {
+        throw new AofLoadError(
+          `Bad file format reading the append only file ${file} (RDB preamble): ${err.message}. The files are left as they are. Restore the file from a backup ('rivulet-check-rdb <file>' reports the damage).`,
+        );
+      }
       throw err;
     }
     server.log('notice', `Reading RDB base file on AOF loading...`);
@@ -117,7 +121,8 @@ export function loadBuffer(server: Engine, buf: Buffer, file: string, isLast: bo
   }
   if (!isLast) {
     throw new AofLoadError(
-      `Unexpected end of file reading the append only file ${file} at offset ${res.validUpTo} (${stop.reason}): it is not the last file, so it cannot be truncated safely`,
+      `Unexpected end of file reading the append only file ${file} at offset ${res.validUpTo} (${stop.reason}): it is not the last file, so it cannot be truncated safely. ` +
+        `The files are left as they are. Restore the file from a backup ('rivulet-check-aof <manifest>' reports where each file's valid content ends).`,
     );
   }
   if (!allowTruncated) {
