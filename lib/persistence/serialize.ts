@@ -24,7 +24,8 @@
  *            XCLAIM cannot recreate — get a placeholder `XADD key id x y` among
  *            the entries, are claimed like the others, and the placeholders are
  *            then removed (XTRIM key MINID <first live id> for those below the
- *            first entry, XDEL for the others); XSETID then comes last, so
+ *            first entry, XDEL for the others); XSETID comes before the groups
+ *            (their ENTRIESREAD is capped at entries-added) and again last, so
  *            entries-added and max-deleted-id end exact. All standard
  *            commands: redis-server loads such a base with the same PEL.
  *
@@ -131,6 +132,9 @@ function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
     yield* serializeIdmp(k, s);
     return;
   }
+  // XSETID before the groups as well: XGROUP CREATE caps ENTRIESREAD at the stream's entries-added (Redis 8),
+  // which the XADDs alone (live entries + placeholders) put below the real count.
+  yield setid;
   yield* serializeGroups(k, s);
   yield* serializeIdmp(k, s);
   {

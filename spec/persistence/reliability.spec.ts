@@ -378,6 +378,35 @@ describe('consumer-group state across a restart (issue 20)', function () {
     }
   });
 
+  it("a group that read more entries than the stream holds keeps entries-read and lag when pending entries' stream entries are gone (BGREWRITEAOF, DEBUG RELOAD, restart)", async () => {
+    // The rewrite adds placeholders for 2-1 and 4-1; XGROUP CREATE ... ENTRIESREAD 7 must not be capped at the 3 XADDs before it.
+    const script = [
+      ...['1-1', '2-1', '3-1', '4-1', '5-1', '6-1', '7-1'].map((id) => ['XADD', 's', id, 'f', id]),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'],
+      ['XACK', 's', 'g', '1-1', '3-1', '5-1', '6-1', '7-1'],
+      ['XDEL', 's', '1-1', '2-1', '3-1', '4-1', '5-1'],
+      ['XADD', 's', '8-1', 'f', '8-1'],
+    ];
+    let srv = await startRivulet({ dir, appendfsync: 'always' });
+    try {
+      await run(srv.port, script);
+      const before = await groupState(srv.port, 's');
+      const groups = normalise((await call(srv.port, 'XINFO', 'GROUPS', 's')) as Reply) as unknown[][];
+      expect(groups[0].slice(8, 12)).to.deep.equal(['entries-read', 7, 'lag', 1]);
+      await call(srv.port, 'BGREWRITEAOF');
+      await waitRewrite(srv.port);
+      expect(await groupState(srv.port, 's'), 'live after the rewrite').to.deep.equal(before);
+      await srv.close();
+      srv = await startRivulet({ dir });
+      expect(await groupState(srv.port, 's'), 'after a restart').to.deep.equal(before);
+      expect(await call(srv.port, 'DEBUG', 'RELOAD')).to.equal('OK');
+      expect(await groupState(srv.port, 's'), 'after DEBUG RELOAD').to.deep.equal(before);
+    } finally {
+      await srv.close();
+    }
+  });
+
   const NOTHING_DELIVERED: string[][] = [
     ['XADD', 's', '1-1', 'a', '1'],
     ['XGROUP', 'CREATE', 's', 'g', '0'],
