@@ -158,7 +158,9 @@ export async function bigStream(kind: Kind, sz: Sizes, onStart: StartListener): 
       command: ['XRANGE', key, '1-__rand_int__', '+', 'COUNT', '100'],
     });
     const cg = await consumerGroup(s.port, key, len, 4);
-    return { xrange_c100: xr.rps, cg_entries: cg };
+    // The same drain again, by a second group read with ioredis clients (what users run).
+    const cgIo = await consumerGroupIoredis(s.port, key, len, 4);
+    return { xrange_c100: xr.rps, cg_entries: cg, cg_ioredis: cgIo };
   });
 }
 
@@ -189,6 +191,40 @@ async function consumerGroup(port: number, key: string, total: number, consumers
   for (const c of clients) c.close();
   if (acked !== total) throw new WorkloadError(`consumer group acked ${acked} of ${total}`);
   return acked / secs;
+}
+
+/**
+ * As consumerGroup, with ioredis clients (default options: replies decoded to
+ * strings, commands sent as they are issued): group `gi`, XREADGROUP COUNT 100
+ * then XACK of the IDs read, until the group is drained. Entries acked per second.
+ */
+async function consumerGroupIoredis(port: number, key: string, total: number, consumers: number): Promise<number> {
+  const { Redis } = await import('ioredis');
+  await cmd(port, ['XGROUP', 'CREATE', key, 'gi', '0']);
+  const clients = Array.from({ length: consumers }, () => new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 }));
+  try {
+    await Promise.all(clients.map((c) => c.connect()));
+    let acked = 0;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      clients.map(async (c, i) => {
+        const name = `c${i}`;
+        for (;;) {
+          const r = (await c.xreadgroup('GROUP', 'gi', name, 'COUNT', 100, 'STREAMS', key, '>')) as [string, [string, string[]][]][] | null;
+          if (r === null || r[0][1].length === 0) return;
+          const ids = r[0][1].map((e) => e[0]);
+          // Not `acked += await ...`: that reads `acked` before the await and loses the other consumers' counts.
+          const n = await c.xack(key, 'gi', ...ids);
+          acked += n;
+        }
+      }),
+    );
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (acked !== total) throw new WorkloadError(`consumer group (ioredis) acked ${acked} of ${total}`);
+    return acked / secs;
+  } finally {
+    for (const c of clients) c.disconnect();
+  }
 }
 
 /**
