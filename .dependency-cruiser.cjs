@@ -6,7 +6,8 @@
  *   lib/network      sockets, parser, backpressure       -> engine
  *   lib/engine       dispatch, call, propagation,        -> types, stream (data), config, resp writer
  *                    blocking, keyspace, sessions
- *   lib/types, lib/stream   data structures             -> nothing above them
+ *   lib/types, lib/stream   data structures             -> nothing above them (lib/stream: not even
+ *                                                         the engine or the RESP writer)
  *   lib/persistence  AOF                                 -> engine, data; never network
  *   lib/resp         RESP codec                          -> knows no command
  *   commands/        one command (family) per file       -> engine, data; never network
@@ -26,6 +27,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^lib/(stream|types)/' },
       to: { path: '^(lib/network/|commands/|lib/persistence/)' },
+    },
+    {
+      name: 'stream-data-layer-knows-no-session',
+      comment:
+        'lib/stream/ is the pure stream layer (ID log, groups, PEL, IDMP, lag): no sessions, dispatch or reply writing. Argument parsing, replies, budgets and propagation builders live beside the commands (commands/stream/).',
+      severity: 'error',
+      from: { path: '^lib/stream/' },
+      to: { path: '^(lib/engine/|lib/resp/|lib/command\\.ts)' },
     },
     {
       name: 'persistence-knows-no-network',

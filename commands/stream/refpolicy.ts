@@ -6,7 +6,8 @@
 import type { ArgSpec } from '../../lib/command.js';
 import { arg, block, oneof, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { RefPolicy, idsBlockArg, isKw, refPolicyArg } from '../../lib/stream/args.js';
+import { idsBlockArg, isKw, refPolicyArg } from './args.js';
+import { RefPolicy } from '../../lib/stream/stream.js';
 import type { StreamId } from '../../lib/stream/id.js';
 import type { Stream } from '../../lib/stream/stream.js';
 

@@ -7,8 +7,8 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import type { StreamId } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
-import { strictIdArg } from '../../lib/stream/args.js';
+import { getStream } from './lookup.js';
+import { strictIdArg } from './args.js';
 
 export const xack: CommandSpec = {
   name: 'xack',
@@ -35,7 +35,7 @@ export const xack: CommandSpec = {
     for (let j = 3; j < argv.length; j++) ids[j - 3] = strictIdArg(argv[j]);
     let acked = 0;
     for (const id of ids) {
-      if (g.ack(id) !== undefined) {
+      if (g.deletePending(id) !== undefined) {
         acked++;
         c.server.dirty++;
       }

@@ -10,7 +10,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from './lookup.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 
 export const xackdel: CommandSpec = {
@@ -40,7 +40,7 @@ export const xackdel: CommandSpec = {
     const changes = { n: 0, deleted: 0 };
     c.reply.array(ids.length);
     for (const id of ids) {
-      if (g.ack(id) !== undefined) changes.n++;
+      if (g.deletePending(id) !== undefined) changes.n++;
       c.reply.int(deleteWithPolicy(s, id, policy, changes));
     }
     if (changes.deleted > 0) c.server.notify('t', 'xdel', k, c.db.id);

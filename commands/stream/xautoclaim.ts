@@ -14,10 +14,11 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { type StreamId, formatId } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
-import { rangeStartArg } from '../../lib/stream/args.js';
-import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, streamIdBuffer, bumpDeliveryCount, createConsumerPropagation } from '../../lib/stream/group.js';
+import { getStream } from './lookup.js';
+import { rangeStartArg } from './args.js';
+import { writeEntry, writeId } from './reply.js';
+import { type PendingEntry, ClaimCount } from '../../lib/stream/group.js';
+import { xclaimPropagation, streamIdBuffer, createConsumerPropagation } from './propagate.js';
 import { longArg } from './xclaim.js';
 
 /** Examined entries per requested one (Redis's attempts_factor). */
@@ -76,15 +77,11 @@ export const xautoclaim: CommandSpec = {
     c.server.suppressPropagation();
     const now = Date.now();
     const k = keyOf(argv[1]);
-    const consumerName = argv[3].toString('latin1');
-    let consumer = g.getConsumer(consumerName);
-    const createdConsumer = consumer === undefined;
-    if (consumer === undefined) {
-      consumer = g.createConsumer(consumerName, now)!;
+    const { consumer, created: createdConsumer } = g.openConsumer(argv[3].toString('latin1'), now);
+    if (createdConsumer) {
       c.server.dirty++;
       c.server.notify('t', 'xgroup-createconsumer', k, c.db.id);
     }
-    consumer.seenTime = now;
 
     let attempts = count * ATTEMPTS_FACTOR;
     const claimed: PendingEntry[] = [];
@@ -99,20 +96,17 @@ export const xautoclaim: CommandSpec = {
         // Gone from the stream: clean the PEL up, report the ID, count it against COUNT.
         c.server.propagateAs(xclaimPropagation(argv[1], argv[2], streamIdBuffer(pe.id), pe, g));
         c.server.dirty++;
-        g.ack(pe.id);
+        g.deletePending(pe.id);
         deleted.push(pe.id);
         cur = g.pel.seek(pe.id);
         count--;
         continue;
       }
       if (minIdle > 0 && now - pe.deliveryTime < minIdle) continue;
-      g.transfer(pe, consumer);
-      pe.deliveryTime = now;
-      if (!justId) pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+      g.claim(pe, consumer, now, now, justId ? ClaimCount.Keep : ClaimCount.Bump);
       claimed.push(pe);
       claimedFields.push(fields);
       count--;
-      consumer.activeTime = now;
       c.server.propagateAs(xclaimPropagation(argv[1], argv[2], streamIdBuffer(pe.id), pe, g));
       c.server.dirty++;
     }

@@ -14,9 +14,9 @@ import { arg, block, key, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { isKw } from '../../lib/stream/args.js';
+import { isKw } from './args.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from './lookup.js';
 
 export const IDMP_DURATION_MAX = 86400;
 export const IDMP_MAXSIZE_MAX = 10000;

@@ -18,10 +18,11 @@ import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { type StreamId, MIN_ID, compareIds } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
-import { parseStreamId, strictIdArg } from '../../lib/stream/args.js';
-import { writeEntry, writeId } from '../../lib/stream/reply.js';
-import { type PendingEntry, xclaimPropagation, setidPropagation, bumpDeliveryCount, createConsumerPropagation } from '../../lib/stream/group.js';
+import { getStream } from './lookup.js';
+import { parseStreamId, strictIdArg } from './args.js';
+import { writeEntry, writeId } from './reply.js';
+import { type PendingEntry, ClaimCount } from '../../lib/stream/group.js';
+import { xclaimPropagation, setidPropagation, createConsumerPropagation } from './propagate.js';
 
 /** A 64-bit integer option as Redis's getLongLongFromObjectOrReply reads it, with a custom error. */
 function longArg(b: Buffer, err: E.ReplyError): number {
@@ -111,16 +112,12 @@ export const xclaim: CommandSpec = {
     // A bogus delivery time (negative, or in the future) is taken as now rather than refused.
     if (deliveryTime === -1 || deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
 
-    const consumerName = argv[3].toString('latin1');
     const k = keyOf(argv[1]);
-    let consumer = g.getConsumer(consumerName);
-    const createdConsumer = consumer === undefined;
-    if (consumer === undefined) {
-      consumer = g.createConsumer(consumerName, now)!;
+    const { consumer, created: createdConsumer } = g.openConsumer(argv[3].toString('latin1'), now);
+    if (createdConsumer) {
       c.server.dirty++;
       c.server.notify('t', 'xgroup-createconsumer', k, c.db.id);
     }
-    consumer.seenTime = now;
 
     const claimed: PendingEntry[] = [];
     const claimedFields: (Buffer[] | null)[] = [];
@@ -134,24 +131,17 @@ export const xclaim: CommandSpec = {
           c.server.propagateAs(xclaimPropagation(argv[1], argv[2], argv[5 + i], pe, g));
           propagateLastId = false;
           c.server.dirty++;
-          g.ack(id);
+          g.deletePending(id);
         }
         continue;
       }
-      let created = false;
       if (pe === undefined) {
         if (!force) continue;
-        pe = g.addPending(id, consumer, now, 1);
-        created = true;
-      }
-      if (!created && minIdle > 0 && now - pe.deliveryTime < minIdle) continue;
-      g.transfer(pe, consumer);
-      pe.deliveryTime = deliveryTime;
-      if (retryCount >= 0) pe.deliveryCount = retryCount;
-      else if (!justId) pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+        pe = g.forcePending(id, consumer, now);
+      } else if (minIdle > 0 && now - pe.deliveryTime < minIdle) continue;
+      g.claim(pe, consumer, deliveryTime, now, justId ? ClaimCount.Keep : ClaimCount.Bump, retryCount);
       claimed.push(pe);
       claimedFields.push(justId ? null : fields);
-      consumer.activeTime = now;
       c.server.propagateAs(xclaimPropagation(argv[1], argv[2], argv[5 + i], pe, g));
       propagateLastId = false;
       c.server.dirty++;

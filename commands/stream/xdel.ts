@@ -2,9 +2,9 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { strictIdArg } from '../../lib/stream/args.js';
+import { strictIdArg } from './args.js';
 import type { StreamId } from '../../lib/stream/id.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from './lookup.js';
 
 export const xdel: CommandSpec = {
   name: 'xdel',

@@ -9,7 +9,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from './lookup.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 
 export const xdelex: CommandSpec = {

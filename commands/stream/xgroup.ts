@@ -14,9 +14,10 @@ import { helpSubcommand, type HelpEntry } from '../../lib/help.js';
 import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type Stream, getStreamForWrite, getOrCreateStream } from '../../lib/stream/stream.js';
+import { type Stream } from '../../lib/stream/stream.js';
+import { getStreamForWrite, getOrCreateStream } from './lookup.js';
 import { MIN_ID } from '../../lib/stream/id.js';
-import { idArg as looseId, strictIdArg as strictId } from '../../lib/stream/args.js';
+import { idArg as looseId, strictIdArg as strictId } from './args.js';
 import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../lib/stream/group.js';
 import { capEntriesRead } from '../../lib/stream/lag.js';
 

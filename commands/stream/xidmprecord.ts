@@ -12,10 +12,10 @@ import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { strictIdArg } from '../../lib/stream/args.js';
+import { strictIdArg } from './args.js';
 import { compareIds } from '../../lib/stream/id.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
-import { getStreamForWrite, idmpLimits } from '../../lib/stream/stream.js';
+import { getStreamForWrite, idmpLimits } from './lookup.js';
 
 const XIDMPRECORD = Buffer.from('XIDMPRECORD');
 

@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { getStream } from './lookup.js';
 
 export const xlen: CommandSpec = {
   name: 'xlen',

@@ -15,17 +15,10 @@ import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { idsBlockArg, isKw } from '../../lib/stream/args.js';
-import { DELIVERY_COUNT_MAX } from '../../lib/stream/group.js';
-import { subI64 } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { idsBlockArg, isKw } from './args.js';
+import { NackMode } from '../../lib/stream/group.js';
+import { getStream } from './lookup.js';
 import { idsArgument } from './refpolicy.js';
-
-const enum NackMode {
-  Silent,
-  Fail,
-  Fatal,
-}
 
 function modeArg(b: Buffer): NackMode {
   if (isKw(b, 'silent')) return NackMode.Silent;
@@ -84,18 +77,11 @@ export const xnack: CommandSpec = {
     const s = getStream(c, k)!;
     let released = 0;
     for (const id of ids) {
-      let pe = g.pel.get(id);
+      const pe = g.pel.get(id);
       if (pe === undefined) {
         if (!force || !s.log.has(id)) continue;
-        const initial = retryCount >= 0 ? retryCount : mode === NackMode.Fatal ? DELIVERY_COUNT_MAX : 0;
-        pe = g.addPending(id, g.unowned, 0, initial);
-      } else {
-        g.transfer(pe, g.unowned);
-        pe.deliveryTime = 0;
-        if (retryCount >= 0) pe.deliveryCount = retryCount;
-        else if (mode === NackMode.Silent) pe.deliveryCount = pe.deliveryCount > 0 ? subI64(pe.deliveryCount, 1) : 0;
-        else if (mode === NackMode.Fatal) pe.deliveryCount = DELIVERY_COUNT_MAX;
-      }
+        g.nackNew(id, mode, retryCount);
+      } else g.nack(pe, mode, retryCount);
       released++;
     }
     if (released > 0) {

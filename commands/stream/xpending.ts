@@ -14,9 +14,9 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { type StreamId, compareIds } from '../../lib/stream/id.js';
-import { getStream } from '../../lib/stream/stream.js';
-import { rangeEndArg, rangeStartArg } from '../../lib/stream/args.js';
-import { writeId } from '../../lib/stream/reply.js';
+import { getStream } from './lookup.js';
+import { rangeEndArg, rangeStartArg } from './args.js';
+import { writeId } from './reply.js';
 import { type PelIndex, deliveryCountReply } from '../../lib/stream/group.js';
 
 function int64(b: Buffer): number {

@@ -7,9 +7,9 @@ import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { isKw, rangeEndArg, rangeStartArg } from '../../lib/stream/args.js';
-import { writeRange } from '../../lib/stream/reply.js';
-import { getStream } from '../../lib/stream/stream.js';
+import { isKw, rangeEndArg, rangeStartArg } from './args.js';
+import { writeRange } from './reply.js';
+import { getStream } from './lookup.js';
 
 /** Shared by both directions (Redis's xrangeGenericCommand): parse, then look up, then reply. */
 function rangeCommand(c: Session, argv: Buffer[], rev: boolean): void {

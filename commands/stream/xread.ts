@@ -12,11 +12,12 @@ import type { CommandSpec } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
 import { arg, key, block } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type ReadArgs, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
-import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
+import { type ReadArgs, parseReadArgs, readIdArg } from './args.js';
+import { ReadBudget, entryReplyBytes } from './budget.js';
 import { type StreamId, MAX_ID, MIN_ID, compareIds, nextId, prevId, formatId } from '../../lib/stream/id.js';
-import { type EntryBatch, writeEntries, writeRange, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
-import { Stream, getStream } from '../../lib/stream/stream.js';
+import { type EntryBatch, writeEntries, writeRange, beginStreamsReply, streamsReplyKey } from './reply.js';
+import { Stream } from '../../lib/stream/stream.js';
+import { getStream } from './lookup.js';
 
 /** An ID to read after: concrete, or `+` (7.4: "just before the last entry"), resolved at each attempt. */
 type After = StreamId | '+';

@@ -38,22 +38,14 @@ import type { BlockState } from '../../lib/engine/blocking.js';
 import { arg, block, key, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { type ReadArgs, parseReadArgs, readIdArg } from '../../lib/stream/args.js';
+import { type ReadArgs, parseReadArgs, readIdArg } from './args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
-import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from '../../lib/stream/reply.js';
-import { ReadBudget, entryReplyBytes } from '../../lib/stream/budget.js';
-import { type Stream, getStream } from '../../lib/stream/stream.js';
-import {
-  type ConsumerGroup,
-  type Consumer,
-  type PendingEntry,
-  bumpDeliveryCount,
-  deliveryCountReply,
-  createConsumerPropagation,
-  setidPropagation,
-  streamIdBuffer,
-  xclaimPropagation,
-} from '../../lib/stream/group.js';
+import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from './reply.js';
+import { ReadBudget, entryReplyBytes } from './budget.js';
+import { type Stream } from '../../lib/stream/stream.js';
+import { getStream } from './lookup.js';
+import { type ConsumerGroup, type Consumer, type PendingEntry, ClaimCount, deliveryCountReply } from '../../lib/stream/group.js';
+import { createConsumerPropagation, setidPropagation, streamIdBuffer, xclaimPropagation } from './propagate.js';
 import { advanceEntriesRead, firstEntryId } from '../../lib/stream/lag.js';
 
 /** `>` or "entries above this ID from my PEL". */
@@ -127,9 +119,8 @@ function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: Consum
     } else if (s.length > 0 && compareIds(s.lastEntryId()!, g.lastId) > 0) {
       from = nextId(g.lastId);
     }
-    let consumer = g.getConsumer(req.consumerName);
-    if (consumer === undefined) {
-      consumer = g.createConsumer(req.consumerName, now)!;
+    const { consumer, created } = g.openConsumer(req.consumerName, now);
+    if (created) {
       server.dirty++;
       server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
       if (prop !== null) {
@@ -137,7 +128,6 @@ function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: Consum
         if (!r.noAck) createdAt = prop.length - 1;
       }
     }
-    consumer.seenTime = now;
     if (budget.spent) continue;
     // Entries this stream may contribute: its COUNT within what MAXCOUNT leaves (0 = no limit).
     const limit = budget.perStream(r.count);
@@ -219,10 +209,7 @@ function claimIdle(
     out.ids.push(pe.id);
     out.fields.push(fields);
     out.meta!.push(Math.max(0, now - pe.deliveryTime), pe.deliveryCount);
-    g.transfer(pe, consumer);
-    pe.deliveryTime = now;
-    pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
-    consumer.activeTime = now;
+    g.claim(pe, consumer, now, now, ClaimCount.Bump);
     prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(pe.id), pe, g));
     queued++;
   }
@@ -273,8 +260,7 @@ function readHistory(
     const fields = s.log.get(pe.id);
     if (!budget.unlimited && !budget.admit(entryReplyBytes(pe.id, fields))) break;
     if (fields !== null) {
-      pe.deliveryTime = now;
-      pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+      g.redeliver(pe, now);
       prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(pe.id), pe, g));
       delivered++;
     }
@@ -325,17 +311,8 @@ function deliverNew(
       moved = true;
     }
     if (noAck) continue;
-    const pe = g.pel.get(id);
-    let delivered;
-    if (pe === undefined) delivered = g.addPending(id, consumer, now, 1);
-    else {
-      // Already pending (the group was moved back with SETID): it now belongs to this consumer, as a first delivery.
-      g.transfer(pe, consumer);
-      pe.deliveryTime = now;
-      pe.deliveryCount = 1;
-      delivered = pe;
-    }
-    consumer.activeTime = now;
+    // A new pending entry (or one already pending after SETID moved the group back, handed over as a first delivery).
+    const delivered = g.deliver(id, consumer, now);
     prop?.push(xclaimPropagation(keyArg, groupArg, streamIdBuffer(id), delivered, g));
     queued++;
   }

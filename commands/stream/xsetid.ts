@@ -4,9 +4,9 @@ import { arg, key, singleKey } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { isKw, strictIdArg } from '../../lib/stream/args.js';
+import { isKw, strictIdArg } from './args.js';
 import { type StreamId, MIN_ID, compareIds, isZeroId } from '../../lib/stream/id.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { getStreamForWrite } from './lookup.js';
 
 export const xsetid: CommandSpec = {
   name: 'xsetid',

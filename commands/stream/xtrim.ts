@@ -4,8 +4,8 @@
 import type { ArgSpec, CommandSpec } from '../../lib/command.js';
 import { arg, key, token, oneof, block } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { parseAddTrimArgs, rewriteForPropagation } from '../../lib/stream/args.js';
-import { getStreamForWrite } from '../../lib/stream/stream.js';
+import { parseAddTrimArgs, rewriteForPropagation } from './args.js';
+import { getStreamForWrite } from './lookup.js';
 import { refPolicyArgument } from './refpolicy.js';
 
 /** The trim block's arguments, shared with XADD's docs. */

@@ -14,25 +14,42 @@
  * Appends of new IDs (the common XREADGROUP case) and removals from the head
  * (the common XACK case) touch one block.
  */
-import { type StreamId, type I64, MIN_ID, compareIds, addI64 } from './id.js';
+import { type StreamId, type I64, MIN_ID, compareIds, addI64, subI64 } from './id.js';
 
-/** A delivered, not yet acknowledged entry (Redis's streamNACK). */
+/**
+ * A delivered, not yet acknowledged entry (Redis's streamNACK). Read-only
+ * outside this module: every change goes through a ConsumerGroup operation,
+ * so the invariants below hold on every path.
+ */
 export interface PendingEntry {
   /** The stream entry ID. Never changes; both PELs are keyed by it. */
   readonly id: StreamId;
-  /** Unix ms of the last delivery (XREADGROUP, XCLAIM, XAUTOCLAIM set it; XCLAIM IDLE/TIME may move it back). */
-  deliveryTime: number;
-  /** Times delivered: 1 on first delivery, +1 per re-delivery (history reads, XCLAIM/XAUTOCLAIM without JUSTID), or set by RETRYCOUNT. Exact up to LLONG_MAX (I64). */
-  deliveryCount: I64;
+  /** Unix ms of the last delivery (XREADGROUP, XCLAIM, XAUTOCLAIM set it; XCLAIM IDLE/TIME may move it back; XNACK sets 0). */
+  readonly deliveryTime: number;
+  /**
+   * Times delivered: 1 on first delivery, +1 per re-delivery (history reads,
+   * claims without JUSTID), or set by RETRYCOUNT / XNACK. Exact up to
+   * LLONG_MAX (I64) and saturating there: no path wraps it to a negative
+   * number (Redis 7.x does, with XCLAIM after RETRYCOUNT 9223372036854775807).
+   */
+  readonly deliveryCount: I64;
   /** The owner. Invariant: this entry is in exactly `consumer.pel` and in the group's pel, nowhere else. */
+  readonly consumer: Consumer;
+}
+
+/** The mutable view the group's operations work on. */
+interface Pending {
+  readonly id: StreamId;
+  deliveryTime: number;
+  deliveryCount: I64;
   consumer: Consumer;
 }
 
-/** Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8); bumpDeliveryCount saturates there. */
+/** Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8); every increment saturates there. */
 export const DELIVERY_COUNT_MAX: I64 = 9223372036854775807n;
 
 /** The counter after one more delivery (saturating at DELIVERY_COUNT_MAX). */
-export function bumpDeliveryCount(n: I64): I64 {
+function bumpDeliveryCount(n: I64): I64 {
   if (typeof n === 'number' && n < Number.MAX_SAFE_INTEGER) return n + 1;
   return n >= DELIVERY_COUNT_MAX ? DELIVERY_COUNT_MAX : addI64(n, 1);
 }
@@ -40,6 +57,24 @@ export function bumpDeliveryCount(n: I64): I64 {
 /** The counter as replies and the AOF show it (it is kept exact: the identity). */
 export function deliveryCountReply(n: I64): I64 {
   return n;
+}
+
+/** XNACK's modes (Redis 8.8): what releasing an entry does to its delivery counter. */
+export const enum NackMode {
+  /** The delivery "did not count": counter - 1 (not below 0). */
+  Silent,
+  /** Counter unchanged. */
+  Fail,
+  /** Counter LLONG_MAX: the entry is poison. */
+  Fatal,
+}
+
+/** How a claim changes the delivery counter. */
+export const enum ClaimCount {
+  /** A delivery: +1, saturating (XCLAIM, XAUTOCLAIM, XREADGROUP CLAIM). */
+  Bump,
+  /** JUSTID: unchanged. */
+  Keep,
 }
 
 /** Entries per PEL block: big enough for few blocks, small enough that splicing inside one is cheap. */
@@ -271,12 +306,28 @@ export class ConsumerGroup {
     return this.consumers.get(name);
   }
 
-  /** Creates a consumer; returns null when the name is taken. */
+  /** Creates a consumer (XGROUP CREATECONSUMER); returns null when the name is taken. O(1). */
   createConsumer(name: string, now: number): Consumer | null {
     if (this.consumers.has(name)) return null;
     const c = new Consumer(name, now);
     this.consumers.set(name, c);
     return c;
+  }
+
+  /**
+   * The consumer a reading or claiming command acts as (XREADGROUP, XCLAIM,
+   * XAUTOCLAIM): the existing one, or a new one; either way its seen-time
+   * becomes `now`. `created` tells the caller to notify and log the creation. O(1).
+   */
+  openConsumer(name: string, now: number): { consumer: Consumer; created: boolean } {
+    let consumer = this.consumers.get(name);
+    const created = consumer === undefined;
+    if (consumer === undefined) {
+      consumer = new Consumer(name, now);
+      this.consumers.set(name, consumer);
+    }
+    consumer.seenTime = now;
+    return { consumer, created };
   }
 
   /** Removes a consumer and its pending entries (from the group PEL too); returns how many were pending. */
@@ -296,27 +347,103 @@ export class ConsumerGroup {
     return list;
   }
 
-  /** Adds a new pending entry owned by `consumer` (the ID must not be pending). */
+  /**
+   * Recreates a pending entry exactly as recorded (RDB/RESTORE load, clone):
+   * no delivery semantics. The ID must not be pending. O(log n).
+   */
   addPending(id: StreamId, consumer: Consumer, deliveryTime: number, deliveryCount: I64 = 1): PendingEntry {
-    const pe: PendingEntry = { id, deliveryTime, deliveryCount, consumer };
+    const pe: Pending = { id, deliveryTime, deliveryCount, consumer };
     this.pel.insert(pe);
     consumer.pel.insert(pe);
     return pe;
   }
 
-  /** Moves a pending entry to another consumer (no-op when it already owns it). */
-  transfer(pe: PendingEntry, to: Consumer): void {
+  /**
+   * A first delivery of entry `id` to `consumer` (XREADGROUP `>`): a new
+   * pending entry with counter 1 — or, when it is already pending (the group
+   * was moved back with SETID), that entry handed to `consumer` as a first
+   * delivery again. Sets the consumer's active-time. O(log n).
+   */
+  deliver(id: StreamId, consumer: Consumer, now: number): PendingEntry {
+    consumer.activeTime = now;
+    const pe = this.pel.get(id) as Pending | undefined;
+    if (pe === undefined) return this.addPending(id, consumer, now, 1);
+    this.move(pe, consumer);
+    pe.deliveryTime = now;
+    pe.deliveryCount = 1;
+    return pe;
+  }
+
+  /**
+   * A re-delivery from the consumer's own history (XREADGROUP with an ID):
+   * delivery time now, counter +1 (saturating). O(1).
+   */
+  redeliver(entry: PendingEntry, now: number): void {
+    const pe = entry as Pending;
+    pe.deliveryTime = now;
+    pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+  }
+
+  /**
+   * A claim (XCLAIM, XAUTOCLAIM, XREADGROUP CLAIM): `to` becomes the owner
+   * and is active at `now`; the delivery time becomes `deliveryTime`; the
+   * counter becomes `retryCount` when that is >= 0, else follows `count`
+   * (+1 saturating, or unchanged for JUSTID). O(log n).
+   */
+  claim(entry: PendingEntry, to: Consumer, deliveryTime: number, now: number, count: ClaimCount, retryCount: I64 = -1): void {
+    const pe = entry as Pending;
+    this.move(pe, to);
+    to.activeTime = now;
+    pe.deliveryTime = deliveryTime;
+    if (retryCount >= 0) pe.deliveryCount = retryCount;
+    else if (count === ClaimCount.Bump) pe.deliveryCount = bumpDeliveryCount(pe.deliveryCount);
+  }
+
+  /**
+   * XCLAIM FORCE of an entry nobody has pending: a new pending entry owned
+   * by `to` as if delivered once, which the claim that follows then counts. O(log n).
+   */
+  forcePending(id: StreamId, to: Consumer, now: number): PendingEntry {
+    return this.addPending(id, to, now, 1);
+  }
+
+  /**
+   * XNACK: releases a pending entry to the group (the unowned consumer),
+   * delivery time 0 so any min-idle-time claims it at once; the counter is
+   * `retryCount` when >= 0, else adjusted by `mode`. O(log n).
+   */
+  nack(entry: PendingEntry, mode: NackMode, retryCount: I64 = -1): void {
+    const pe = entry as Pending;
+    this.move(pe, this.unowned);
+    pe.deliveryTime = 0;
+    if (retryCount >= 0) pe.deliveryCount = retryCount;
+    else if (mode === NackMode.Silent) pe.deliveryCount = pe.deliveryCount > 0 ? subI64(pe.deliveryCount, 1) : 0;
+    else if (mode === NackMode.Fatal) pe.deliveryCount = DELIVERY_COUNT_MAX;
+  }
+
+  /** XNACK FORCE of an entry not pending: a new unowned entry, counter `retryCount`, or LLONG_MAX (FATAL) or 0. O(log n). */
+  nackNew(id: StreamId, mode: NackMode, retryCount: I64 = -1): PendingEntry {
+    const initial = retryCount >= 0 ? retryCount : mode === NackMode.Fatal ? DELIVERY_COUNT_MAX : 0;
+    return this.addPending(id, this.unowned, 0, initial);
+  }
+
+  /**
+   * Removes a pending entry from both PELs (XACK, XACKDEL, DELREF, and the
+   * claims' clean-up of entries deleted from the stream). Returns it, or
+   * undefined when it was not pending. O(log n).
+   */
+  deletePending(id: StreamId): PendingEntry | undefined {
+    const pe = this.pel.delete(id);
+    if (pe !== undefined) pe.consumer.pel.delete(id);
+    return pe;
+  }
+
+  /** Moves a pending entry to another consumer's PEL (no-op when it already owns it). */
+  private move(pe: Pending, to: Consumer): void {
     if (pe.consumer === to) return;
     pe.consumer.pel.delete(pe.id);
     pe.consumer = to;
     to.pel.insert(pe);
-  }
-
-  /** Acknowledges: removes the entry from both PELs. Returns it, or undefined when it was not pending. */
-  ack(id: StreamId): PendingEntry | undefined {
-    const pe = this.pel.delete(id);
-    if (pe !== undefined) pe.consumer.pel.delete(id);
-    return pe;
   }
 
   memoryUsage(): number {
@@ -340,56 +467,3 @@ export class ConsumerGroup {
     return g;
   }
 }
-
-// ---- propagation: the deterministic commands Redis logs for group changes ----
-
-const XCLAIM_ARG = Buffer.from('XCLAIM');
-const XGROUP_ARG = Buffer.from('XGROUP');
-const SETID_ARG = Buffer.from('SETID');
-const CREATECONSUMER_ARG = Buffer.from('CREATECONSUMER');
-const ENTRIESREAD_ARG = Buffer.from('ENTRIESREAD');
-const ZERO_ARG = Buffer.from('0');
-const TIME_ARG = Buffer.from('TIME');
-const RETRYCOUNT_ARG = Buffer.from('RETRYCOUNT');
-const FORCE_ARG = Buffer.from('FORCE');
-const JUSTID_ARG = Buffer.from('JUSTID');
-const LASTID_ARG = Buffer.from('LASTID');
-
-const idBuf = (id: StreamId): Buffer => Buffer.from(`${id.ms}-${id.seq}`);
-
-/**
- * `XCLAIM key group consumer 0 id TIME <ms> RETRYCOUNT <n> FORCE JUSTID LASTID <group last id>`:
- * idempotent on replay, it recreates (or, when the entry no longer exists,
- * removes) the pending entry exactly as it is now. `idArg` is the ID as
- * Redis writes it (XCLAIM keeps the client's spelling, the others format it).
- */
-export function xclaimPropagation(keyArg: Buffer, groupArg: Buffer, idArg: Buffer, pe: PendingEntry, g: ConsumerGroup): Buffer[] {
-  return [
-    XCLAIM_ARG,
-    keyArg,
-    groupArg,
-    Buffer.from(pe.consumer.name, 'latin1'),
-    ZERO_ARG,
-    idArg,
-    TIME_ARG,
-    Buffer.from(String(pe.deliveryTime)),
-    RETRYCOUNT_ARG,
-    Buffer.from(String(deliveryCountReply(pe.deliveryCount))),
-    FORCE_ARG,
-    JUSTID_ARG,
-    LASTID_ARG,
-    idBuf(g.lastId),
-  ];
-}
-
-/** `XGROUP SETID key group <last id> ENTRIESREAD <n>`: the group's position and read counter. */
-export function setidPropagation(keyArg: Buffer, groupArg: Buffer, g: ConsumerGroup): Buffer[] {
-  return [XGROUP_ARG, SETID_ARG, keyArg, groupArg, idBuf(g.lastId), ENTRIESREAD_ARG, Buffer.from(String(g.entriesRead))];
-}
-
-/** `XGROUP CREATECONSUMER key group consumer` (XREADGROUP NOACK creating a consumer). */
-export function createConsumerPropagation(keyArg: Buffer, groupArg: Buffer, consumer: Consumer): Buffer[] {
-  return [XGROUP_ARG, CREATECONSUMER_ARG, keyArg, groupArg, Buffer.from(consumer.name, 'latin1')];
-}
-
-export { idBuf as streamIdBuffer };

@@ -12,14 +12,45 @@
  * - groups are kept by name; listings (XINFO GROUPS) sort names bytewise, as
  *   Redis's radix tree does.
  */
-import type { TypedValue } from '../engine/keyspace.js';
-import type { Session } from '../engine/session.js';
+import type { TypedValue } from '../types/value.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
 import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId, addI64 } from './id.js';
-import { type AddTrimArgs, TrimStrategy, RefPolicy } from './args.js';
 import type { ConsumerGroup } from './group.js';
 import { IdmpState } from './idmp.js';
+
+export const enum TrimStrategy {
+  None = 0,
+  MaxLen = 1,
+  MinId = 2,
+}
+
+/**
+ * What a deletion or trim does about consumer-group references (Redis 8.2):
+ * KEEPREF leaves PEL entries dangling (XDEL's behaviour, the default),
+ * DELREF removes them from every group's PEL, ACKED deletes only entries
+ * every group has delivered and acknowledged.
+ */
+export const enum RefPolicy {
+  KeepRef = 0,
+  DelRef = 1,
+  Acked = 2,
+}
+
+/** A trim as the data layer needs it (XADD/XTRIM parse it from their arguments). */
+export interface TrimSpec {
+  strategy: TrimStrategy;
+  /** KEEPREF (default), DELREF or ACKED: what trimming does about consumer-group references. */
+  refPolicy: RefPolicy;
+  /** `~`: trim whole chunks only (and at most `limit` entries). */
+  approx: boolean;
+  /** MAXLEN threshold (a count; values above 2^53 lose nothing that matters, they exceed any length). */
+  maxLen: number;
+  /** MINID threshold. */
+  minId: StreamId;
+  /** Entries trimming may remove at most; 0 = no limit. */
+  limit: number;
+}
 
 export class Stream implements TypedValue {
   readonly kind = 'stream';
@@ -113,7 +144,7 @@ export class Stream implements TypedValue {
    * chunks only, `limit` (0 = none) caps the entries removed. Returns how many
    * were removed. Does not touch maxDeletedId. O(entries removed + chunks).
    */
-  trim(a: AddTrimArgs): number {
+  trim(a: TrimSpec): number {
     // "If there are no consumer groups, these arguments have no effect" (Redis 8.2 XADD/XTRIM).
     if (a.refPolicy === RefPolicy.KeepRef || this.groups.size === 0) return this.trimLog(a);
     if (a.refPolicy === RefPolicy.Acked) return this.trimAcked(a);
@@ -129,7 +160,7 @@ export class Stream implements TypedValue {
     return removed;
   }
 
-  private trimLog(a: AddTrimArgs): number {
+  private trimLog(a: TrimSpec): number {
     if (a.strategy === TrimStrategy.MaxLen) return this.log.trimMaxLen(a.maxLen, a.approx, a.limit);
     if (a.strategy === TrimStrategy.MinId) return this.log.trimMinId(a.minId, a.approx, a.limit);
     return 0;
@@ -140,7 +171,7 @@ export class Stream implements TypedValue {
    * and acknowledged, so it stops at the first referenced entry even when the
    * threshold asks for more. O(entries removed + groups).
    */
-  private trimAcked(a: AddTrimArgs): number {
+  private trimAcked(a: TrimSpec): number {
     const ref = this.firstReferencedId();
     if (ref === null) return this.trimLog(a);
     if (a.strategy === TrimStrategy.MinId) {
@@ -191,7 +222,7 @@ export class Stream implements TypedValue {
   /** DELREF: removes the entry from every group's PEL (and its owner's). Returns how many PEL entries went. */
   deleteRefs(id: StreamId): number {
     let n = 0;
-    for (const g of this.groups.values()) if (g.ack(id) !== undefined) n++;
+    for (const g of this.groups.values()) if (g.deletePending(id) !== undefined) n++;
     return n;
   }
 
@@ -201,12 +232,12 @@ export class Stream implements TypedValue {
       const doomed: StreamId[] = [];
       const cur = g.pel.seek(start);
       for (let pe = cur.next(); pe !== null && compareIds(pe.id, end) <= 0; pe = cur.next()) doomed.push(pe.id);
-      for (const id of doomed) g.ack(id);
+      for (const id of doomed) g.deletePending(id);
     }
   }
 
   /** The threshold that makes an exact trim reproduce the state after this one (see rewriteForPropagation). */
-  achievedThreshold(a: AddTrimArgs): string {
+  achievedThreshold(a: TrimSpec): string {
     if (a.strategy === TrimStrategy.MaxLen) return String(this.length);
     return formatId(this.firstEntryId() ?? MAX_ID);
   }
@@ -229,46 +260,4 @@ export class Stream implements TypedValue {
     s.idmp = this.idmp === null ? null : this.idmp.clone();
     return s;
   }
-}
-
-/** The IDMP limits in force for a stream: its XCFGSET values, else the stream-idmp-* directives. */
-export function idmpLimits(c: Session, s: Stream): { durationMs: number; maxSize: number } {
-  const cfg = c.server.config;
-  return {
-    durationMs: (s.idmp?.duration ?? cfg.int('stream-idmp-duration')) * 1000,
-    maxSize: s.idmp?.maxSize ?? cfg.int('stream-idmp-maxsize'),
-  };
-}
-
-/** The chunk limits from the live config (read per append, so CONFIG SET applies at once). */
-export function chunkLimits(c: Session): ChunkLimits {
-  const cfg = c.server.config;
-  return { maxEntries: cfg.int('stream-node-max-entries'), maxBytes: cfg.int('stream-node-max-bytes') };
-}
-
-/**
- * The stream at `key` in the client's database, or null when there is none.
- * Throws WRONGTYPE when the key holds something else. Expired keys count as
- * missing. O(1).
- */
-export function getStream(c: Session, key: string): Stream | null {
-  return c.lookupRead(key, Stream) ?? null;
-}
-
-/** The stream at `key` for a command that modifies it (no keyspace hit/miss), or null. Throws WRONGTYPE. */
-export function getStreamForWrite(c: Session, key: string): Stream | null {
-  return c.lookupWrite(key, Stream) ?? null;
-}
-
-/**
- * The stream at `key`, created empty (and stored; Database.set fires the
- * `new` keyspace event) when missing. Throws WRONGTYPE. Only call once the command can no
- * longer fail, so bad input leaves no empty key behind.
- */
-export function getOrCreateStream(c: Session, key: string): { stream: Stream; created: boolean } {
-  const s = getStreamForWrite(c, key);
-  if (s !== null) return { stream: s, created: false };
-  const fresh = new Stream();
-  c.db.set(key, fresh); // fires the `new` keyspace event, as Redis's dbAdd does
-  return { stream: fresh, created: true };
 }

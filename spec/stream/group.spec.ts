@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConsumerGroup, PelIndex, type PendingEntry } from '../../lib/stream/group.js';
+import { ClaimCount, ConsumerGroup, DELIVERY_COUNT_MAX, NackMode, PelIndex, type PendingEntry } from '../../lib/stream/group.js';
 import { type StreamId, compareIds, U64_MAX } from '../../lib/stream/id.js';
 import { Stream } from '../../lib/stream/stream.js';
 import { estimateDistanceFromFirstEverEntry, groupLag, rangeHasTombstones } from '../../lib/stream/lag.js';
@@ -75,10 +75,10 @@ describe('ConsumerGroup', () => {
     expect(g.createConsumer('a', 2)).to.equal(null);
     for (let i = 1; i <= 10; i++) g.addPending({ ms: i, seq: 0 }, i % 2 ? a : b, 100, 1);
     const pe = g.pel.get({ ms: 3, seq: 0 })!;
-    g.transfer(pe, b);
+    g.claim(pe, b, 200, 200, ClaimCount.Keep);
     expect(a.pel.get(pe.id)).to.equal(undefined);
     expect(b.pel.get(pe.id)).to.equal(pe);
-    expect(g.ack({ ms: 3, seq: 0 })).to.equal(pe);
+    expect(g.deletePending({ ms: 3, seq: 0 })).to.equal(pe);
     expect(b.pel.get(pe.id)).to.equal(undefined);
     expect(g.deleteConsumer(a)).to.equal(4);
     expect(g.pel.size).to.equal(5);
@@ -97,12 +97,53 @@ describe('ConsumerGroup', () => {
     const cpe = copy.pel.get({ ms: 1, seq: 0 })!;
     expect(cpe.consumer).to.equal(ca);
     expect(ca.pel.get(cpe.id)).to.equal(cpe);
-    cpe.deliveryCount = 99;
-    copy.ack({ ms: 1, seq: 0 });
+    copy.claim(cpe, ca, 200, 200, ClaimCount.Bump, 99);
+    copy.deletePending({ ms: 1, seq: 0 });
     copy.lastId = { ms: 9, seq: 9 };
     expect(g.pel.get({ ms: 1, seq: 0 })!.deliveryCount).to.equal(3);
     expect(a.pel.size).to.equal(1);
     expect(g.lastId).to.deep.equal({ ms: 5, seq: 0 });
+  });
+
+  it('every delivery operation saturates the delivery counter at LLONG_MAX instead of wrapping', () => {
+    const g = new ConsumerGroup('g');
+    const { consumer: a } = g.openConsumer('a', 1);
+    const { consumer: b, created } = g.openConsumer('b', 1);
+    expect(created).to.equal(true);
+    expect(g.openConsumer('b', 5)).to.deep.include({ consumer: b, created: false });
+    expect(b.seenTime).to.equal(5);
+    const almost = 9223372036854775806n;
+    const paths: [string, (pe: PendingEntry) => void][] = [
+      ['claim (XCLAIM, XAUTOCLAIM, XREADGROUP CLAIM)', (pe) => g.claim(pe, b, 10, 10, ClaimCount.Bump)],
+      ['redeliver (XREADGROUP history)', (pe) => g.redeliver(pe, 10)],
+    ];
+    let ms = 1;
+    for (const [name, op] of paths) {
+      const pe = g.addPending({ ms: ms++, seq: 0 }, a, 0, almost);
+      op(pe);
+      expect(pe.deliveryCount, `${name}: LLONG_MAX-1 + 1`).to.equal(DELIVERY_COUNT_MAX);
+      op(pe);
+      expect(pe.deliveryCount, `${name}: LLONG_MAX + 1`).to.equal(DELIVERY_COUNT_MAX);
+    }
+    // A FATAL NACK sets LLONG_MAX; the next claim keeps it there.
+    const pe = g.addPending({ ms: ms++, seq: 0 }, a, 0, 3);
+    g.nack(pe, NackMode.Fatal);
+    expect([pe.consumer, pe.deliveryTime, pe.deliveryCount]).to.deep.equal([g.unowned, 0, DELIVERY_COUNT_MAX]);
+    g.claim(pe, a, 10, 10, ClaimCount.Bump);
+    expect(pe.deliveryCount).to.equal(DELIVERY_COUNT_MAX);
+    g.pel.check();
+  });
+
+  it('deliver() makes a first delivery: a new entry, or an already pending one handed over with counter 1', () => {
+    const g = new ConsumerGroup('g');
+    const { consumer: a } = g.openConsumer('a', 1);
+    const { consumer: b } = g.openConsumer('b', 1);
+    const first = g.deliver({ ms: 1, seq: 0 }, a, 50);
+    expect([first.consumer, first.deliveryTime, first.deliveryCount, a.activeTime]).to.deep.equal([a, 50, 1, 50]);
+    g.redeliver(first, 60);
+    const again = g.deliver({ ms: 1, seq: 0 }, b, 70);
+    expect(again).to.equal(first);
+    expect([again.consumer, again.deliveryTime, again.deliveryCount, a.pel.size, b.pel.size]).to.deep.equal([b, 70, 1, 0, 1]);
   });
 
   it('memoryUsage() grows with pending entries and consumers', () => {

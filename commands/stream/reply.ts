@@ -4,11 +4,11 @@
  * pending but no longer in the stream (XREADGROUP history, XCLAIM) is
  * `[id, nil]` with a null array.
  */
-import type { Session } from '../engine/session.js';
-import { Proto, type ReplyWriter } from '../resp/writer.js';
-import type { StreamId, U64 } from './id.js';
-import type { EntryCursor } from './log.js';
-import type { Stream } from './stream.js';
+import type { Session } from '../../lib/engine/session.js';
+import { Proto, type ReplyWriter } from '../../lib/resp/writer.js';
+import type { StreamId, U64 } from '../../lib/stream/id.js';
+import type { EntryCursor } from '../../lib/stream/log.js';
+import type { Stream } from '../../lib/stream/stream.js';
 
 /** Writes one stream ID as a bulk string (`ms-seq`); no string is built unless a half is above 2^53. */
 export function writeId(c: Session, id: StreamId): void {

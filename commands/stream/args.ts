@@ -18,9 +18,10 @@
  * `1--1` is `1-18446744073709551615` in Redis, and here), and C-string
  * comparisons stop at the first NUL byte.
  */
-import * as E from '../errors.js';
-import { parseInt64 } from '../args.js';
-import { type StreamId, type U64, U64_MAX, nextId, prevId, u64 } from './id.js';
+import * as E from '../../lib/errors.js';
+import { parseInt64 } from '../../lib/args.js';
+import { type StreamId, type U64, U64_MAX, nextId, prevId, u64 } from '../../lib/stream/id.js';
+import { type TrimSpec, TrimStrategy, RefPolicy } from '../../lib/stream/stream.js';
 
 // ---------------------------------------------------------------------------
 // C-string helpers
@@ -210,23 +211,6 @@ function rangeBound(b: Buffer, isStart: boolean): StreamId {
 // ---------------------------------------------------------------------------
 // Trim options (XADD, XTRIM)
 
-export const enum TrimStrategy {
-  None = 0,
-  MaxLen = 1,
-  MinId = 2,
-}
-
-/**
- * What a deletion or trim does about consumer-group references (Redis 8.2):
- * KEEPREF leaves PEL entries dangling (XDEL's behaviour, the default),
- * DELREF removes them from every group's PEL, ACKED deletes only entries
- * every group has delivered and acknowledged.
- */
-export const enum RefPolicy {
-  KeepRef = 0,
-  DelRef = 1,
-  Acked = 2,
-}
 
 /** The policy a KEEPREF/DELREF/ACKED token names, or null when the argument is none of them. */
 export function refPolicyArg(b: Buffer): RefPolicy | null {
@@ -255,18 +239,8 @@ export function idsBlockArg(argv: Buffer[], at: number, mismatch: E.ReplyError =
   return { ids, next: first + n };
 }
 
-export interface AddTrimArgs {
-  strategy: TrimStrategy;
-  /** KEEPREF (default), DELREF or ACKED: what trimming does about consumer-group references. */
-  refPolicy: RefPolicy;
-  /** `~` given: trim whole chunks only (and at most `limit` entries). */
-  approx: boolean;
-  /** MAXLEN threshold (a count; values above 2^53 lose nothing that matters, they exceed any length). */
-  maxLen: number;
-  /** MINID threshold. */
-  minId: StreamId;
-  /** Entries trimming may remove at most; 0 = no limit. */
-  limit: number;
+/** XADD/XTRIM options: the trim (TrimSpec) plus where each option sat in argv, and XADD's own. */
+export interface AddTrimArgs extends TrimSpec {
   /** argv index of the threshold (its `~`/`=` if any is just before it). */
   thresholdIndex: number;
   /** argv index of the LIMIT keyword, -1 when not given (dropped when the trim is propagated as exact). */

@@ -9,7 +9,7 @@
  * Invariant: `entriesLeft` and `bytesLeft` only decrease; Infinity means the
  * option was not given.
  */
-import { type StreamId, formatId } from './id.js';
+import { type StreamId, formatId } from '../../lib/stream/id.js';
 
 export class ReadBudget {
   private entriesLeft: number;
