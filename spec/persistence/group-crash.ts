@@ -19,7 +19,8 @@
  * active-time and delivery times / idle (clock-driven: the model runs later),
  * radix-tree-keys/-nodes (memory layout: a base rewrite packs chunks
  * differently), iids-added/iids-duplicates (statistics counters). Claims use
- * min-idle-time 0 so that what they claim does not depend on the clock.
+ * min-idle-time 0 so that what they claim does not depend on the clock, and
+ * IDMP records are kept a day (stream-idmp-duration) for the same reason.
  */
 import { startRivulet, startRivuletProcess, waitForPing, RawConnection, normalise, sleep, type Reply } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
@@ -45,6 +46,8 @@ function prng(seed: number): () => number {
 }
 
 const GROUPS = ['g1', 'g2'];
+/** Seconds an IDMP record is kept (see crashRounds). */
+const IDMP_DURATION = 86400;
 const CONSUMERS = ['c1', 'c2', 'c3'];
 
 /** Generates units; remembers IDs it saw added so that acks, claims and deletes hit real entries. */
@@ -201,13 +204,15 @@ export interface CrashResult {
 /** Runs the rounds; throws (chai) on the first divergence, naming the round and seed. */
 export async function crashRounds(o: CrashRun): Promise<CrashResult> {
   const gen = new Generator(o.seed);
-  const model: RivuletServer = await startRivulet();
+  // IDMP records live a day on both sides: a replayed record's clock starts at the restart (it is kept at least its
+  // duration, never forgotten early), so with the default 100 s the server would track records the model has dropped.
+  const model: RivuletServer = await startRivulet({ 'stream-idmp-duration': IDMP_DURATION });
   const procs: Proc[] = [];
   const res: CrashResult = { acked: 0, inflightApplied: 0, inflightNotApplied: 0, rewrites: 0 };
   const seen = new Set<string>();
   const m = await RawConnection.open(model.port);
   const startServer = async (): Promise<Proc> => {
-    const p = await startRivuletProcess(['--dir', o.dir, '--appendfsync', 'always'], { waitReady: false });
+    const p = await startRivuletProcess(['--dir', o.dir, '--appendfsync', 'always', '--stream-idmp-duration', String(IDMP_DURATION)], { waitReady: false });
     procs.push(p);
     try {
       await waitForPing(p.port, 30000);
