@@ -497,7 +497,7 @@ function keyspaceSection(server: Engine): Fields {
     let n = 0;
     for (const at of db.expires.values()) {
       if (at > now) {
-        total += at - now;
+        total += Number(at) - now;
         n++;
       }
       if (n >= 1000) break;

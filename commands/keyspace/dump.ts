@@ -13,6 +13,7 @@ import { createDumpPayload, parseDumpPayload, PayloadError } from '../../lib/rdb
 import { canWrite } from '../../lib/rdb/values.js';
 import { useLimits } from '../../lib/rdb/collections.js';
 import { lookupRead } from './lookup.js';
+import { i64, type I64 } from '../../lib/stream/id.js';
 
 const ABSTTL = Buffer.from('ABSTTL');
 
@@ -44,7 +45,9 @@ export const dump: CommandSpec = {
   },
 };
 
-/** getLongLongFromObject as a number (values beyond 2^53 lose precision, as irrelevant for times). */
+const INT64_MAX = 9223372036854775807n;
+
+/** getLongLongFromObject as a number (IDLETIME, FREQ: values beyond 2^53 lose precision, irrelevant there). */
 function longLong(b: Buffer): number {
   const v = parseInt64(b);
   if (v === null) throw E.NOT_INTEGER;
@@ -100,8 +103,9 @@ export const restore: CommandSpec = {
     const k = keyOf(argv[1]);
     const db = c.db;
     if (!replace && db.lookup(k) !== undefined) throw E.BUSYKEY;
-    let ttl = longLong(argv[2]);
-    if (ttl < 0) throw E.INVALID_TTL;
+    const rawTtl = parseInt64(argv[2]);
+    if (rawTtl === null) throw E.NOT_INTEGER;
+    if (rawTtl < 0) throw E.INVALID_TTL;
     let value;
     try {
       value = parseDumpPayload(argv[3]);
@@ -114,8 +118,13 @@ export const restore: CommandSpec = {
     }
     const deleted = replace ? db.delete(k) : false;
     const now = c.server.now();
-    if (ttl && !absttl) ttl += now;
-    if (ttl && ttl <= now && !c.server.loading) {
+    // Exact int64 (a bigint beyond 2^53). A relative TTL that overflows int64 wraps negative in Redis (already expired).
+    let ttl: I64 = rawTtl;
+    if (ttl !== 0 && !absttl) {
+      const sum = BigInt(ttl) + BigInt(now);
+      ttl = i64(sum > INT64_MAX ? sum - 2n ** 64n : sum);
+    }
+    if (ttl !== 0 && ttl <= now && !c.server.loading) {
       // Already expired: nothing is created; an old value that REPLACE removed is a deletion.
       if (deleted) {
         c.server.propagateAs([Buffer.from('DEL'), argv[1]]);
@@ -126,7 +135,7 @@ export const restore: CommandSpec = {
       return;
     }
     db.set(k, value);
-    if (ttl) {
+    if (ttl !== 0) {
       db.setExpire(k, ttl);
       // Propagated with the absolute time, as Redis rewrites it.
       if (!absttl) c.server.propagateAs([argv[0], argv[1], Buffer.from(String(ttl)), ...argv.slice(3), ABSTTL]);

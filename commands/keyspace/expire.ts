@@ -10,6 +10,7 @@ import type { Session } from '../../lib/engine/session.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
+import { i64 } from '../../lib/stream/id.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -75,7 +76,7 @@ function expireGeneric(c: Session, argv: Buffer[], name: string, relative: boole
     c.reply.int(1);
     return;
   }
-  db.setExpire(key, Number(when));
+  db.setExpire(key, i64(when));
   c.server.propagateAs([Buffer.from('PEXPIREAT'), argv[1], Buffer.from(when.toString()), ...argv.slice(3)]);
   c.server.notify('g', 'expire', key, db.id);
   c.server.dirty++;

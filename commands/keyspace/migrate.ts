@@ -142,7 +142,7 @@ export const migrate: CommandSpec = {
       const at = db.getExpire(keyOf(keys[j]));
       let ttl = 0;
       if (at !== undefined) {
-        ttl = at - now;
+        ttl = Number(at) - now;
         if (ttl < 0) continue;
         if (ttl < 1) ttl = 1;
       }

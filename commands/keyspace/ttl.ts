@@ -3,6 +3,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { lookupRead } from './lookup.js';
+import { subI64 } from '../../lib/stream/id.js';
 
 function ttlGeneric(c: Session, argv: Buffer[], ms: boolean, absolute: boolean): void {
   const key = keyOf(argv[1]);
@@ -15,9 +16,11 @@ function ttlGeneric(c: Session, argv: Buffer[], ms: boolean, absolute: boolean):
     c.reply.int(-1);
     return;
   }
-  const t = Math.max(0, absolute ? at : at - c.server.now());
-  // Seconds are rounded to nearest, as Redis's (ttl+500)/1000.
-  c.reply.int(ms ? t : Math.floor((t + 500) / 1000));
+  let t = absolute ? at : subI64(at, c.server.now());
+  if (t < 0) t = 0;
+  // Seconds are rounded to nearest, as Redis's (ttl+500)/1000; times beyond 2^53 ms are bigints, exact.
+  if (ms) c.reply.int(t);
+  else c.reply.int(typeof t === 'number' ? Math.floor((t + 500) / 1000) : (t + 500n) / 1000n);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
+import { i64, type I64 } from '../../lib/stream/id.js';
 
 export const NX = 1;
 export const XX = 2;
@@ -61,7 +62,7 @@ const INT64_MAX = 9223372036854775807n;
  * > 0 (else `invalid expire time in '<command>' command`), made absolute for
  * EX/PX, still > 0 and within 64 bits.
  */
-export function expireAtMs(arg: Buffer, flags: number, now: number, command: string): number {
+export function expireAtMs(arg: Buffer, flags: number, now: number, command: string): I64 {
   const raw = parseInt64(arg);
   if (raw === null) throw E.NOT_INTEGER;
   let ms = BigInt(raw);
@@ -72,5 +73,6 @@ export function expireAtMs(arg: Buffer, flags: number, now: number, command: str
     if (ms > INT64_MAX - BigInt(now)) throw E.INVALID_EXPIRE(command);
     ms += BigInt(now);
   }
-  return Number(ms);
+  // Exact beyond 2^53 (a bigint), as Redis's int64.
+  return i64(ms);
 }

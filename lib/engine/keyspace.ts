@@ -7,6 +7,7 @@
  */
 
 import type { Value } from '../types/value.js';
+import type { I64 } from '../stream/id.js';
 
 export type { TypedValue, Value } from '../types/value.js';
 export { typeName } from '../types/registry.js';
@@ -42,8 +43,11 @@ export interface KeyWatcher {
 export class Database {
   /** Key → value. Iteration order is insertion order, which SCAN relies on. */
   readonly data = new Map<string, Value>();
-  /** Key → absolute expiry time in unix ms, only for volatile keys. */
-  readonly expires = new Map<string, number>();
+  /**
+   * Key → absolute expiry time in unix ms, only for volatile keys. A number up to 2^53, a bigint beyond
+   * (lib/stream/id.ts's I64 form), so any int64 Redis accepts stays exact; `<=` compares both forms with a number.
+   */
+  readonly expires = new Map<string, I64>();
   /** Key → insertion ticket; SCAN's cursor is a ticket, so keys present for the whole scan are always returned. */
   private readonly tickets = new Map<string, number>();
   private nextTicket = 1;
@@ -59,7 +63,7 @@ export class Database {
    * successive cycles walk the whole set instead of re-sampling the first
    * keys forever. Restarted when exhausted.
    */
-  private expireCursor: IterableIterator<[string, number]> | null = null;
+  private expireCursor: IterableIterator<[string, I64]> | null = null;
 
   constructor(
     readonly id: number,
@@ -139,12 +143,12 @@ export class Database {
     return true;
   }
 
-  setExpire(key: string, atMs: number): void {
+  setExpire(key: string, atMs: I64): void {
     this.expires.set(key, atMs);
     this.hooks.keyModified(this, key);
   }
 
-  getExpire(key: string): number | undefined {
+  getExpire(key: string): I64 | undefined {
     return this.expires.get(key);
   }
 

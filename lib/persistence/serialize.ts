@@ -35,7 +35,7 @@
 import type { Value } from '../types/value.js';
 import { typeOf, typeName } from '../types/registry.js';
 import { Stream } from '../stream/stream.js';
-import type { StreamId } from '../stream/id.js';
+import type { StreamId, I64 } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
 import { deliveryCountReply } from '../stream/group.js';
@@ -82,7 +82,7 @@ export function selectCommand(dbId: number): Buffer {
 }
 
 /** The commands that recreate one key. Throws for a value type it does not know. */
-export function* serializeKey(key: string, value: Value, expireAt: number | undefined): Generator<Buffer> {
+export function* serializeKey(key: string, value: Value, expireAt: I64 | undefined): Generator<Buffer> {
   const k = B(key);
   if (value instanceof Stream) {
     yield* serializeStream(k, value);
@@ -93,8 +93,8 @@ export function* serializeKey(key: string, value: Value, expireAt: number | unde
     if (argvs === null) throw new Error(`cannot serialize a value of type ${typeName(value)}`);
     for (const argv of argvs) yield encodeCommand(argv);
   }
-  // (Expiry times are kept as doubles: one beyond 2^53 ms is rounded, and 2^63 must not be written out of range.)
-  if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(expireAt >= 2 ** 63 ? '9223372036854775807' : String(expireAt))]);
+  // Expiry times are exact int64s (a bigint beyond 2^53 ms), written as they are.
+  if (expireAt !== undefined) yield encodeCommand([PEXPIREAT, k, B(String(expireAt))]);
 }
 
 function* serializeStream(k: Buffer, s: Stream): Generator<Buffer> {
@@ -230,7 +230,7 @@ export interface DbSnapshot {
   dbId: number;
   keys: string[];
   values: Value[];
-  expires: (number | undefined)[];
+  expires: (I64 | undefined)[];
 }
 
 /**
@@ -240,7 +240,7 @@ export interface DbSnapshot {
  * streams by clone (sealed chunks are copied as whole Buffers: memcpy speed).
  * Keys already expired are left out, as Redis's rewrite does.
  */
-export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expires: Map<string, number> }[], now: number): DbSnapshot[] {
+export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expires: Map<string, I64> }[], now: number): DbSnapshot[] {
   const out: DbSnapshot[] = [];
   for (const db of dbs) {
     if (db.data.size === 0) continue;

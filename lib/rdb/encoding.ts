@@ -17,6 +17,7 @@
  * throws RdbError on anything malformed or short (never reads past its end).
  */
 import { lzfCompress, lzfDecompress } from './lzf.js';
+import { i64, type I64 } from '../stream/id.js';
 
 export const RDB_ENC_INT8 = 0;
 export const RDB_ENC_INT16 = 1;
@@ -308,6 +309,14 @@ export class RdbReader {
     const v = this.buf.readBigInt64LE(this.pos);
     this.pos += 8;
     return Number(v);
+  }
+
+  /** A key's expire time: int64 ms, exact (a bigint beyond 2^53). */
+  millisExact(what: string): I64 {
+    this.need(8, what);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return i64(v);
   }
 
   binaryDouble(what: string): number {

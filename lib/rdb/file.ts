@@ -18,6 +18,7 @@ import { Crc64 } from './crc64.js';
 import { RdbReader, RdbWriter, RdbError } from './encoding.js';
 import { readValue, rdbTypeOf, writeValue, isReadableType, type WriteOptions } from './values.js';
 import { RDB_VERSION } from './payload.js';
+import type { I64 } from '../stream/id.js';
 
 export const OP_FUNCTION2 = 245;
 export const OP_FUNCTION_PRE_GA = 246;
@@ -37,7 +38,7 @@ export interface RdbDb {
   id: number;
   keys: string[];
   values: Value[];
-  expires: (number | undefined)[];
+  expires: (I64 | undefined)[];
   /** Idle milliseconds per key (written as IDLE seconds when `lru`). */
   idle?: number[];
 }
@@ -117,7 +118,8 @@ export interface LoadedKey {
   db: number;
   key: string;
   value: Value;
-  expireAt: number | undefined;
+  /** Unix ms, exact (a bigint beyond 2^53). */
+  expireAt: I64 | undefined;
   idleSecs: number | undefined;
 }
 
@@ -160,7 +162,7 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
   const version = Number(magic.slice(5));
   if (!/^\d{4}$/.test(magic.slice(5)) || version < 1 || version > RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${magic.slice(5)}`);
   let db = 0;
-  let expireAt: number | undefined;
+  let expireAt: I64 | undefined;
   let idle: number | undefined;
   let keys = 0;
   for (;;) {
@@ -172,7 +174,7 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
         continue;
       }
       if (type === OP_EXPIRETIME_MS) {
-        expireAt = r.millis('an expire time');
+        expireAt = r.millisExact('an expire time');
         continue;
       }
       if (type === OP_FREQ) {

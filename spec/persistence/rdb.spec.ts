@@ -104,7 +104,7 @@ function contentsAsOracle(riv: RivuletServer): Record<string, Record<string, [st
     out[db.id] = {};
     for (const k of [...db.data.keys()].sort()) {
       const p = createDumpPayload(db.data.get(k)!, true, version);
-      out[db.id][k] = [p.subarray(0, p.length - 10).toString('hex'), db.getExpire(k) ?? -1];
+      out[db.id][k] = [p.subarray(0, p.length - 10).toString('hex'), Number(db.getExpire(k) ?? -1)];
     }
   }
   return out;

@@ -306,6 +306,140 @@ describe('64-bit values kept exact (issue 20)', function () {
   });
 });
 
+describe('TTLs beyond 2^53 ms are exact, as Redis keeps them in an int64 (issue 20)', function () {
+  this.timeout(30000);
+  let dir: string;
+  beforeEach(() => {
+    dir = tmpDir('rivulet-reliab-');
+  });
+  afterEach(() => rmrf(dir));
+
+  // Absolute times only (relative ones move with the clock); each pair of adjacent values differs below double precision.
+  const SCRIPT: string[][] = [
+    ['SET', 'a', 'v', 'PXAT', '9007199254740993'],
+    ['PEXPIRETIME', 'a'],
+    ['EXPIRETIME', 'a'],
+    ['SET', 'b', 'v', 'EXAT', '9007199254740993'],
+    ['PEXPIRETIME', 'b'],
+    ['SET', 'c', 'v'],
+    ['PEXPIREAT', 'c', '9223372036854775807'],
+    ['PEXPIRETIME', 'c'],
+    ['PEXPIREAT', 'c', '9223372036854775806'],
+    ['PEXPIRETIME', 'c'],
+    ['EXPIREAT', 'c', '9223372036854775'],
+    ['EXPIRETIME', 'c'],
+    ['PEXPIRETIME', 'c'],
+    ['EXPIREAT', 'c', '9223372036854776'],
+    ['SET', 'e', 'v', 'PXAT', '18014398509481985'],
+    ['PEXPIRETIME', 'e'],
+    ['GETEX', 'e', 'PXAT', '18014398509481987'],
+    ['PEXPIRETIME', 'e'],
+    ['PEXPIREAT', 'e', '18014398509481989', 'GT'],
+    ['PEXPIREAT', 'e', '18014398509481988', 'GT'],
+    ['PEXPIRETIME', 'e'],
+    ['PEXPIREAT', 'e', '18014398509481988', 'LT'],
+    ['PEXPIRETIME', 'e'],
+    ['SET', 'g', 'v', 'PXAT', '9223372036854775807'],
+    ['PEXPIRETIME', 'g'],
+    ['SET', 'g', 'v', 'EX', '9223372036854775'],
+    ['PEXPIRE', 'g', '9223372036854775807'],
+    ['SET', 'r', 'v'],
+    ['RESTORE', 'r2', '9007199254740995', 'DUMP-OF-r', 'ABSTTL'],
+    ['PEXPIRETIME', 'r2'],
+  ];
+
+  /** The raw bytes of each reply (integers beyond 2^53 compared digit for digit); DUMP-OF-r is replaced by r's payload. */
+  async function rawReplies(port: number, script: string[][]): Promise<string[]> {
+    const c = await RawConnection.open(port, true);
+    try {
+      const dump = (await c.call('DUMP', 'r')) as Buffer | null;
+      const out: string[] = [];
+      for (const cmd of script) {
+        const from = c.received.length;
+        await c.call(...cmd.map((a) => (a === 'DUMP-OF-r' && dump ? dump : a)));
+        out.push(`${cmd.join(' ')} -> ${c.received.subarray(from).toString('latin1')}`);
+      }
+      return out;
+    } finally {
+      c.close();
+    }
+  }
+
+  /** PEXPIRETIME of each key, raw. */
+  async function expiries(port: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const k of ['a', 'b', 'c', 'e', 'g', 'r2']) out.push(`${k} ${await rawReply(port, 'PEXPIRETIME', k)}`);
+    return out;
+  }
+
+  it('SET PXAT/EXAT, PEXPIREAT/EXPIREAT (GT, LT), GETEX, RESTORE ABSTTL and PEXPIRETIME/EXPIRETIME reply byte for byte as redis-server', async function () {
+    if (!HAVE_REDIS) this.skip(); // reason: redis-server is not installed on this machine
+    const srv = await startRivulet();
+    const redis = await startRedis();
+    try {
+      await run(srv.port, [['SET', 'r', 'v']]);
+      await run(redis.port, [['SET', 'r', 'v']]);
+      const ours = await rawReplies(srv.port, SCRIPT);
+      const theirs = await rawReplies(redis.port, SCRIPT);
+      expect(ours).to.deep.equal(theirs);
+      expect(ours[1]).to.equal('PEXPIRETIME a -> :9007199254740993\r\n');
+    } finally {
+      await srv.close();
+      await redis.stop();
+    }
+  });
+
+  it('PTTL and TTL of a key expiring at 2^63-1 ms are exact (no double rounding)', async () => {
+    const srv = await startRivulet();
+    try {
+      await run(srv.port, [['SET', 'k', 'v', 'PXAT', '9223372036854775807']]);
+      const before = BigInt(Date.now());
+      const pttl = BigInt((await rawReply(srv.port, 'PTTL', 'k')).slice(1, -2));
+      const after = BigInt(Date.now());
+      expect(pttl >= 9223372036854775807n - after && pttl <= 9223372036854775807n - before, String(pttl)).to.equal(true);
+      const ttl = BigInt((await rawReply(srv.port, 'TTL', 'k')).slice(1, -2));
+      expect(ttl >= (9223372036854775807n - after - 1000n + 500n) / 1000n && ttl <= (9223372036854775807n - before + 500n) / 1000n, String(ttl)).to.equal(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('the exact times survive the AOF (incr file and rewritten base), DEBUG RELOAD, an RDB save and a restart', async () => {
+    const setup = SCRIPT.filter((c) => !/TIME$/.test(c[0]) && c[0] !== 'RESTORE');
+    let srv = await startRivulet({ dir, appendfsync: 'always' });
+    let want: string[];
+    try {
+      await run(srv.port, [['SET', 'r', 'v']]);
+      await rawReplies(srv.port, [...setup, ['RESTORE', 'r2', '9007199254740995', 'DUMP-OF-r', 'ABSTTL']]);
+      want = await expiries(srv.port);
+      expect(want).to.deep.equal([
+        'a :9007199254740993\r\n',
+        'b :9007199254740993000\r\n',
+        'c :9223372036854775000\r\n',
+        'e :18014398509481988\r\n',
+        'g :9223372036854775807\r\n',
+        'r2 :9007199254740995\r\n',
+      ]);
+      await srv.close();
+      srv = await startRivulet({ dir });
+      expect(await expiries(srv.port), 'restart from the incr file').to.deep.equal(want);
+      await call(srv.port, 'BGREWRITEAOF');
+      await waitRewrite(srv.port);
+      await srv.close();
+      srv = await startRivulet({ dir });
+      expect(await expiries(srv.port), 'restart from the rewritten base').to.deep.equal(want);
+      expect(await call(srv.port, 'DEBUG', 'RELOAD')).to.equal('OK');
+      expect(await expiries(srv.port), 'DEBUG RELOAD').to.deep.equal(want);
+      expect(await call(srv.port, 'SAVE')).to.equal('OK');
+      await srv.close();
+      srv = await startRivulet({ dir, appendonly: 'no' });
+      expect(await expiries(srv.port), 'restart from dump.rdb').to.deep.equal(want);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 /** Group state as XINFO STREAM FULL and XPENDING show it, without the clock-driven fields. */
 async function groupState(port: number, key: string): Promise<unknown> {
   const c = await RawConnection.open(port);
