@@ -314,3 +314,27 @@ export const FCALL_BAD_NUMKEYS = e('ERR Bad number of keys provided');
 export const SCRIPT_DEBUG_MODE = e('ERR Use SCRIPT DEBUG YES/SYNC/NO');
 /** (rivulet wording) rivulet has no Lua debugger. */
 export const SCRIPT_DEBUG_UNSUPPORTED = e('ERR SCRIPT DEBUG YES/SYNC is not supported by rivulet (no Lua debugger)');
+
+// ---- operator commands (issue 16): MONITOR, CLIENT PAUSE/TRACKING/CACHING, SLOWLOG, LATENCY, MODULE ----
+export const REPLICA_KEYSPACE = e("ERR Replica can't interact with the keyspace");
+export const MONITOR_DENY_BLOCKING = e("ERR MONITOR isn't allowed for DENY BLOCKING client");
+export const CLIENT_PAUSE_MODE = e('ERR CLIENT PAUSE mode must be WRITE or ALL');
+export const TRACKING_ONE_REDIRECT = e('ERR A client can only redirect to a single other client');
+export const TRACKING_NO_REDIRECT_TARGET = e('ERR The client ID you want redirect to does not exist');
+export const TRACKING_PREFIX_NEEDS_BCAST = e('ERR PREFIX option requires BCAST mode to be enabled');
+export const TRACKING_BCAST_SWITCH = e(
+  "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+);
+export const TRACKING_OPT_WITH_BCAST = e('ERR OPTIN and OPTOUT are not compatible with BCAST');
+export const TRACKING_OPTIN_AND_OPTOUT = e("ERR You can't specify both OPTIN mode and OPTOUT mode");
+export const TRACKING_OPT_SWITCH = e(
+  "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+);
+export const trackingPrefixOverlap = (msg: string): ReplyError => e(`ERR ${msg}`);
+export const CACHING_NOT_TRACKING = e('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+export const CACHING_YES_NEEDS_OPTIN = e('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+export const CACHING_NO_NEEDS_OPTOUT = e('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+export const SLOWLOG_COUNT = e('ERR count should be greater than or equal to -1');
+export const latencyNoSamples = (event: string): ReplyError => e(`ERR No samples available for event '${event}'`);
+export const MODULE_LOAD_FAILED = e('ERR Error loading the extension. Please check the server logs.');
+export const MODULE_UNLOAD_NO_SUCH = e('ERR Error unloading module: no such module with that name');

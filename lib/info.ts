@@ -95,11 +95,35 @@ const BUILDERS: Record<string, (s: Engine) => Fields> = {
   modules: () => [],
   commandstats: commandStatsSection,
   errorstats: errorStatsSection,
-  // rivulet keeps no latency histograms: the section exists but is empty.
-  latencystats: () => [],
+  latencystats: latencyStatsSection,
   cluster: () => [['cluster_enabled', 0]],
   keyspace: keyspaceSection,
 };
+
+/**
+ * INFO latencystats: per command, the percentiles named by
+ * latency-tracking-info-percentiles, in µs with three decimals
+ * (latency_percentiles_usec_<cmd>:p50=...,p99=...,p99.9=...), as Redis prints them.
+ */
+function latencyStatsSection(server: Engine): Fields {
+  const percentiles = server.config
+    .get('latency-tracking-info-percentiles')
+    .split(' ')
+    .filter(Boolean)
+    .map(Number);
+  const out: Fields = [];
+  for (const [name, st] of server.stats.commands) {
+    const h = st.latency;
+    if (h === undefined || h.total === 0) continue;
+    out.push([`latency_percentiles_usec_${name}`, percentiles.map((p) => `p${trimDouble(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(',')]);
+  }
+  return out;
+}
+
+/** A percentile as Redis's trimDoubleString prints it: 50, 99, 99.9. */
+function trimDouble(p: number): string {
+  return String(Number(p.toFixed(6)));
+}
 
 // ---- helpers -----------------------------------------------------------------
 
@@ -250,7 +274,7 @@ function clientsSection(server: Engine): Fields {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', server.blocking.blockedClients],
-    ['tracking_clients', 0],
+    ['tracking_clients', server.ops.tracking.clientCount],
     ['pubsub_clients', pubsub],
     ['watching_clients', watching],
     ['clients_in_timeout_table', inTimeoutTable],
@@ -407,9 +431,9 @@ function statsSection(server: Engine): Fields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', server.ops.tracking.totalKeys],
+    ['tracking_total_items', server.ops.tracking.totalItems],
+    ['tracking_total_prefixes', server.ops.tracking.totalPrefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', st.totalErrorReplies],
     ['dump_payload_sanitizations', 0],

@@ -23,8 +23,10 @@ export function splitKeys(argv: Buffer[], notInteger: E.ReplyError = E.NOT_INTEG
 
 function evalGeneric(c: Session, argv: Buffer[], evalsha: boolean, ro: boolean): void {
   const s = scriptingOf(c.server);
-  const { keys, args } = splitKeys(argv);
   if (!evalsha && !s.ready(c, argv)) return;
+  // Before anything else (Redis's evalCommand), so the script's commands follow it in MONITOR.
+  c.server.ops.feedMonitors(c, argv);
+  const { keys, args } = splitKeys(argv);
   let sha: string;
   let script: CachedScript | undefined;
   if (evalsha) {

@@ -12,6 +12,8 @@ import { splitKeys } from './eval.js';
 
 function fcallGeneric(c: Session, argv: Buffer[], ro: boolean): void {
   const s = scriptingOf(c.server);
+  // Before anything else (Redis's fcallCommandGeneric), so the function's commands follow it in MONITOR.
+  c.server.ops.feedMonitors(c, argv);
   const fn = s.functions.functions.get(argv[1].toString());
   if (!fn) throw E.FUNCTION_NOT_FOUND;
   const { keys, args } = splitKeys(argv, E.FCALL_BAD_NUMKEYS);

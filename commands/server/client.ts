@@ -10,6 +10,7 @@ import * as E from '../../lib/errors.js';
 import { parseInt64, word } from '../../lib/args.js';
 import { Proto } from '../../lib/resp/writer.js';
 import { setClientDescriber } from '../../lib/engine/engine.js';
+import { clientOpsSubcommands } from './client-ops.js';
 
 const base = {
   flags: ['noscript', 'loading', 'stale'] as CommandSpec['flags'],
@@ -30,11 +31,20 @@ const adminBase = {
 /** Redis's client flags letters, in Redis's order; N when none apply. */
 function flagsOf(c: Session): string {
   let f = '';
+  if (c.monitoring) f += 'O';
   if (c.isSubscribed) f += 'P';
   if (c.multi) f += 'x';
-  if (c.blocked) f += 'b';
+  // A command postponed by CLIENT PAUSE blocks its client too (Redis's BLOCKED_POSTPONE).
+  if (c.blocked || c.postponed !== null) f += 'b';
+  const tracking = c.tracking;
+  if (tracking !== null) {
+    f += 't';
+    if (tracking.brokenRedirect) f += 'R';
+    if (tracking.bcast) f += 'B';
+  }
   if (c.dirtyCas) f += 'd';
   if (c.closing) f += 'c';
+  if (c.link !== null && c.link.remoteAddress === undefined) f += 'U';
   if (c.noEvict) f += 'e';
   if (c.noTouch) f += 'T';
   return f === '' ? 'N' : f;
@@ -79,7 +89,7 @@ export function clientInfoLine(c: Session): string {
     `events=${omem > 0 ? 'rw' : 'r'}`,
     `cmd=${c.lastCommand}`,
     `user=default`,
-    `redir=-1`,
+    `redir=${c.tracking?.redirect ?? -1}`,
     `resp=${c.proto === Proto.RESP3 ? 3 : 2}`,
     `lib-name=${c.libName}`,
     `lib-ver=${c.libVer}`,
@@ -399,19 +409,6 @@ const unblock: CommandSpec = {
   },
 };
 
-const getredir: CommandSpec = {
-  ...base,
-  name: 'getredir',
-  arity: 2,
-  summary: 'Returns the client ID to which the connection\'s tracking notifications are redirected.',
-  since: '6.0.0',
-  complexity: 'O(1)',
-  handler(c) {
-    // Session-side caching is not supported, so tracking is always off.
-    c.reply.int(-1);
-  },
-};
-
 /** CLIENT HELP: Redis 7.4's text, each entry under the subcommand it documents (only those rivulet has are shown). */
 const HELP: HelpEntry[] = [
   ['caching', ['CACHING (YES|NO)', '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.']],
@@ -448,5 +445,5 @@ export const client: CommandSpec = {
   summary: 'A container for client connection commands.',
   since: '2.4.0',
   complexity: 'Depends on subcommand.',
-  subcommands: [id, setname, getname, list, info, kill, setinfo, noEvict, noTouch, unblock, getredir, help],
+  subcommands: [id, setname, getname, list, info, kill, setinfo, noEvict, noTouch, unblock, ...clientOpsSubcommands, help],
 };

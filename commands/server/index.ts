@@ -9,5 +9,9 @@ import { debug } from './debug.js';
 import { shutdown } from './shutdown.js';
 import { bgrewriteaof } from './bgrewriteaof.js';
 import { saveCommands } from './save.js';
+import { monitor } from './monitor.js';
+import { slowlog } from './slowlog.js';
+import { latency } from './latency.js';
+import { module } from './module.js';
 
-export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof, ...saveCommands];
+export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof, ...saveCommands, monitor, slowlog, latency, module];

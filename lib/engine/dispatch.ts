@@ -10,6 +10,7 @@ import * as E from '../errors.js';
 import { ReplyError } from '../errors.js';
 import { Proto } from '../resp/writer.js';
 import { allowProtectedAction } from '../config.js';
+import { HELD, REPLY_OFF, REPLY_SKIP } from './ops.js';
 
 /** Commands whose reply is pushes (Redis's cmdHasPushAsReply): their own confirmations are never deferred. */
 const PUSH_AS_REPLY = new Set(['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe']);
@@ -117,6 +118,16 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     if (c.multi) c.multi.error = true;
     return;
   }
+  // A MONITOR client may not touch the keyspace; CLIENT PAUSE postpones what it covers (lib/engine/ops.ts).
+  if (c.monitoring || server.ops.paused !== 0) {
+    const gate = server.ops.gate(c, spec, argv);
+    if (gate === HELD) return;
+    if (gate !== null) {
+      reject(c, gate, fullName);
+      if (c.multi) c.multi.error = true;
+      return;
+    }
+  }
   if (c.multi && !MULTI_IMMEDIATE.has(fullName)) {
     if (spec.flags.includes('no_multi')) {
       reject(c, E.custom(`ERR Command not allowed inside a transaction`), fullName);
@@ -207,12 +218,19 @@ export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buff
   const usec = (performance.now() - t0) * 1000;
   // A command that blocked is counted once, when its block ends (served, timed out or unblocked), as in Redis 7.2+.
   if (c.blocked !== null && !failed) c.blocked.usec += usec;
-  else server.stats.recordCall(fullName, usec + priorUsec);
+  else {
+    server.stats.recordCall(fullName, usec + priorUsec);
+    // SLOWLOG and LATENCY (Infinity while both are off).
+    if (usec + priorUsec >= server.ops.slowUsec) server.ops.slow(c, spec, argv, usec + priorUsec);
+  }
+  // MONITOR feed and client-side caching, only while someone monitors or tracks.
+  if (server.ops.watching) server.ops.commandRan(c, spec, argv);
   server.exitCall(c, argv, server.dirty !== dirtyBefore && !failed, outer);
   server.executingClient = prevClient;
   server.executingPushReply = prevPushReply;
   // Pushes the command caused to its own client follow its reply (after EXEC's whole reply inside a transaction).
-  if (--server.callDepth === 0 && c.deferredPushes) {
+  // (Under CLIENT REPLY OFF/SKIP the engine appends them after dropping the reply: see Operations.executeSilenced.)
+  if (--server.callDepth === 0 && c.deferredPushes && (c.replyControl & (REPLY_OFF | REPLY_SKIP)) === 0) {
     for (const frame of c.deferredPushes) c.reply.raw(frame);
     c.deferredPushes = null;
   }

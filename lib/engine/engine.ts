@@ -24,6 +24,7 @@ import { Stats } from './stats.js';
 import { VERSION, REDIS_VERSION } from '../version.js';
 import { strerror } from '../persistence/writer.js';
 import { MemoryTracker, STARTUP_BYTES, CLIENT_BYTES } from '../memory.js';
+import { Operations } from './ops.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -153,6 +154,16 @@ export class Engine implements KeyspaceHooks {
   executingClient: Session | null = null;
   executingPushReply = false;
   callDepth = 0;
+  /**
+   * The client whose top-level command runs (Redis's current_client): the
+   * caller of a script, the woken client during a re-execution. Tracking
+   * counts reads for it and holds its own invalidations until its reply.
+   */
+  currentClient: Session | null = null;
+  /** True while a blocked command is re-executed (MONITOR showed it when it first ran). */
+  reprocessing = false;
+  /** MONITOR, SLOWLOG, LATENCY, CLIENT PAUSE/REPLY/TRACKING (lib/engine/ops.ts). */
+  readonly ops: Operations = new Operations(this);
   /** DEBUG SET-ACTIVE-EXPIRE: when false, keys expire only when accessed. */
   activeExpireEnabled = true;
   /** Set while loading data at start-up: INFO reports loading:1. */
@@ -200,6 +211,7 @@ export class Engine implements KeyspaceHooks {
 
   keyModified(db: Database, key: string): void {
     this.memory.touched(db, key);
+    if (this.ops.watching && this.ops.tracking.clientCount > 0) this.ops.tracking.keyChanged(key, this.currentClient);
     this.hashFieldExpiry.noteKey(db, key);
     const watchers = db.watchers.get(key);
     if (watchers) for (const w of watchers) w.markDirty(db, key);
@@ -212,6 +224,7 @@ export class Engine implements KeyspaceHooks {
 
   flushed(db: Database): void {
     this.memory.flushed(db);
+    if (this.ops.watching && this.ops.tracking.clientCount > 0) this.ops.tracking.flushed(this.stats.commandsProcessed);
     // Blocked clients of this db look again (re-executed): XREADGROUP gets its own error, XREAD keeps waiting.
     this.blocking.signalAll(db);
   }
@@ -257,9 +270,14 @@ export class Engine implements KeyspaceHooks {
   reexecute(c: Session, state: BlockState): void {
     const db = c.db;
     c.db = state.db;
+    const current = this.currentClient;
+    this.currentClient = c;
+    this.reprocessing = true;
     try {
       call(c, state.spec, state.fullName, state.argv, state.usec);
     } finally {
+      this.reprocessing = false;
+      this.currentClient = current;
       if (c.db === state.db) c.db = db;
     }
   }
@@ -322,6 +340,7 @@ export class Engine implements KeyspaceHooks {
     c.closing = true;
     this.blocking.unblock(c);
     c.unwatchAll();
+    this.ops.forget(c, true);
     for (const h of disconnectHooks) h(c);
   }
 
@@ -425,7 +444,12 @@ export class Engine implements KeyspaceHooks {
   /** Runs one command from a session (the network layer calls this for each parsed request). */
   execute(c: Session, argv: Buffer[]): void {
     this.stats.commandsProcessed++;
-    processCommand(c, argv);
+    const current = this.currentClient;
+    this.currentClient = c;
+    if (c.replyControl === 0) processCommand(c, argv);
+    else this.ops.executeSilenced(c, argv, processCommand);
+    if (c.tracking !== null) this.ops.tracking.topLevelDone(c, c.lastCommand);
+    this.currentClient = current;
   }
 
   /** Runs after every top-level command: wake clients blocked on keys that became ready. */
@@ -513,6 +537,7 @@ export class Engine implements KeyspaceHooks {
   }
 
   async start(): Promise<void> {
+    this.ops.install();
     const n = this.config.int('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
     const dir = this.config.get('dir');
@@ -649,7 +674,10 @@ function makeDirectory(dir: string): void {
 /** Modules (pub/sub) register cleanup for disconnecting clients here. */
 export const disconnectHooks: ((c: Session) => void)[] = [];
 /** Modules register what RESET must undo for them here (e.g. unsubscribe everything). */
-export const resetHooks: ((c: Session) => void)[] = [];
+export const resetHooks: ((c: Session) => void)[] = [
+  // RESET ends MONITOR and CLIENT TRACKING, and clears CLIENT REPLY/NO-TOUCH/NO-EVICT (Redis's clearClientConnectionState).
+  (c) => c.server.ops.forget(c, false),
+];
 
 /**
  * Refuses to start when the data directory cannot take a write: a full disk

@@ -18,6 +18,7 @@ import * as E from '../errors.js';
 import type { CommandSpec } from '../command.js';
 import type { Engine } from './engine.js';
 import type { BlockState, BlockRequest, RunningCommand } from './blocking.js';
+import type { TrackingState } from './tracking.js';
 
 export interface QueuedCommand {
   spec: CommandSpec;
@@ -89,6 +90,16 @@ export class Session {
   noBlock = false;
   /** The command being executed (set by call(); the outer one is restored after nested calls). */
   running: RunningCommand | null = null;
+  /** The session Lua's redis.call runs in (MONITOR shows it as `lua`). */
+  isScript = false;
+  /** Set by MONITOR: it receives every command; it may not touch the keyspace (lib/engine/ops.ts). */
+  monitoring = false;
+  /** CLIENT TRACKING state, null when off (lib/engine/tracking.ts). */
+  tracking: TrackingState | null = null;
+  /** CLIENT REPLY OFF/SKIP bits (REPLY_* in lib/engine/ops.ts); 0 = replies are sent. */
+  replyControl = 0;
+  /** A command CLIENT PAUSE postponed: the connection reads nothing more until the engine has run it. */
+  postponed: Buffer[] | null = null;
 
   constructor(
     /** The engine (named `server` because that is what command handlers have always called it). */

@@ -1,4 +1,5 @@
 /** Counters behind INFO stats, commandstats and errorstats. */
+import { LatencyHistogram } from './oplog.js';
 
 export interface CommandStat {
   calls: number;
@@ -14,6 +15,8 @@ export interface CommandStat {
   hist?: number[];
   /** Sum of the µs counted in `hist` (calls timed while tracking). */
   histUsec?: number;
+  /** INFO latencystats / LATENCY HISTOGRAM (while `latency-tracking yes`): created on the first call. */
+  latency?: LatencyHistogram;
 }
 
 /** Latency buckets: upper bounds 1, 2, 4, ... 2^(LATENCY_BUCKETS-1) µs (the last also takes anything slower). */
@@ -48,6 +51,8 @@ export class Stats {
   readonly errors = new Map<string, number>();
   /** Record per-command latency histograms (CommandStat.hist); off unless the metrics endpoint runs. */
   trackLatency = false;
+  /** latency-tracking: per-command histograms for INFO latencystats and LATENCY HISTOGRAM (Redis's default: on). */
+  latencyTracking = true;
 
   private stat(name: string): CommandStat {
     let s = this.commands.get(name);
@@ -59,6 +64,7 @@ export class Stats {
     const s = this.stat(name);
     s.calls++;
     s.usec += usec;
+    if (this.latencyTracking) (s.latency ??= new LatencyHistogram()).record(usec);
     if (this.trackLatency) {
       (s.hist ??= new Array<number>(LATENCY_BUCKETS).fill(0))[latencyBucket(usec)]++;
       s.histUsec = (s.histUsec ?? 0) + usec;

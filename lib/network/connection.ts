@@ -106,7 +106,7 @@ export class Connection implements Link {
     this.processing = true;
     const s = this.session;
     try {
-      while (!s.closing && s.blocked === null && !s.scriptSuspended) {
+      while (!s.closing && s.blocked === null && !s.scriptSuspended && s.postponed === null) {
         let argv: Buffer[] | null;
         try {
           argv = this.parser.next();

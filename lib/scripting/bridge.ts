@@ -25,6 +25,8 @@ export class ScriptBridge {
     this.client = server.createSession('lua');
     // Blocking commands never block inside a script (they answer as on timeout).
     this.client.noBlock = true;
+    // MONITOR shows its commands as [<db> lua].
+    this.client.isScript = true;
   }
 
   /** Before a script runs for `caller`: its database, and one propagation unit for everything it writes. */
