@@ -19,5 +19,14 @@ export const touch: CommandSpec = {
   arguments: [
     { name: 'key', type: 'key', keySpecIndex: 0, multiple: true },
   ],
-  handler: (c, argv) => countExisting(c, argv, true),
+  handler(c, argv) {
+    // TOUCH updates the access time even under CLIENT NO-TOUCH (Redis's lookupKey exempts touchCommand).
+    const noTouch = c.noTouch;
+    c.noTouch = false;
+    try {
+      countExisting(c, argv, true);
+    } finally {
+      c.noTouch = noTouch;
+    }
+  },
 };

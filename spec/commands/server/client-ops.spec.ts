@@ -6,7 +6,7 @@
  * between the two servers, are looked up per server.
  */
 import { expect } from 'chai';
-import { startRivulet, startRedis, HAVE_REDIS, type ExternalServer } from '../../helpers.js';
+import { startRivulet, startRedis, HAVE_REDIS, ORACLE_AT_LEAST_7_2, sleep, type ExternalServer } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import { Session, intOf } from './operator.fixture.js';
 
@@ -221,6 +221,99 @@ describe('client-side caching, CLIENT REPLY and CLIENT PAUSE', function () {
       await s.call(0, 'CLIENT', 'PAUSE', -1),
       await s.call(0, 'CLIENT', 'PAUSE', 10, 'SOME'),
     ]);
+  });
+
+  it('keys read by a script count for its caller; an expiry and a MULTI/EXEC of its own invalidate (after the EXEC reply)', async () => {
+    const out = await same(2, async (s) => {
+      const r: string[] = [];
+      await s.call(0, 'HELLO', 3);
+      r.push(await s.call(0, 'CLIENT', 'TRACKING', 'ON'));
+      r.push(await s.call(0, 'EVAL', "return redis.call('get', KEYS[1])", 1, 'sk'));
+      r.push(await s.call(1, 'SET', 'sk', '1'));
+      r.push(s.take(0));
+      r.push(await s.call(1, 'SET', 'ex', '1', 'PX', 300));
+      r.push(await s.call(0, 'GET', 'ex'));
+      // The key expires (active expiry): the reader is told without anyone writing.
+      await sleep(800);
+      await s.settle();
+      r.push(s.take(0));
+      r.push(await s.call(0, 'GET', 'own'));
+      r.push(await s.call(0, 'MULTI'));
+      r.push(await s.call(0, 'SET', 'own', '1'));
+      r.push(await s.call(0, 'EXEC'));
+      return r;
+    });
+    expect(out[3]).to.equal('>2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nsk\r\n');
+    expect(out[6]).to.equal('>2\r\n$10\r\ninvalidate\r\n*1\r\n$2\r\nex\r\n');
+    expect(out[10]).to.equal('*1\r\n+OK\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nown\r\n');
+  });
+
+  it('RESP2 REDIRECT gets FLUSHALL as a null message; a vanished redirect target is reported (tracking-redir-broken, broken_redirect)', async () => {
+    const out = await same(4, async (s) => {
+      const r: string[] = [];
+      const sub = intOf(await s.call(1, 'CLIENT', 'ID'));
+      r.push(await s.call(1, 'SUBSCRIBE', '__redis__:invalidate'));
+      r.push(await s.call(0, 'CLIENT', 'TRACKING', 'ON', 'REDIRECT', sub));
+      r.push(await s.call(2, 'FLUSHALL'));
+      r.push(s.take(1));
+      // A RESP3 client whose redirect target went away.
+      const gone = intOf(await s.call(3, 'CLIENT', 'ID'));
+      r.push((await s.call(2, 'HELLO', 3)).slice(0, 4));
+      r.push(await s.call(2, 'CLIENT', 'TRACKING', 'ON', 'REDIRECT', gone));
+      r.push(await s.call(2, 'GET', 'rk'));
+      s.closeOne(3);
+      await s.settle();
+      r.push(await s.call(1, 'PING'));
+      r.push(await s.call(0, 'SET', 'rk', '1'));
+      r.push(s.take(2).replace(`:${gone}\r\n`, ':GONE\r\n'));
+      r.push((await s.call(2, 'CLIENT', 'TRACKINGINFO')).replace(`:${gone}\r\n`, ':GONE\r\n'));
+      return r;
+    });
+    expect(out[3]).to.equal('*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n$-1\r\n');
+    expect(out[9]).to.equal('>2\r\n$21\r\ntracking-redir-broken\r\n:GONE\r\n');
+  });
+
+  it('BCAST NOLOOP leaves out the keys the client changed itself; TRACKING OFF stops the messages; INFO counts tracking', async () => {
+    await same(2, async (s) => {
+      const r: string[] = [];
+      await s.call(0, 'HELLO', 3);
+      r.push(await s.call(0, 'CLIENT', 'TRACKING', 'ON', 'BCAST', 'NOLOOP'));
+      r.push(await s.call(0, 'SET', 'mine', '1'));
+      r.push(await s.call(1, 'SET', 'theirs', '1'));
+      r.push(s.take(0));
+      const info = await s.call(1, 'INFO');
+      r.push(info.split('\r\n').filter((l) => l.startsWith('tracking_')).join(','));
+      r.push(await s.call(0, 'CLIENT', 'TRACKING', 'OFF'));
+      r.push(await s.call(1, 'SET', 'theirs', '2'));
+      r.push(s.take(0));
+      return r;
+    });
+  });
+
+  it('CLIENT NO-TOUCH: reads leave OBJECT IDLETIME alone, TOUCH still touches (Redis 7.2+; 7.0 has no NO-TOUCH)', async () => {
+    const run = async (port: number): Promise<unknown[]> => {
+      const s = await Session.open(port, 1);
+      try {
+        const r: unknown[] = [];
+        await s.call(0, 'SET', 'nt', 'v');
+        await sleep(2100);
+        r.push(await s.call(0, 'CLIENT', 'NO-TOUCH', 'ON'));
+        r.push(await s.call(0, 'GET', 'nt'));
+        r.push(intOf(await s.call(0, 'OBJECT', 'IDLETIME', 'nt')) >= 2);
+        r.push(await s.call(0, 'TOUCH', 'nt'));
+        r.push(intOf(await s.call(0, 'OBJECT', 'IDLETIME', 'nt')));
+        await sleep(1100);
+        r.push(await s.call(0, 'CLIENT', 'NO-TOUCH', 'OFF'));
+        r.push(await s.call(0, 'GET', 'nt'));
+        r.push(intOf(await s.call(0, 'OBJECT', 'IDLETIME', 'nt')));
+        return r;
+      } finally {
+        s.close();
+      }
+    };
+    const ours = await run(server.port);
+    expect(ours).to.deep.equal(['+OK\r\n', '$1\r\nv\r\n', true, ':1\r\n', 0, '+OK\r\n', '$1\r\nv\r\n', 0]);
+    if (oracle && ORACLE_AT_LEAST_7_2) expect(ours).to.deep.equal(await run(oracle.port));
   });
 
   it('CLIENT LIST shows tracking (t, B) and the redirect', async () => {

@@ -32,7 +32,7 @@ export class Session {
     return s;
   }
 
-  send(i: number, ...args: (string | number)[]): void {
+  send(i: number, ...args: (string | number | Buffer)[]): void {
     this.socks[i].write(encodeCommand(args));
   }
 
@@ -51,10 +51,15 @@ export class Session {
   }
 
   /** Sends and returns what came back once quiet. */
-  async call(i: number, ...args: (string | number)[]): Promise<string> {
+  async call(i: number, ...args: (string | number | Buffer)[]): Promise<string> {
     this.send(i, ...args);
     await this.settle();
     return this.take(i);
+  }
+
+  /** Closes one connection (the others stay). */
+  closeOne(i: number): void {
+    this.socks[i].destroy();
   }
 
   close(): void {
