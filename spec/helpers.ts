@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
 import RedisParser from 'redis-parser';
-import { expect } from 'chai';
+import { expect, AssertionError } from 'chai';
+import { FrameConnection, escapeFrame, dropPairs, mapPair, isAggregate, withItems, type Frame } from './frames.js';
 import { createServer, type RivuletServer } from '../lib/index.js';
 import type { ServerOptions } from '../lib/engine/engine.js';
 
@@ -360,6 +361,28 @@ export function withoutRedis8StreamFields(reply: unknown): unknown {
   return out;
 }
 
+/**
+ * withoutRedis8StreamFields for a raw XINFO STREAM [FULL] frame (RESP2 flat
+ * array or RESP3 map): drops the Redis 8 IDMP fields, and each FULL group's
+ * nacked-count, which rivulet reports and the 7.x oracles do not have.
+ */
+export function withoutRedis8StreamFrames(f: Frame): Frame {
+  const top = dropPairs(f, REDIS8_STREAM_INFO_FIELDS);
+  return mapPair(top, 'groups', (groups) => (isAggregate(groups) ? withItems(groups, groups.items.map((g) => dropPairs(g, ['nacked-count']))) : groups));
+}
+
+/**
+ * XPENDING's extended rows ([id, consumer, idle ms, deliveries]): the idle
+ * time is the server's clock, never the same on two servers; its type stays.
+ */
+export function maskPendingIdle(f: Frame): Frame {
+  if (!isAggregate(f)) return f;
+  return withItems(
+    f,
+    f.items.map((row) => (isAggregate(row) && row.items.length === 4 && 'line' in row.items[2] ? withItems(row, [row.items[0], row.items[1], { ...row.items[2], line: '<idle>' }, row.items[3]]) : row)),
+  );
+}
+
 /** Converts errors to `{error: message}` so chai's deep equality compares them by text. */
 export function normalise(r: Reply): unknown {
   if (r instanceof Error) return { error: r.message };
@@ -367,30 +390,111 @@ export function normalise(r: Reply): unknown {
   return r;
 }
 
-/**
- * Differential testing: runs the same script on a rivulet and a redis-server
- * connection (fresh, FLUSHALLed), and asserts every reply is identical,
- * errors included. Steps may be marked `loose` with a comparator for
- * replies Redis itself does not make deterministic (`*` IDs, times).
- */
-export type Step = (string | number | Buffer)[] | { cmd: (string | number | Buffer)[]; check?: (ours: unknown, theirs: unknown) => void };
+/** Which side of a differential run a frame came from. */
+export type Side = 'rivulet' | 'redis';
 
-export async function differential(rivPort: number, redisPort: number, script: Step[]): Promise<void> {
-  const a = await RawConnection.open(rivPort);
-  const b = await RawConnection.open(redisPort);
-  try {
-    await a.call('FLUSHALL');
-    await b.call('FLUSHALL');
-    for (const step of script) {
-      const cmd = Array.isArray(step) ? step : step.cmd;
-      const ours = normalise(await a.call(...cmd));
-      const theirs = normalise(await b.call(...cmd));
-      const label = cmd.map(String).join(' ');
-      if (!Array.isArray(step) && step.check) step.check(ours, theirs);
-      else expect(ours, label).to.deep.equal(theirs);
+/**
+ * One step of a differential script: a command, or a command with
+ *  - `normalise(frame, side, proto)`: applied to both sides' frames before
+ *    they are compared, for fields Redis itself does not make deterministic
+ *    (`*` IDs, times, idle counters, hash-table order) or that differ between
+ *    oracle versions. Keep it narrow and say why beside it;
+ *  - `also(ours, theirs, proto)`: extra assertions on the raw frames;
+ *  - `replies`: how many top-level frames the command answers with (default 1;
+ *    SUBSCRIBE a b answers 2; in RESP3 a push caused by the command counts);
+ *  - `protocols`: run the step only in these protocols.
+ */
+export type Step =
+  | (string | number | Buffer)[]
+  | {
+      cmd: (string | number | Buffer)[];
+      normalise?: (f: Frame, side: Side, proto: 2 | 3) => Frame;
+      also?: (ours: Frame, theirs: Frame, proto: 2 | 3) => void;
+      replies?: number;
+      protocols?: (2 | 3)[];
+    };
+
+export interface DifferentialOptions {
+  /** The protocols to run the script in, each on fresh connections after FLUSHALL (default both: RESP2, then RESP3 after HELLO 3). */
+  protocols?: (2 | 3)[];
+  /** Skip the FLUSHALL before each run (the caller prepared the keyspace). */
+  noFlush?: boolean;
+}
+
+const END_MARK = '__differential_end__';
+
+/** Reads `n` frames; a closed connection reads as null frames. */
+async function frames(c: FrameConnection, n: number): Promise<({ frame: Frame; raw: Buffer } | null)[]> {
+  const out: ({ frame: Frame; raw: Buffer } | null)[] = [];
+  for (let i = 0; i < n; i++) out.push(await c.next());
+  return out;
+}
+
+/**
+ * Differential testing on raw bytes: sends the script to rivulet and to
+ * redis-server over raw sockets, in RESP2 and (after HELLO 3) in RESP3, cuts
+ * each reply stream into top-level frames (push frames and attributes
+ * included) and requires them equal byte for byte, errors included. A
+ * failure names the protocol, the first differing command and both frames,
+ * escaped. After the script a PING marker must be the next frame on both
+ * sides, so a server that sends more than the other fails too.
+ */
+export async function differential(rivPort: number, redisPort: number, script: Step[], options: DifferentialOptions = {}): Promise<void> {
+  for (const proto of options.protocols ?? [2, 3]) {
+    const a = await FrameConnection.open(rivPort);
+    const b = await FrameConnection.open(redisPort);
+    try {
+      const send = async (cmd: (string | number | Buffer)[], n: number) => {
+        a.write(encodeCommand(cmd));
+        const ours = await frames(a, n);
+        b.write(encodeCommand(cmd));
+        const theirs = await frames(b, n);
+        return { ours, theirs };
+      };
+      if (proto === 3) {
+        // HELLO's map carries the server's name, version and connection id: check only that both switched.
+        const { ours, theirs } = await send(['HELLO', '3'], 1);
+        expect(ours[0]?.frame.type, 'rivulet HELLO 3').to.equal('%');
+        expect(theirs[0]?.frame.type, 'redis HELLO 3').to.equal('%');
+      }
+      if (!options.noFlush) {
+        const { ours, theirs } = await send(['FLUSHALL'], 1);
+        expect(escapeFrame(ours[0]?.raw ?? null), 'rivulet FLUSHALL').to.equal('"+OK\\r\\n"');
+        expect(escapeFrame(theirs[0]?.raw ?? null), 'redis FLUSHALL').to.equal('"+OK\\r\\n"');
+      }
+      for (const [k, step] of script.entries()) {
+        const s = Array.isArray(step) ? { cmd: step } : step;
+        if (s.protocols && !s.protocols.includes(proto)) continue;
+        const { ours, theirs } = await send(s.cmd, s.replies ?? 1);
+        const label = `RESP${proto} step ${k + 1} \`${s.cmd.map((x) => String(x).slice(0, 60)).join(' ').slice(0, 300)}\``;
+        for (let i = 0; i < ours.length; i++) {
+          const o = ours[i];
+          const t = theirs[i];
+          let eo = o ? escapeFrame(o.raw, 4000) : escapeFrame(null);
+          let et = t ? escapeFrame(t.raw, 4000) : escapeFrame(null);
+          if (s.normalise && o && t) {
+            eo = escapeFrame(s.normalise(o.frame, 'rivulet', proto), 4000);
+            et = escapeFrame(s.normalise(t.frame, 'redis', proto), 4000);
+          }
+          const which = ours.length > 1 ? ` (reply frame ${i + 1} of ${ours.length})` : '';
+          if (eo !== et) throw new AssertionError(`${label}${which} differs\n      rivulet:      ${eo}\n      redis-server: ${et}`);
+          if (s.also && o && t) s.also(o.frame, t.frame, proto);
+        }
+      }
+      // Nothing more on either side: the marker's reply comes next (a bulk, or RESP2's subscribed-mode pong array).
+      const mark = ['PING', END_MARK];
+      a.write(encodeCommand(mark));
+      b.write(encodeCommand(mark));
+      for (const [side, c] of [['rivulet', a], ['redis-server', b]] as const) {
+        const f = await c.next();
+        if (f === null) continue; // the script closed the connection (QUIT): checked by its step's reply
+        const text = escapeFrame(f.raw);
+        expect(text.includes(END_MARK), `RESP${proto}: after the script ${side} sent a frame more: ${text}`).to.equal(true);
+      }
+    } finally {
+      a.close();
+      b.close();
     }
-  } finally {
-    a.close();
-    b.close();
   }
 }
+export * from './frames.js';
