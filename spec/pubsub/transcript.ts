@@ -6,12 +6,12 @@
  * (answered in order after everything already queued for it: a published
  * message is in the subscriber's buffer before its PING is read), and the
  * marker's reply is cut out. What remains per connection is its transcript:
- * every byte the server sent it, in order. Both servers must produce the
- * same transcripts.
+ * every byte the server sent it, in order. Both servers must send each
+ * connection the same frames at every step, in RESP2 and in RESP3.
  */
 import net from 'node:net';
-import { expect } from 'chai';
-import { encodeCommand } from '../helpers.js';
+import { AssertionError } from 'chai';
+import { encodeCommand, scanFrame, escapeFrame } from '../helpers.js';
 
 type Arg = string | Buffer | number;
 /** [connection index, ...command]; [-1, ms] pauses the script. */
@@ -84,36 +84,98 @@ class Conn {
   }
 }
 
-/** Runs `script` against a server and returns each connection's transcript (latin1, so bytes stay visible). */
-export async function runScript(port: number, conns: number, script: ScriptStep[]): Promise<string[]> {
+/** What one run produced: per connection the whole transcript, and per step what each connection received. */
+interface Run {
+  transcripts: string[];
+  /** chunks[step][connection]: the bytes that connection received while the step ran (before its sync marker). */
+  chunks: Buffer[][];
+}
+
+/**
+ * Runs `script` against a server (after HELLO 3 on every connection when
+ * `proto` is 3; that reply is not part of the transcript).
+ */
+async function run(port: number, conns: number, script: ScriptStep[], proto: 2 | 3): Promise<Run> {
   const cs = await Promise.all(Array.from({ length: conns }, () => Conn.open(port)));
   try {
+    if (proto === 3) {
+      for (const c of cs) {
+        c.send(['HELLO', '3']);
+        await c.sync();
+        c.transcript = Buffer.alloc(0);
+      }
+    }
+    const chunks: Buffer[][] = [];
     for (const [i, ...cmd] of script) {
+      const before = cs.map((c) => c.transcript.length);
       if (i === -1) {
         await new Promise((r) => setTimeout(r, Number(cmd[0])));
-        continue;
+      } else {
+        cs[i].send(cmd);
+        await cs[i].sync();
+        for (const c of cs) if (c !== cs[i]) await c.sync();
       }
-      cs[i].send(cmd);
-      await cs[i].sync();
-      for (const c of cs) if (c !== cs[i]) await c.sync();
+      chunks.push(cs.map((c, k) => c.transcript.subarray(before[k])));
     }
-    return cs.map((c) => c.transcript.toString('latin1'));
+    return { transcripts: cs.map((c) => c.transcript.toString('latin1')), chunks };
   } finally {
     for (const c of cs) c.close();
   }
 }
 
-/** HELLO replies carry the connection id, which differs between servers. */
+/** Runs `script` against a server in RESP2 and returns each connection's transcript (latin1, so bytes stay visible). */
+export async function runScript(port: number, conns: number, script: ScriptStep[]): Promise<string[]> {
+  return (await run(port, conns, script, 2)).transcripts;
+}
+
+/** HELLO replies carry the connection id and the server version, which differ between servers. */
 export function maskIds(t: string): string {
   return t
     .replace(/\$2\r\nid\r\n:\d+\r\n/g, '$2\r\nid\r\n:<id>\r\n')
-    .replace(/\$7\r\nversion\r\n\$\d+\r\n[^\r]*\r\n/g, '$7\r\nversion\r\n<version>\r\n');
+    .replace(/\$7\r\nversion\r\n\$\d+\r\n[^\r]*\r\n/g, '$7\r\nversion\r\n$9\r\n<version>\r\n');
 }
 
-/** Runs the script on both servers and requires identical transcripts on every connection. */
-export async function sameTranscripts(ourPort: number, redisPort: number, conns: number, script: ScriptStep[]): Promise<string[]> {
-  const ours = (await runScript(ourPort, conns, script)).map(maskIds);
-  const theirs = (await runScript(redisPort, conns, script)).map(maskIds);
-  for (let i = 0; i < conns; i++) expect(ours[i], `connection ${i}`).to.equal(theirs[i]);
-  return ours;
+/** Cuts a chunk of reply bytes into top-level frames (escaped); a cut frame is reported whole as what remains. */
+function framesOf(chunk: Buffer): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (at < chunk.length) {
+    const r = scanFrame(chunk, at);
+    if (!r) {
+      out.push(`${escapeFrame(chunk.subarray(at))} (incomplete)`);
+      break;
+    }
+    out.push(escapeFrame(chunk.subarray(at, r.end), 4000));
+    at = r.end;
+  }
+  return out;
+}
+
+/**
+ * Runs the script on both servers, in RESP2 and then in RESP3 (HELLO 3 on
+ * every connection first), and requires that after every step each
+ * connection received the same frames, byte for byte. A failure names the
+ * protocol, the step, the connection and both frames, escaped. Resolves with
+ * rivulet's RESP2 transcripts (HELLO ids masked).
+ */
+export async function sameTranscripts(ourPort: number, redisPort: number, conns: number, script: ScriptStep[], protos: (2 | 3)[] = [2, 3]): Promise<string[]> {
+  let first: string[] | null = null;
+  for (const proto of protos) {
+    const ours = await run(ourPort, conns, script, proto);
+    const theirs = await run(redisPort, conns, script, proto);
+    for (const [k, step] of script.entries()) {
+      for (let i = 0; i < conns; i++) {
+        const a = framesOf(Buffer.from(maskIds(ours.chunks[k][i].toString('latin1')), 'latin1'));
+        const b = framesOf(Buffer.from(maskIds(theirs.chunks[k][i].toString('latin1')), 'latin1'));
+        const label = `RESP${proto} step ${k + 1} \`[${step[0]}] ${step.slice(1).map((x) => String(x).slice(0, 40)).join(' ')}\`, connection ${i}`;
+        for (let j = 0; j < Math.max(a.length, b.length); j++) {
+          if (a[j] !== b[j]) {
+            throw new AssertionError(`${label}, frame ${j + 1}: rivulet sent ${a[j] ?? 'nothing'}, redis-server sent ${b[j] ?? 'nothing'}`);
+          }
+        }
+      }
+    }
+    first ??= ours.transcripts.map(maskIds);
+  }
+  return first ?? [];
 }

@@ -1,11 +1,10 @@
 /**
- * Byte-exact differential runs for the hash and list specs: the same
- * commands, pipelined on a fresh connection to rivulet and to redis-server
- * (after FLUSHALL, in RESP2 or after HELLO 3), must produce the same bytes.
+ * Byte-exact runs for the hash and list specs: sameBytes() is the shared raw
+ * differential (helpers.ts) in RESP2 and RESP3; transcript() gives
+ * rivulet's own pipelined reply bytes for literal assertions.
  */
 import net from 'node:net';
-import { expect } from 'chai';
-import { encodeCommand } from '../../helpers.js';
+import { encodeCommand, differential } from '../../helpers.js';
 
 export type Cmd = (string | number | Buffer)[];
 
@@ -36,26 +35,7 @@ export async function transcript(port: number, proto: 2 | 3, cmds: Cmd[]): Promi
   });
 }
 
-/** Splits a transcript at each top-level reply start for readable failures (approximate: by lines). */
-function lines(s: string): string[] {
-  return s.split('\r\n');
-}
-
-/** Runs cmds on both servers in RESP2 and RESP3 and requires identical bytes. */
+/** Runs cmds on both servers in RESP2 and RESP3 and requires identical reply frames (the shared raw differential). */
 export async function sameBytes(ours: number, theirs: number, cmds: Cmd[], protos: (2 | 3)[] = [2, 3]): Promise<void> {
-  for (const proto of protos) {
-    const a = await transcript(ours, proto, cmds);
-    const b = await transcript(theirs, proto, cmds);
-    if (a !== b) {
-      const label = cmds.map((c) => c.map((x) => String(x).slice(0, 20)).join(' ')).join(' | ');
-      // Show the replies around the first difference (whole transcripts can be huge).
-      const la = lines(a);
-      const lb = lines(b);
-      let i = 0;
-      while (i < la.length && la[i] === lb[i]) i++;
-      const from = Math.max(0, i - 6);
-      expect(la.slice(from, i + 6).map((x) => x.slice(0, 80)), `RESP${proto} line ${i} of ${label.slice(0, 300)}`).to.deep.equal(lb.slice(from, i + 6).map((x) => x.slice(0, 80)));
-      expect(la).to.deep.equal(lb);
-    }
-  }
+  await differential(ours, theirs, cmds, { protocols: protos });
 }

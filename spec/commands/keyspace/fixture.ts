@@ -5,7 +5,7 @@
  * the keyspace events it fires.
  */
 import type { Redis } from 'ioredis';
-import { connect, RawConnection, startRedis, startRivulet, differential, type ExternalServer, type Step } from '../../helpers.js';
+import { connect, RawConnection, startRedis, startRivulet, differential, type ExternalServer, type Step, type DifferentialOptions } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import type { AofSink } from '../../../lib/engine/engine.js';
 
@@ -21,7 +21,7 @@ export interface Servers {
   /** Keyspace events fired since the last test began, as `class:event:key:db`. */
   events: string[];
   /** Runs a script on both servers and requires identical replies. */
-  diff(script: Step[]): Promise<void>;
+  diff(script: Step[], options?: DifferentialOptions): Promise<void>;
 }
 
 export function useServers(): Servers {
@@ -44,7 +44,7 @@ export function useServers(): Servers {
     s.rivulet.server.notifier = (cls, ev, key, db) => {
       s.events.push(`${cls}:${ev}:${key}:${db}`);
     };
-    s.diff = (script) => differential(s.port, s.oracle.port, script);
+    s.diff = (script, options) => differential(s.port, s.oracle.port, script, options);
   });
   beforeEach(async () => {
     await s.raw.call('FLUSHALL');

@@ -34,7 +34,7 @@ describe('Pub/Sub commands (differential against redis-server)', function () {
     await redis?.stop();
   });
 
-  const same = (conns: number, script: ScriptStep[]): Promise<string[]> => sameTranscripts(riv.port, redis.port, conns, script);
+  const same = (conns: number, script: ScriptStep[], protos?: (2 | 3)[]): Promise<string[]> => sameTranscripts(riv.port, redis.port, conns, script, protos);
 
   it('SUBSCRIBE confirms each channel with the running count, duplicates included', async () => {
     const [t] = await same(1, [[0, 'SUBSCRIBE', 'a', 'b', 'a'], [0, 'SUBSCRIBE', 'c']]);
@@ -154,7 +154,8 @@ describe('Pub/Sub commands (differential against redis-server)', function () {
       [0, 'PING', 'hi'],
       [0, 'NOSUCHCOMMAND'],
       [0, 'SUBSCRIBE'],
-    ]);
+      // In RESP3 the PUBLISH to itself sends a push: Redis 7.0 wrote it before the reply, 7.2+ after (as rivulet).
+    ], ORACLE_AT_LEAST_7_2 ? [2, 3] : [2]);
     expect(t).to.contain(
       "-ERR Can't execute 'echo': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n",
     );

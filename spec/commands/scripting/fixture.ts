@@ -1,10 +1,10 @@
 /**
  * Scripting specs' set-up: a fresh rivulet and a fresh redis-server (so
  * math.random's state and the script caches start equal), and `same()`,
- * which sends each command to both and requires byte-identical replies.
+ * which sends each command to both (the raw differential of helpers.ts, in
+ * RESP2 and RESP3) and requires byte-identical reply frames.
  */
-import { expect } from 'chai';
-import { startRivulet, startRedis, HAVE_REDIS, RawConnection, type ExternalServer } from '../../helpers.js';
+import { startRivulet, startRedis, HAVE_REDIS, RawConnection, differential, type ExternalServer } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 
 export type Cmd = (string | number | Buffer)[];
@@ -14,7 +14,7 @@ export interface ScriptServers {
   oracle: ExternalServer;
   ours: RawConnection;
   theirs: RawConnection;
-  /** Each command to both servers; the raw reply bytes must be identical. */
+  /** Each command to both servers, in RESP2 and RESP3; the reply frames must be byte-identical. */
   same(cmds: Cmd[]): Promise<void>;
   /** rivulet's raw reply bytes for one command. */
   raw(...cmd: Cmd): Promise<string>;
@@ -35,13 +35,8 @@ export function useScriptServers(): ScriptServers {
     s.oracle = await startRedis();
     s.ours = await RawConnection.open(s.server.port);
     s.theirs = await RawConnection.open(s.oracle.port);
-    s.same = async (cmds) => {
-      for (const cmd of cmds) {
-        const a = await rawCall(s.ours, cmd);
-        const b = await rawCall(s.theirs, cmd);
-        expect(JSON.stringify(a), cmd.map(String).join(' ')).to.equal(JSON.stringify(b));
-      }
-    };
+    // RESP2 then RESP3, on fresh connections; no FLUSHALL: a test's same() calls build on each other's keys.
+    s.same = (cmds) => differential(s.server.port, s.oracle.port, cmds, { noFlush: true });
     s.raw = (...cmd) => rawCall(s.ours, cmd);
   });
   after(async () => {
