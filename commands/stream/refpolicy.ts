@@ -25,8 +25,9 @@ export const idsArgument: ArgSpec = block('ids', [arg('numids', 'integer'), arg(
 /**
  * Parses `[KEEPREF|DELREF|ACKED]` and `IDS numids id...` from argv[from] on,
  * in any order (the docs: "The IDS block can be at any position"). A numids
- * that does not match the IDs given (too few, or arguments left over) is a
- * syntax error, as in Redis 8.2. Throws Redis's errors; changes nothing.
+ * above the arguments left is "The `numids` parameter must match the number
+ * of arguments"; an argument left over after the IDs is a syntax error (both
+ * as Redis's stream tests assert). Throws Redis's errors; changes nothing.
  */
 export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPolicy; ids: StreamId[] } {
   let policy: RefPolicy | null = null;
@@ -37,7 +38,7 @@ export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPo
       policy = p;
       i++;
     } else if (ids === null && isKw(argv[i], 'ids')) {
-      const b = idsBlockArg(argv, i, E.SYNTAX);
+      const b = idsBlockArg(argv, i);
       ids = b.ids;
       i = b.next;
     } else {

@@ -1,17 +1,22 @@
 /**
  * XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id [id ...]  (Redis 8.2)
  *
- * XACK in `group`, then a deletion under the policy. Reply per ID: 1
- * acknowledged and deleted, 2 acknowledged but kept (ACKED: another group
- * still references it), -1 no such entry in the stream; a missing key or
- * group answers -1 for every ID and changes nothing (Redis 8.2: no NOGROUP).
+ * XACK in `group`, then a deletion under the policy. Reply per ID: -1 when
+ * the ID is not pending in the group (nothing happens to it, even when the
+ * entry is in the stream: an entry the group never read is not deleted);
+ * otherwise it is acknowledged, and then 2 when ACKED finds it still
+ * referenced (kept), else 1 (deleted; also when the entry itself was already
+ * gone, its pending reference being what was cleared). A missing key or group
+ * answers -1 for every ID and changes nothing (Redis 8.2: no NOGROUP). Facts:
+ * Redis's stream-cgroups.tcl XACKDEL tests, jedis's xackdelUnreadMessages.
  * Logged as sent (deterministic).
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { getStreamForWrite } from './lookup.js';
-import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
+import { DELETED, NOT_FOUND, STILL_REFERENCED, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
+import { RefPolicy } from '../../lib/stream/stream.js';
 
 export const xackdel: CommandSpec = {
   name: 'xackdel',
@@ -40,8 +45,17 @@ export const xackdel: CommandSpec = {
     const changes = { n: 0, deleted: 0 };
     c.reply.array(ids.length);
     for (const id of ids) {
-      if (g.deletePending(id) !== undefined) changes.n++;
-      c.reply.int(deleteWithPolicy(s, id, policy, changes));
+      if (g.deletePending(id) === undefined) {
+        c.reply.int(NOT_FOUND);
+        continue;
+      }
+      changes.n++;
+      if (policy === RefPolicy.Acked && s.isReferenced(id)) {
+        c.reply.int(STILL_REFERENCED);
+        continue;
+      }
+      deleteWithPolicy(s, id, policy, changes);
+      c.reply.int(DELETED);
     }
     if (changes.deleted > 0) c.server.notify('t', 'xdel', k, c.db.id);
     if (changes.n > 0) {
