@@ -249,6 +249,10 @@ function getKeys(c: Session, argv: Buffer[]): { spec: CommandSpec; keys: number[
  * The access flags of each key argument (argv index → flags): the command's
  * own resolution for these arguments when its flags vary (SET ... GET), else
  * the flags of the key spec that found the key, as Redis's GETKEYSANDFLAGS.
+ * A key only the command's own finder locates (an 'unknown' key spec, as
+ * SORT's STORE destination) takes the flags of the spec its argument names:
+ * the keyword argument just before it (SORT ... STORE d → OW update, as
+ * Redis's sortGetKeys marks it).
  */
 function keyFlagsOf(spec: CommandSpec, args: Buffer[]): Map<number, readonly string[]> {
   const out = new Map<number, readonly string[]>();
@@ -257,6 +261,15 @@ function keyFlagsOf(spec: CommandSpec, args: Buffer[]): Map<number, readonly str
     const flags = spec.keyFlags?.(args, i) ?? ks.flags;
     for (const k of keyIndices({ ...spec, keySpecs: [ks], getKeys: undefined }, args)) if (!out.has(k)) out.set(k, flags);
   });
+  if (spec.getKeys) {
+    for (const k of spec.getKeys(args)) {
+      if (out.has(k) || k < 1) continue;
+      const kw = args[k - 1].toString('latin1').toUpperCase();
+      const arg = (spec.arguments ?? []).find((a) => a.type === 'key' && a.token?.toUpperCase() === kw && a.keySpecIndex !== undefined);
+      const ks = arg ? specs[arg.keySpecIndex!] : undefined;
+      if (ks) out.set(k, spec.keyFlags?.(args, arg!.keySpecIndex!) ?? ks.flags);
+    }
+  }
   return out;
 }
 
