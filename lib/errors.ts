@@ -224,7 +224,12 @@ export const XCFGSET_MAXSIZE_RANGE = e('ERR IDMP-MAXSIZE must be between 1 and 1
 export const XCFGSET_NO_PARAMETER = e('ERR At least one parameter (IDMP-DURATION or IDMP-MAXSIZE) must be specified');
 export const XIDMPRECORD_NO_ENTRY = e('ERR the stream ID refers to a non-existent or deleted entry'); // (rivulet wording)
 export const XIDMPRECORD_CONFLICT = e('ERR the pid/iid pair already maps to a different stream ID'); // (rivulet wording)
-export const XNACK_RETRYCOUNT = e('ERR Invalid RETRYCOUNT option argument for XNACK'); // (rivulet wording)
+// XNACK's own texts, as Redis's test "XNACK argument and error validation" asserts them.
+export const XNACK_RETRYCOUNT = e('ERR Invalid RETRYCOUNT value, must be >= 0');
+export const XNACK_MODE = e('ERR mode must be SILENT, FAIL, or FATAL');
+export const XNACK_NO_IDS = e('ERR syntax error, expected IDS keyword');
+export const XNACK_NUMIDS = e('ERR numids must be a positive integer');
+export const XNACK_NUMIDS_MISMATCH = e("ERR number of IDs doesn't match numids");
 export const MAXCOUNT_NOT_POSITIVE = e('ERR MAXCOUNT must be a positive integer');
 export const MAXSIZE_NOT_POSITIVE = e('ERR MAXSIZE must be a positive integer');
 export const MAXCOUNT_BELOW_COUNT = e('ERR MAXCOUNT must be greater than or equal to COUNT'); // (rivulet wording)

@@ -227,10 +227,15 @@ export function refPolicyArg(b: Buffer): RefPolicy | null {
  * than the arguments left ("The `numids` parameter must match ..."); callers
  * that allow nothing after the block check `next === argv.length` themselves.
  */
-export function idsBlockArg(argv: Buffer[], at: number, mismatch: E.ReplyError = E.NUMIDS_MISMATCH): { ids: StreamId[]; next: number } {
+export function idsBlockArg(
+  argv: Buffer[],
+  at: number,
+  mismatch: E.ReplyError = E.NUMIDS_MISMATCH,
+  notPositive: E.ReplyError = E.NUMIDS_NOT_POSITIVE,
+): { ids: StreamId[]; next: number } {
   if (at + 1 >= argv.length) throw E.SYNTAX;
   const v = parseInt64(argv[at + 1]);
-  if (v === null || v <= 0) throw E.NUMIDS_NOT_POSITIVE;
+  if (v === null || v <= 0) throw notPositive;
   const first = at + 2;
   if (BigInt(v) > BigInt(argv.length - first)) throw mismatch;
   const n = Number(v);

@@ -24,7 +24,7 @@ function modeArg(b: Buffer): NackMode {
   if (isKw(b, 'silent')) return NackMode.Silent;
   if (isKw(b, 'fail')) return NackMode.Fail;
   if (isKw(b, 'fatal')) return NackMode.Fatal;
-  throw E.SYNTAX;
+  throw E.XNACK_MODE;
 }
 
 export const xnack: CommandSpec = {
@@ -56,12 +56,13 @@ export const xnack: CommandSpec = {
     let force = false;
     for (let i = 4; i < argv.length; i++) {
       if (ids === null && isKw(argv[i], 'ids')) {
-        const b = idsBlockArg(argv, i);
+        const b = idsBlockArg(argv, i, E.XNACK_NUMIDS_MISMATCH, E.XNACK_NUMIDS);
         ids = b.ids;
         i = b.next - 1;
       } else if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
         const v = parseInt64(argv[++i]);
-        if (v === null || v < 0) throw E.XNACK_RETRYCOUNT;
+        if (v === null) throw E.NOT_INTEGER;
+        if (v < 0) throw E.XNACK_RETRYCOUNT;
         retryCount = v;
       } else if (isKw(argv[i], 'force')) {
         force = true;
@@ -69,7 +70,7 @@ export const xnack: CommandSpec = {
         throw E.unrecognizedXnackOption(argv[i].toString());
       }
     }
-    if (ids === null) throw E.SYNTAX;
+    if (ids === null) throw E.XNACK_NO_IDS;
     const k = keyOf(argv[1]);
     const groupName = argv[2].toString('latin1');
     const g = getStream(c, k)?.groups.get(groupName);

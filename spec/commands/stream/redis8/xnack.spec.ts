@@ -108,12 +108,17 @@ describe('XNACK (Redis 8.8)', () => {
   });
 
   it('refuses a bad mode, a missing IDS block, bad numids, bad RETRYCOUNT and unknown options; NOGROUP without key or group', async () => {
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal('ERR syntax error');
+    // The texts of Redis's own test "XNACK argument and error validation" (stream-cgroups.tcl).
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal('ERR mode must be SILENT, FAIL, or FATAL');
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'ID', '1', '1-0'))).to.equal("ERR Unrecognized XNACK option 'ID'");
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FORCE', 'RETRYCOUNT', '1'))).to.equal('ERR syntax error');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '0', '1-0'))).to.equal('ERR Number of IDs must be a positive integer');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0'))).to.equal('ERR The `numids` parameter must match the number of arguments');
-    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '-1'))).to.equal('ERR Invalid RETRYCOUNT option argument for XNACK');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FORCE', 'RETRYCOUNT', '1'))).to.equal('ERR syntax error, expected IDS keyword');
+    for (const n of ['0', '-1', 'abc']) expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', n, '1-0'))).to.equal('ERR numids must be a positive integer');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '2', '1-0'))).to.equal("ERR number of IDs doesn't match numids");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', '2-0'))).to.equal("ERR Unrecognized XNACK option '2-0'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FATAL', 'IDS', '1', '1-0'))).to.equal("ERR Unrecognized XNACK option 'FATAL'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '-1'))).to.equal('ERR Invalid RETRYCOUNT value, must be >= 0');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', 'abc'))).to.equal('ERR value is not an integer or out of range');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT', '99999999999999999999'))).to.equal('ERR value is not an integer or out of range');
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'RETRYCOUNT'))).to.equal("ERR Unrecognized XNACK option 'RETRYCOUNT'");
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '1-0', 'NOW'))).to.equal("ERR Unrecognized XNACK option 'NOW'");
     expect(err(await fx.c.call('XNACK', 's', 'nog', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 's' or consumer group 'nog'");
