@@ -174,7 +174,7 @@ function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: Consum
 
 /**
  * CLAIM: claims for `consumer` the group's pending entries idle at least
- * r.claimMinIdle ms, longest idle first (ties by ID), at most r.count (0 =
+ * r.claimMinIdle ms, longest idle first (released ones in release order, other ties by ID), at most r.count (0 =
  * all). Entries no longer in the stream are skipped (left pending). Records
  * each entry's idle time and previous delivery count in out.meta. Returns
  * how many commands it queued for propagation. O(PEL + k log k).
@@ -199,7 +199,8 @@ function claimIdle(
     if (now - pe.deliveryTime >= minIdle && s.log.has(pe.id)) idle.push(pe);
   }
   if (idle.length === 0) return 0;
-  idle.sort((a, b) => a.deliveryTime - b.deliveryTime || compareIds(a.id, b.id));
+  // Longest idle first; entries XNACK released (time 0) in release order; then by ID.
+  idle.sort((a, b) => a.deliveryTime - b.deliveryTime || a.releaseSeq - b.releaseSeq || compareIds(a.id, b.id));
   const n = limit > 0 ? Math.min(limit, idle.length) : idle.length;
   let queued = 0;
   for (let k = 0; k < n; k++) {

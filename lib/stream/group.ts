@@ -35,6 +35,12 @@ export interface PendingEntry {
   readonly deliveryCount: I64;
   /** The owner. Invariant: this entry is in exactly `consumer.pel` and in the group's pel, nowhere else. */
   readonly consumer: Consumer;
+  /**
+   * When XNACK last released it, as the group's release counter (0: never).
+   * Released entries (delivery time 0) are claimed in release order, a
+   * re-released one last: Redis 8.8's FIFO "NACK zone".
+   */
+  readonly releaseSeq: number;
 }
 
 /** The mutable view the group's operations work on. */
@@ -43,6 +49,7 @@ interface Pending {
   deliveryTime: number;
   deliveryCount: I64;
   consumer: Consumer;
+  releaseSeq: number;
 }
 
 /** Redis's LLONG_MAX, the delivery counter XNACK FATAL sets (Redis 8.8); every increment saturates there. */
@@ -288,6 +295,8 @@ export class ConsumerGroup {
    * CLAIM, XCLAIM and XAUTOCLAIM take entries from it like from anyone.
    */
   readonly unowned = new Consumer('', 0);
+  /** XNACK releases so far: each released entry's releaseSeq. */
+  private releases = 0;
 
   constructor(
     /** The group name as a latin1 string. */
@@ -352,7 +361,7 @@ export class ConsumerGroup {
    * no delivery semantics. The ID must not be pending. O(log n).
    */
   addPending(id: StreamId, consumer: Consumer, deliveryTime: number, deliveryCount: I64 = 1): PendingEntry {
-    const pe: Pending = { id, deliveryTime, deliveryCount, consumer };
+    const pe: Pending = { id, deliveryTime, deliveryCount, consumer, releaseSeq: 0 };
     this.pel.insert(pe);
     consumer.pel.insert(pe);
     return pe;
@@ -416,6 +425,7 @@ export class ConsumerGroup {
     const pe = entry as Pending;
     this.move(pe, this.unowned);
     pe.deliveryTime = 0;
+    pe.releaseSeq = ++this.releases;
     if (retryCount >= 0) pe.deliveryCount = retryCount;
     else if (mode === NackMode.Silent) pe.deliveryCount = pe.deliveryCount > 0 ? subI64(pe.deliveryCount, 1) : 0;
     else if (mode === NackMode.Fatal) pe.deliveryCount = DELIVERY_COUNT_MAX;
@@ -424,7 +434,9 @@ export class ConsumerGroup {
   /** XNACK FORCE of an entry not pending: a new unowned entry, counter `retryCount`, or LLONG_MAX (FATAL) or 0. O(log n). */
   nackNew(id: StreamId, mode: NackMode, retryCount: I64 = -1): PendingEntry {
     const initial = retryCount >= 0 ? retryCount : mode === NackMode.Fatal ? DELIVERY_COUNT_MAX : 0;
-    return this.addPending(id, this.unowned, 0, initial);
+    const pe = this.addPending(id, this.unowned, 0, initial) as Pending;
+    pe.releaseSeq = ++this.releases;
+    return pe;
   }
 
   /**
@@ -462,8 +474,9 @@ export class ConsumerGroup {
     const cur = this.pel.seek();
     for (let pe = cur.next(); pe !== null; pe = cur.next()) {
       const owner = pe.consumer === this.unowned ? g.unowned : g.consumers.get(pe.consumer.name)!;
-      g.addPending(pe.id, owner, pe.deliveryTime, pe.deliveryCount);
+      (g.addPending(pe.id, owner, pe.deliveryTime, pe.deliveryCount) as Pending).releaseSeq = pe.releaseSeq;
     }
+    g.releases = this.releases;
     return g;
   }
 }

@@ -27,7 +27,7 @@ describe('PelIndex', () => {
       const n = Math.floor(rand() * 3000);
       const op = rand();
       if (op < 0.55) {
-        const pe: PendingEntry = { id: idOf(n), deliveryTime: 0, deliveryCount: 1, consumer: owner };
+        const pe: PendingEntry = { id: idOf(n), deliveryTime: 0, deliveryCount: 1, consumer: owner, releaseSeq: 0 };
         expect(pel.insert(pe)).to.equal(!ref.has(n));
         if (!ref.has(n)) ref.set(n, pe);
       } else if (op < 0.9) {
@@ -57,9 +57,9 @@ describe('PelIndex', () => {
   it('appends in order in O(1) blocks and orders IDs above 2^53 exactly', () => {
     const pel = new PelIndex();
     const owner = new ConsumerGroup('g').createConsumer('c', 0)!;
-    for (let i = 0; i < 1000; i++) pel.insert({ id: { ms: i, seq: 0 }, deliveryTime: 0, deliveryCount: 1, consumer: owner });
-    pel.insert({ id: { ms: U64_MAX, seq: U64_MAX }, deliveryTime: 0, deliveryCount: 1, consumer: owner });
-    pel.insert({ id: { ms: U64_MAX, seq: 5 }, deliveryTime: 0, deliveryCount: 1, consumer: owner });
+    for (let i = 0; i < 1000; i++) pel.insert({ id: { ms: i, seq: 0 }, deliveryTime: 0, deliveryCount: 1, consumer: owner, releaseSeq: 0 });
+    pel.insert({ id: { ms: U64_MAX, seq: U64_MAX }, deliveryTime: 0, deliveryCount: 1, consumer: owner, releaseSeq: 0 });
+    pel.insert({ id: { ms: U64_MAX, seq: 5 }, deliveryTime: 0, deliveryCount: 1, consumer: owner, releaseSeq: 0 });
     pel.check();
     expect(pel.last()!.id).to.deep.equal({ ms: U64_MAX, seq: U64_MAX });
     expect(pel.seek({ ms: 2n ** 60n, seq: 0 }).next()!.id).to.deep.equal({ ms: U64_MAX, seq: 5 });

@@ -80,6 +80,17 @@ describe('XNACK (Redis 8.8)', () => {
     expect(r[0][1].map((e) => e[0])).to.deep.equal(['3-0', '1-0']);
   });
 
+  it('CLAIM serves released entries in release order, a re-released one last (Redis\'s "re-NACK moves entry to end of NACK zone")', async () => {
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '3', '2-0', '3-0', '1-0');
+    await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', '2-0');
+    const order: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = (await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'CLAIM', '100000', 'STREAMS', 's', '>')) as [string, unknown[][]][];
+      order.push(r[0][1][0][0]);
+    }
+    expect(order).to.deep.equal(['3-0', '1-0', '2-0']);
+  });
+
   it('wakes a reader blocked in XREADGROUP ... CLAIM at once', async () => {
     await fx.c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>'); // 4-0 taken too: nothing new
     const waiter = await RawConnection.open(fx.rs.port);
