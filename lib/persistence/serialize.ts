@@ -38,7 +38,7 @@ import { Stream } from '../stream/stream.js';
 import type { StreamId, I64 } from '../stream/id.js';
 import { MAX_ID, nextId, compareIds } from '../stream/id.js';
 import { encodeCommand } from './resp.js';
-import { deliveryCountReply } from '../stream/group.js';
+import { deliveryCountReply, type PendingEntry } from '../stream/group.js';
 
 const B = (s: string): Buffer => Buffer.from(s, 'latin1');
 const PEXPIREAT = B('PEXPIREAT');
@@ -194,9 +194,13 @@ function* serializeGroups(k: Buffer, s: Stream): Generator<Buffer> {
   }
   for (const name of names) {
     // Entries released by XNACK (Redis 8.8) have no owner: XNACK ... FORCE recreates them, delivery time 0.
+    // In release order, so that the reloaded group claims them in the same order (Redis's "XNACK entries survive AOF rewrite").
     const g = s.groups.get(name)!;
+    const released: PendingEntry[] = [];
     const cur = g.unowned.pel.seek();
-    for (let pe = cur.next(); pe !== null; pe = cur.next()) {
+    for (let pe = cur.next(); pe !== null; pe = cur.next()) released.push(pe);
+    released.sort((a, b) => a.releaseSeq - b.releaseSeq);
+    for (const pe of released) {
       yield encodeCommand([
         XNACK, k, B(name), FAIL, IDS, ONE, idArg(pe.id), RETRYCOUNT, B(String(deliveryCountReply(pe.deliveryCount))), FORCE,
       ]);

@@ -4,7 +4,7 @@
  * "Behavior" and "Notes"; see /work/notes/redis8-facts.md).
  */
 import { expect } from 'chai';
-import { RawConnection, type Reply } from '../../../helpers.js';
+import { RawConnection, startRivulet, tmpDir, rmrf, sleep, type Reply } from '../../../helpers.js';
 import { useStreamRaw } from '../fixture.js';
 import { resp3 } from '../util.js';
 
@@ -89,6 +89,34 @@ describe('XNACK (Redis 8.8)', () => {
       order.push(r[0][1][0][0]);
     }
     expect(order).to.deep.equal(['3-0', '1-0', '2-0']);
+  });
+
+  it('the release order survives COPY and an AOF rewrite reloaded (Redis\'s "XNACK entries survive AOF rewrite")', async () => {
+    const dir = tmpDir('rivulet-xnack-');
+    const srv = await startRivulet({ dir, appendonly: 'yes' });
+    const c = await RawConnection.open(srv.port);
+    try {
+      for (let i = 1; i <= 3; i++) await c.call('XADD', 's', `${i}-0`, 'f', `v${i}`);
+      await c.call('XGROUP', 'CREATE', 's', 'g', '0');
+      await c.call('XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '>');
+      await c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '3', '3-0', '1-0', '2-0');
+      expect(await c.call('COPY', 's', 's2')).to.equal(1);
+      expect(await c.call('BGREWRITEAOF')).to.equal('Background append only file rewriting started');
+      for (let i = 0; i < 200 && ((await c.call('INFO', 'persistence')) as string).includes('aof_rewrite_in_progress:1'); i++) await sleep(20);
+      expect(await c.call('DEBUG', 'LOADAOF')).to.equal('OK');
+      for (const key of ['s', 's2']) {
+        const order: unknown[] = [];
+        for (let i = 0; i < 3; i++) {
+          const r = (await c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '1', 'CLAIM', '0', 'STREAMS', key, '>')) as [string, unknown[][]][];
+          order.push(r[0][1][0][0]);
+        }
+        expect(order, key).to.deep.equal(['3-0', '1-0', '2-0']);
+      }
+    } finally {
+      c.close();
+      await srv.close();
+      rmrf(dir);
+    }
   });
 
   it('wakes a reader blocked in XREADGROUP ... CLAIM at once', async () => {
