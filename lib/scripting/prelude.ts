@@ -25,15 +25,9 @@
 export const COMPAT = String.raw`
 local fmt, type, floor, tointeger, mtype = string.format, type, math.floor, math.tointeger, math.type
 _VERSION = 'Lua 5.1'
-unpack = table.unpack
-loadstring = function(s, chunkname)
-  if type(s) ~= 'string' then error("bad argument #1 to 'loadstring' (string expected, got " .. type(s) .. ")", 2) end
-  return load(s, chunkname or s, 't')
-end
 getfenv = function() return _G end
 gcinfo = function() return floor(collectgarbage('count')) end
 newproxy = function() return setmetatable({}, {}) end
-math.mod = math.fmod
 math.pow = function(x, y) return x ^ y end
 math.ldexp = function(m, e) return m * 2.0 ^ e end
 math.frexp = function(x)
@@ -92,37 +86,242 @@ end
 -- Lua 5.1 prints every number with %.14g ("5", not "5.0").
 debug.setmetatable(0, { __tostring = function(n) return fmt('%.14g', n) end })
 
--- Lua 5.1's string.format casts a fractional number for %d/%i/%o/%u/%x/%X/%c (truncating it).
+-- Runtime error messages as Lua 5.1 words them. 5.4 puts the variable after the type
+-- ("attempt to index a nil value (local 'x')"), 5.1 before it ("attempt to index local 'x'
+-- (a nil value)"); 5.4's 'for' and string.char messages differ too. Applied by the error handler
+-- (LOCK) to errors that end a script, and by pcall below to the messages scripts catch.
+local sgsub, rawpcall, select, error, rawlen, rawget, rawset = string.gsub, pcall, select, error, rawlen, rawget, rawset
+local KINDS51 = { ['global'] = true, ['local'] = true, ['field'] = true, ['upvalue'] = true, ['method'] = true }
+local function msg51(m)
+  if type(m) ~= 'string' then return m end
+  m = sgsub(m, "attempt to ([%a ]-) a (%a+) value %(([%a ]+) '(.-)'%)$", function(what, t, kind, name)
+    if KINDS51[kind] then return 'attempt to ' .. what .. ' ' .. kind .. " '" .. name .. "' (a " .. t .. ' value)' end
+    return 'attempt to ' .. what .. ' a ' .. t .. ' value'
+  end)
+  m = sgsub(m, "bad 'for' ([%a ]-) %(number expected, got [%a ]+%)$", "'for' %1 must be a number")
+  m = sgsub(m, "(bad argument #%d+ to '[%w.]*char') %(value out of range%)$", '%1 (invalid value)')
+  m = sgsub(m, "(bad argument #%d+ to '[^']*') %(thread expected, got [%a ]+%)$", '%1 (coroutine expected)')
+  return m
+end
+debug.getregistry()['rivulet.msg51'] = msg51
+
+-- A library function re-implemented in Lua calls the C original through pcall and re-raises its
+-- error at the script's position (level 2), as the C function would have, under the 5.1 name.
+local function cfail(m, name)
+  if type(m) == 'string' then m = sgsub(m, "^bad argument (#%d+) to '[^']*'", "bad argument %1 to '" .. name .. "'") end
+  return msg51(m)
+end
+local function argtype(n, i, v)
+  return i > n and 'no value' or type(v)
+end
+
+-- The library functions re-implemented in Lua below (pcall treats them as C functions).
+local shims = setmetatable({}, { __mode = 'k' })
+
+-- Redis 7's pcall: an error table ({err=...}, as redis.call raises) is caught as its message string.
 do
-  local sfind, ssub = string.find, string.sub
-  local format = string.format
-  string.format = function(f, ...)
-    local args = table.pack(...)
-    if type(f) == 'string' or type(f) == 'number' then
-      local s = tostring(f)
-      local i, n = 1, 0
-      while true do
-        local a = sfind(s, '%', i, true)
-        if not a then break end
-        if ssub(s, a + 1, a + 1) == '%' then
-          i = a + 2
-        else
-          n = n + 1
-          local b, e, conv = sfind(s, '^[-+ #0]*%d*%.?%d*([%a])', a + 1)
-          if not b then break end
-          local v = args[n]
-          if (conv == 'd' or conv == 'i' or conv == 'o' or conv == 'u' or conv == 'x' or conv == 'X' or conv == 'c')
-              and mtype(v) == 'float' then
-            local t = v >= 0 and floor(v) or -floor(-v)
-            args[n] = tointeger(t) or v
-          end
-          i = e + 1
-        end
-      end
+  local getinfo = debug.getinfo
+  -- Lua 5.1 names no function that pcall called directly: "bad argument #1 to '?'".
+  local function unnamed(f, e)
+    if type(f) == 'function' and (shims[f] or getinfo(f, 'S').what == 'C') then
+      return (sgsub(e, "^bad argument (#%d+) to '[^']*'", "bad argument %1 to '?'"))
     end
-    return format(f, table.unpack(args, 1, args.n))
+    return e
+  end
+  local function ret(f, ok, ...)
+    if ok then return true, ... end
+    local e = ...
+    if type(e) == 'table' then
+      local m = rawget(e, 'err')
+      if type(m) == 'string' or type(m) == 'number' then e = m end
+    elseif type(e) == 'string' then
+      e = unnamed(f, msg51(e))
+    end
+    return false, e
+  end
+  pcall = function(...)
+    -- Redis calls its placeholder result when pcall has no argument.
+    if select('#', ...) == 0 then return false, 'attempt to call a boolean value' end
+    return ret((...), rawpcall(...))
   end
 end
+
+-- Lua 5.1's string.format: %d/%i/%o/%u/%x/%X/%c cast any number (fractions truncated, numeric
+-- strings converted, out-of-range values to the C cast's INT64_MIN); %s wants a string or a number
+-- (numbers printed %.14g); %q quotes as 5.1 does; an unknown conversion is an "invalid option".
+do
+  local format, sfind, ssub, tunpack, concat = string.format, string.find, string.sub, table.unpack, table.concat
+  local MININT, TWO63 = math.mininteger, 2^63
+  local INTCONV = { d = true, i = true, o = true, u = true, x = true, X = true, c = true }
+  local NUMCONV = { e = true, E = true, f = true, g = true, G = true }
+  local QESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['\n'] = '\\\n', ['\r'] = '\\r', ['\0'] = '\\000' }
+  string.format = function(...)
+    local n = select('#', ...)
+    local f = ...
+    if type(f) ~= 'string' and type(f) ~= 'number' then
+      error("bad argument #1 to 'format' (string expected, got " .. argtype(n, 1, f) .. ')', 2)
+    end
+    local args = { ... }
+    local s = tostring(f)
+    local i, k, out, changed = 1, 1, {}, false
+    while true do
+      local a = sfind(s, '%', i, true)
+      if not a then break end
+      if ssub(s, a + 1, a + 1) == '%' then
+        i = a + 2
+      else
+        k = k + 1
+        local _, e, spec, conv = sfind(s, '^([-+ #0]*%d*%.?%d*)(.?)', a + 1)
+        local v = args[k]
+        if INTCONV[conv] then
+          if type(v) == 'string' then v = tonumber(v) or v end
+          if mtype(v) == 'float' then
+            if v ~= v or v >= TWO63 or v < -TWO63 then v = MININT
+            else v = tointeger(v >= 0 and floor(v) or -floor(-v)) end
+          end
+          args[k] = v
+        elseif NUMCONV[conv] then
+          if type(v) == 'string' then args[k] = tonumber(v) or v end
+        elseif conv == 's' then
+          if type(v) == 'number' then args[k] = fmt('%.14g', v)
+          elseif type(v) ~= 'string' then
+            error('bad argument #' .. k .. " to 'format' (string expected, got " .. argtype(n, k, v) .. ')', 2)
+          end
+        elseif conv == 'q' then
+          if type(v) == 'number' then v = fmt('%.14g', v)
+          elseif type(v) ~= 'string' then
+            error('bad argument #' .. k .. " to 'format' (string expected, got " .. argtype(n, k, v) .. ')', 2)
+          end
+          args[k] = '"' .. sgsub(v, '["\\\n\r%z]', QESC) .. '"'
+          out[#out + 1] = { a, e, '%' .. spec .. 's' }
+          changed = true
+        else
+          error("invalid option '%" .. conv .. "' to 'format'", 2)
+        end
+        i = e + 1
+      end
+    end
+    if changed then
+      local parts, pos = {}, 1
+      for _, r in ipairs(out) do
+        parts[#parts + 1] = ssub(s, pos, r[1] - 1)
+        parts[#parts + 1] = r[3]
+        pos = r[2] + 1
+      end
+      parts[#parts + 1] = ssub(s, pos)
+      s = concat(parts)
+    end
+    local ok, r = rawpcall(format, s, tunpack(args, 2, n))
+    if ok then return r end
+    error(cfail(r, 'format'), 2)
+  end
+end
+
+-- Lua 5.1's string.rep has no separator argument.
+do
+  local rep = string.rep
+  string.rep = function(...)
+    local ok, r
+    if select('#', ...) <= 2 then ok, r = rawpcall(rep, ...)
+    else local s, n = ... ok, r = rawpcall(rep, s, n) end
+    if ok then return r end
+    error(cfail(r, 'rep'), 2)
+  end
+end
+
+-- math.fmod in 5.1 works on doubles: fmod(7, 0) is nan, not the 5.4 integer error.
+do
+  local fmod = math.fmod
+  local function fl(x) if mtype(x) == 'integer' then return x + 0.0 end return x end
+  math.fmod = function(a, b)
+    local ok, r = rawpcall(fmod, fl(a), fl(b))
+    if ok then return r end
+    error(cfail(r, 'fmod'), 2)
+  end
+  math.mod = math.fmod
+end
+
+-- Lua 5.1's table.insert/table.remove: any insert position (the array grows to it), a remove
+-- outside 1..#t removes and returns nothing; raw accesses (lua_rawgeti/rawseti).
+do
+  local MININT = math.mininteger
+  local R = { rawset = rawset } -- LOCK swaps in a rawset that refuses the read-only library tables
+  debug.getregistry()['rivulet.compat'] = R
+  local function toint(v, i, n, name)
+    local x = tonumber(v)
+    if x == nil then error('bad argument #' .. i .. " to '" .. name .. "' (number expected, got " .. argtype(n, i, v) .. ')', 3) end
+    if mtype(x) == 'float' then
+      if x ~= x or x >= 2^63 or x < -2^63 then return MININT end
+      x = tointeger(x >= 0 and floor(x) or -floor(-x))
+    end
+    return x
+  end
+  table.insert = function(...)
+    local n = select('#', ...)
+    local t, a, b = ...
+    if type(t) ~= 'table' then error("bad argument #1 to 'insert' (table expected, got " .. argtype(n, 1, t) .. ')', 2) end
+    local e = rawlen(t) + 1
+    if n == 2 then
+      R.rawset(t, e, a)
+    elseif n == 3 then
+      local pos = toint(a, 2, n, 'insert')
+      if pos > e then e = pos end
+      for j = e, pos + 1, -1 do R.rawset(t, j, rawget(t, j - 1)) end
+      R.rawset(t, pos, b)
+    else
+      error("wrong number of arguments to 'insert'", 2)
+    end
+  end
+  table.remove = function(...)
+    local n = select('#', ...)
+    local t, p = ...
+    if type(t) ~= 'table' then error("bad argument #1 to 'remove' (table expected, got " .. argtype(n, 1, t) .. ')', 2) end
+    local e = rawlen(t)
+    local pos = e
+    if p ~= nil then pos = toint(p, 2, n, 'remove') end
+    if not (1 <= pos and pos <= e) then return end
+    local v = rawget(t, pos)
+    for j = pos, e - 1 do R.rawset(t, j, rawget(t, j + 1)) end
+    R.rawset(t, e, nil)
+    return v
+  end
+end
+
+-- unpack checks its table as 5.1 does and takes the raw length.
+do
+  local tunpack = table.unpack
+  unpack = function(...)
+    local n = select('#', ...)
+    local t, i, j = ...
+    if type(t) ~= 'table' then error("bad argument #1 to 'unpack' (table expected, got " .. argtype(n, 1, t) .. ')', 2) end
+    return tunpack(t, i or 1, j or rawlen(t))
+  end
+end
+
+-- ipairs wants a table in 5.1.
+do
+  local ipairs = ipairs
+  _G.ipairs = function(...)
+    local t = ...
+    if type(t) ~= 'table' then error("bad argument #1 to 'ipairs' (table expected, got " .. argtype(select('#', ...), 1, t) .. ')', 2) end
+    return ipairs(t)
+  end
+end
+
+-- load takes only a function in 5.1 (loadstring takes the string).
+do
+  local load = load
+  loadstring = function(s, chunkname)
+    if type(s) ~= 'string' then error("bad argument #1 to 'loadstring' (string expected, got " .. type(s) .. ")", 2) end
+    return load(s, chunkname or s, 't')
+  end
+  _G.load = function(f, chunkname)
+    if type(f) ~= 'function' then error("bad argument #1 to 'load' (function expected, got " .. (f == nil and 'no value' or type(f)) .. ')', 2) end
+    return load(f, chunkname or '=(load)', 't')
+  end
+end
+
+for _, f in ipairs({ string.format, string.rep, math.fmod, table.insert, table.remove, unpack, loadstring, load, ipairs }) do shims[f] = true end
 
 -- LuaBitOp (Lua 5.1's bit library as Redis ships it): 32-bit signed results.
 do
@@ -179,6 +378,12 @@ end
 
 io = nil; os = nil; require = nil; package = nil; utf8 = nil
 dofile = nil; loadfile = nil; print = nil; warn = nil
+-- What Lua 5.4 added to the libraries, absent in Redis's 5.1 (so "type(table.pack)" is "nil" there too).
+table.pack = nil; table.unpack = nil; table.move = nil
+math.type = nil; math.tointeger = nil; math.ult = nil; math.maxinteger = nil; math.mininteger = nil
+string.pack = nil; string.unpack = nil; string.packsize = nil
+coroutine.isyieldable = nil; coroutine.close = nil
+_G.rawlen = nil
 `;
 
 /** Builds the read-only proxies and installs the error handler; `debug` is removed from the globals afterwards. */
@@ -204,8 +409,15 @@ if type(real.redis) == 'table' and real.redis.register_function then
 end
 local loading = false
 
+local msg51 = registry['rivulet.msg51']
+local compat = registry['rivulet.compat']
+registry['rivulet.msg51'] = nil
+registry['rivulet.compat'] = nil
+local proxies = setmetatable({}, { __mode = 'k' })
+
 local function protect(t)
   local p = {}
+  proxies[p] = true
   setmetatable(p, {
     __index = t,
     __newindex = readonly,
@@ -243,7 +455,7 @@ local function handler(err)
     i = dbg.getinfo(lvl, 'nSl')
   end
   if type(err) ~= 'table' then
-    err = { err = 'ERR ' .. tostring(err) }
+    err = { err = 'ERR ' .. tostring(msg51(err)) }
   end
   if i then
     err['source'] = i.source
@@ -253,6 +465,7 @@ local function handler(err)
 end
 
 local G = {}
+proxies[G] = true
 setmetatable(G, {
   __index = function(_, k)
     local v = rawget(loading and loadApi or real, k)
@@ -266,6 +479,16 @@ setmetatable(G, {
   __metatable = false,
 })
 real._G = G
+-- rawset (and the 5.1 table.insert/remove) may not write into the read-only proxies either.
+do
+  local rawset = rawset
+  local function guarded(t, k, v)
+    if proxies[t] then error('Attempt to modify a readonly table', 0) end
+    return rawset(t, k, v)
+  end
+  compat.rawset = guarded
+  real.rawset = guarded
+end
 real.debug = nil
 registry[2] = G
 local xpcall = xpcall
