@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import { Lua, LuaRaise, LUA_OK, LUA_YIELD, LUA_MASKCOUNT, T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE, LUA_REGISTRYINDEX } from './lua.js';
 import { COMPAT, LOCK } from './prelude.js';
+import { from51, fixParseError } from './lua51.js';
 import * as codecs from './codecs.js';
 import { numberArg, replyInteger, Rand48 } from './numbers.js';
 import type { ReplyWriter } from '../resp/writer.js';
@@ -268,7 +269,7 @@ export class LuaEngine {
     for (let i = 1; i <= argc; i++) {
       const t = lua.type(L, i);
       if (t === T_NUMBER) {
-        argv[i - 1] = Buffer.from(lua.isInteger(L, i) ? lua.toInteger(L, i).toString() : numberArg(lua.toNumber(L, i)), 'latin1');
+        argv[i - 1] = Buffer.from(numberArg(lua.isInteger(L, i) ? Number(lua.toInteger(L, i)) : lua.toNumber(L, i)), 'latin1');
       } else if (t === T_STRING) {
         argv[i - 1] = lua.toBuf(L, i)!;
       } else {
@@ -299,8 +300,10 @@ export class LuaEngine {
   // ---- compiling and running ---------------------------------------------------
   /** Compiles a chunk; returns a registry reference to the function, or the compile error. */
   compile(body: Buffer, chunkName: string): { ref: number } | { error: string } {
-    const err = this.lua.load(this.L, body, chunkName);
-    if (err !== null) return { error: err };
+    const conv = from51(body, chunkName.replace(/^[@=]/, ''));
+    if ('error' in conv) return { error: conv.error };
+    const err = this.lua.load(this.L, conv.code, chunkName);
+    if (err !== null) return { error: fixParseError(err, conv.placeholders) };
     return { ref: this.lua.ref(this.L) };
   }
 
@@ -391,8 +394,10 @@ export class LuaEngine {
     try {
       // The metadata line is skipped but its line feed kept, so line numbers stay the user's.
       const nl = body.indexOf(10);
-      const err = lua.load(L, nl < 0 ? body : body.subarray(nl), '@user_function');
-      if (err !== null) return `Error compiling function: ${err}`;
+      const conv = from51(nl < 0 ? body : body.subarray(nl), 'user_function');
+      if ('error' in conv) return `Error compiling function: ${conv.error}`;
+      const err = lua.load(L, conv.code, '@user_function');
+      if (err !== null) return `Error compiling function: ${fixParseError(err, conv.placeholders)}`;
       hookPtr = lua.hookFn((l) => {
         if (timeoutMs > 0 && Date.now() - start > timeoutMs) {
           pushErrTable(lua, l, 'FUNCTION LOAD timeout');

@@ -71,20 +71,35 @@ function exactDecimal(x: number): { digits: string; exp: number } {
 }
 
 /**
- * How redis.call turns a Lua number into an argument: an integral value that
- * fits a long long is printed as an integer, anything else in the shortest
- * form that reads back the same (Redis's fpconv_dtoa, %.17g-like exponents).
+ * How redis.call turns a Lua number into an argument (Redis 7.2+): an
+ * integral value within ±2^62 (double2ll's range, LLONG_MAX/2) is printed as
+ * an integer, anything else by fpconv_dtoa: the shortest digits that read
+ * back the same, written plain while the exponent is small and as `1e+20`
+ * style otherwise. (Redis 7.0 printed every number with %.17g.)
  */
 export function numberArg(n: number): string {
-  if (Number.isInteger(n) && n >= -9223372036854775808 && n < 9223372036854775808) {
+  if (Number.isInteger(n) && Math.abs(n) <= 4611686018427387904) {
     return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
   }
+  const neg = n < 0 || Object.is(n, -0);
+  const sign = neg ? '-' : '';
   if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  const s = String(n);
-  // JS switches to exponents at 1e21 / 1e-7; fpconv at its own limits: normalise the exponent form.
-  return s.replace(/e([+-])(\d)$/, 'e$1$2');
+  if (!Number.isFinite(n)) return sign + 'inf';
+  const [m, e] = Math.abs(n).toExponential().split('e');
+  let digits = m.replace('.', '');
+  let nd = digits.length;
+  const K = Number(e) - (nd - 1);
+  const exp = Math.abs(K + nd - 1);
+  if (K >= 0 && exp < nd + 7) return sign + digits + '0'.repeat(K);
+  if (K < 0 && (K > -7 || exp < 4)) {
+    const offset = nd + K;
+    if (offset <= 0) return sign + '0.' + '0'.repeat(-offset) + digits;
+    return sign + digits.slice(0, offset) + '.' + digits.slice(offset);
+  }
+  nd = Math.min(nd, 18 - (neg ? 1 : 0));
+  digits = digits.slice(0, nd);
+  const expSign = K + nd - 1 < 0 ? '-' : '+';
+  return sign + digits[0] + (nd > 1 ? '.' + digits.slice(1) : '') + 'e' + expSign + String(exp);
 }
 
 /**

@@ -171,7 +171,20 @@ do
         i = a + 2
       else
         k = k + 1
-        local _, e, spec, conv = sfind(s, '^([-+ #0]*%d*%.?%d*)(.?)', a + 1)
+        if k > n then error('bad argument #' .. k .. " to 'format' (no value)", 2) end
+        -- 5.1's scanformat: at most 5 flags, 2 width digits, 2 precision digits.
+        local _, fe, flags = sfind(s, '^([-+ #0]*)', a + 1)
+        if #flags >= 6 then error('invalid format (repeated flags)', 2) end
+        local p = fe + 1
+        if sfind(s, '^%d', p) then p = p + 1 end
+        if sfind(s, '^%d', p) then p = p + 1 end
+        if ssub(s, p, p) == '.' then
+          p = p + 1
+          if sfind(s, '^%d', p) then p = p + 1 end
+          if sfind(s, '^%d', p) then p = p + 1 end
+        end
+        if sfind(s, '^%d', p) then error('invalid format (width or precision too long)', 2) end
+        local e, conv, spec = p, ssub(s, p, p), ssub(s, a + 1, p - 1)
         local v = args[k]
         if INTCONV[conv] then
           if type(v) == 'string' then v = tonumber(v) or v end

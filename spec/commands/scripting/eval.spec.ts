@@ -267,7 +267,19 @@ describe('where rivulet\'s Lua 5.4 engine differs from Redis\'s Lua 5.1 (documen
     expect(JSON.parse(r.split('\r\n')[1])).to.deep.equal({ b: [1, 2, 3], c: 'x/y' });
   });
 
-  it('syntax errors are worded by the 5.4 parser', async () => {
-    expect(await s.raw('EVAL', 'retur 1', 0)).to.equal("-ERR Error compiling script (new function): user_script:1: syntax error near '1'\r\n");
+  it('a syntax error 5.4\'s parser words differently keeps its 5.4 wording (5.1: unexpected symbol near \'=\')', async () => {
+    expect(await s.raw('EVAL', 'f() = 1', 0)).to.equal("-ERR Error compiling script (new function): user_script:1: syntax error near '='\r\n");
+  });
+
+  it('a library function re-implemented in Lua loses the script position when called in tail position (5.4 tail calls)', async () => {
+    expect(await s.raw('EVAL', 'return table.insert(nil, 1)', 0)).to.equal("-ERR bad argument #1 to 'insert' (table expected, got nil)\r\n");
+  });
+
+  it('integers from 5.4 arithmetic print all their digits when concatenated (5.1: %.14g of a double)', async () => {
+    expect(await s.raw('EVAL', "return math.floor(2^62) .. ''", 0)).to.equal('$19\r\n4611686018427387904\r\n');
+  });
+
+  it('the border # picks in a table with holes can differ (5.4\'s table layout)', async () => {
+    expect(await s.raw('EVAL', 'local t = {1,2,3,4,5,6,7,8} t[8] = nil t[4] = nil return #t', 0)).to.equal(':7\r\n');
   });
 });

@@ -9,6 +9,7 @@
  * deviations for why a tail call loses the script position.
  */
 import { useScriptServers } from './fixture.js';
+import { ORACLE_AT_LEAST_7_2 } from '../../helpers.js';
 
 const E = (script: string, ...rest: (string | number)[]): (string | number)[] => ['EVAL', script, ...rest];
 
@@ -104,6 +105,60 @@ describe('Lua 5.1 semantics against redis-server', () => {
       E("local ok, e = pcall(math.floor, 'x') return e", 0),
       E("local ok, e = pcall(tonumber) return e", 0),
       E("local ok, e = pcall(select, 0) return e", 0),
+    ]);
+  });
+  it('reads scripts with Lua 5.1\'s lexer: escapes, numerals as doubles, no 5.4 operators, goto a name, 5.1\'s lexical and common syntax error messages', async () => {
+    await s.same([
+      E("return 9007199254740993 == 9007199254740992", 0),
+      E("return {tostring(9007199254740993), tostring(0x7fffffffffffffff), tostring(0xffffffffffffffff), tostring(0x1p4), 3.0 .. '', 1e3 .. '', 0.5 .. '', 1e15 .. '', tostring(123456789012345678)}", 0),
+      E("return {\"\\x41\", \"\\z\", \"a\\q\", \"\\u{48}\", \"\\65\\066\\0067\", 'it\\'s', \"tab\\tnl\\\\\", 'x\\\ny'}", 0),
+      E("return \"abc\\300\"", 0),
+      E("return \"abc", 0),
+      E("return 'abc\nx'", 0),
+      E("return [==[abc", 0),
+      E("return [=x", 0),
+      E("return 0xA.8p1", 0),
+      E("return 3e", 0),
+      E("return 1..2", 0),
+      E("return 7 // 2", 0),
+      E("return 5 & 3", 0),
+      E("return 5 | 3", 0),
+      E("return 1 << 4", 0),
+      E("return 1 >> 4", 0),
+      E("return ~5", 0),
+      E("return 1 ~ 2", 0),
+      E("local x = 1 goto done ::done:: return x", 0),
+      E("::top:: return 1", 0),
+      E("local goto = 3 return goto", 0),
+      E("local a <const> = 1 return a", 0),
+      E("local a, b <close> = 1, 2 return a", 0),
+      E("retur 1", 0),
+      E("x =", 0),
+      E("local t = {} t.x", 0),
+      E("return $", 0),
+      E("return (1", 0),
+      E("if x then", 0),
+      E("local function f() return 1", 0),
+      E("return 'a' .. \"\\x\" .. [[b]]", 0),
+      E("-- comment \\x\nreturn 1 --[[ long \\x ]] + 1", 0),
+      E("--[==[ unfinished", 0),
+      E("return \"\\1234\"", 0),
+      E("return 0x", 0),
+      E("return .5 + 5. + 1e-2", 0),
+      E("return 1E2 .. ''", 0),
+    ]);
+  });
+
+  it('a long string nested in a level-0 long string is refused (7.4; Debian\'s 7.0 Lua allows it)', async function () {
+    if (!ORACLE_AT_LEAST_7_2) this.skip(); // Debian's redis-server 7.0 links a system Lua 5.1 built without the nesting check
+    await s.same([E('return [[a [[b]] ]]', 0)]);
+  });
+
+  it('passes numbers to redis.call as Redis 7.2+ does: integers within 2^62 as integers, others in the shortest form (7.0: %.17g)', async function () {
+    if (!ORACLE_AT_LEAST_7_2) this.skip(); // Redis 7.0 printed every number with %.17g
+    await s.same([
+      E("local r = {} for _, v in ipairs({123456789012345678, 2^53+0.5, 10/2, 1/3, 1e20, 2^62, 2^63, -2^63, 1e15, 0.1, -0.0, 1e300, 5e-324, 100, 3.0, 1e-7, 123.456, 2^70}) do redis.call('set', 'k', v) r[#r+1] = redis.call('get','k') end return r", 0),
+      E("redis.call('set', 'k', 1/0) local a = redis.call('get', 'k') redis.call('set', 'k', -1/0) return {a, redis.call('get', 'k')}", 0),
     ]);
   });
 });
