@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { hasBinary, type Kind, type Running } from './servers.js';
 import * as W from './workloads.js';
+import * as F from './footprint.js';
 
 interface MetricDef {
   key: string;
@@ -78,6 +79,17 @@ const METRICS: MetricDef[] = [
   { key: 't_lrange_300_p16', label: 'redis-benchmark LRANGE_300, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
   { key: 't_lrange_600_p1', label: 'redis-benchmark LRANGE_600, unpipelined⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.8 },
   { key: 't_lrange_600_p16', label: 'redis-benchmark LRANGE_600, pipeline 16⁵', unit: 'ops/s', better: 'higher', goalRatio: 0.5 },
+  { key: 'conn_rss_per', label: '10,000 idle connections: RSS growth per connection⁶', unit: 'B', better: 'lower', goalRatio: 2.0 },
+  { key: 'conn_live_per', label: '10,000 idle connections: live bytes per connection¹', unit: 'B', better: 'lower' },
+  { key: 'conn_rss_total', label: '10,000 idle connections: total RSS', unit: 'MB', better: 'lower', decimals: 1 },
+  { key: 'keys_rss_per', label: '1M small keys (SET key:N value:N): RSS growth per key', unit: 'B', better: 'lower', goalRatio: 2.0, decimals: 1 },
+  { key: 'keys_live_per', label: '1M small keys: live bytes per key¹', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'keys_rss_total', label: '1M small keys: total RSS', unit: 'MB', better: 'lower', decimals: 1 },
+  { key: 'multi_rss_per', label: 'MULTI with 1M queued XADDs: RSS growth per queued command', unit: 'B', better: 'lower', goalRatio: 2.0, decimals: 1 },
+  { key: 'multi_live_per', label: 'MULTI with 1M queued XADDs: live bytes per queued command¹', unit: 'B', better: 'lower', decimals: 1 },
+  { key: 'multi_rss_total', label: 'MULTI with 1M queued XADDs: total RSS', unit: 'MB', better: 'lower', decimals: 1 },
+  { key: 'bigxadd_stall', label: 'one XADD of 100,000 fields: longest PING of another client', unit: 'ms', better: 'lower', goalRatio: 2.0, decimals: 1 },
+  { key: 'bigxadd_ms', label: 'one XADD of 100,000 fields: its own reply time', unit: 'ms', better: 'lower', decimals: 1 },
   { key: 'start_pong', label: 'empty start: spawn → first PONG', unit: 'ms', better: 'lower', goalAbs: 150 },
 ];
 
@@ -97,7 +109,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,scripting,bullmq,memory,aofload,metrics,types]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,fanout,scripting,bullmq,memory,footprint,aofload,metrics,types]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -214,6 +226,14 @@ async function main(): Promise<void> {
     for (const kind of want('memory') ? kinds : [])
       await attempt(kind, [`mem_${shape}_usage`, `mem_${shape}_live`, `mem_${shape}_used`, `mem_${shape}_rss`], `memory ${shape}`, () => W.memoryPerEntry(kind, sz, shape, onStart));
 
+  // Footprint (footprint.ts): one round each, like the memory figures.
+  for (const kind of want('footprint') ? kinds : []) {
+    await attempt(kind, ['conn_rss_per', 'conn_live_per', 'conn_rss_total'], 'idle connections', () => F.idleConnections(kind, sz, onStart));
+    await attempt(kind, ['keys_rss_per', 'keys_live_per', 'keys_rss_total'], 'small keys', () => F.smallKeys(kind, sz, onStart));
+    await attempt(kind, ['multi_rss_per', 'multi_live_per', 'multi_rss_total'], 'queued MULTI', () => F.queuedMulti(kind, sz, onStart));
+    await attempt(kind, ['bigxadd_stall', 'bigxadd_ms'], 'XADD of 100,000 fields', () => F.bigXadd(kind, sz, onStart));
+  }
+
   if (want('aofload')) {
     const restarters = new Map<Kind, Awaited<ReturnType<typeof W.prepareAof>>>();
     for (const kind of kinds) {
@@ -298,6 +318,12 @@ async function main(): Promise<void> {
     notes.push('', '⁴ rivulet only: one server, the endpoint off and on (CONFIG SET metrics-port) in ABBA order twice, medians; the scrape times are the endpoint\'s own rivulet_metrics_scrape_duration_seconds and rivulet_metrics_scrape_cpu_seconds.');
   if (rows.some((r) => r.key.startsWith('t_')))
     notes.push('', '⁵ redis-benchmark -t <test> with its defaults (50 clients, its own keys), unpipelined and -P 16, AOF off on both servers; LRANGE_N fills the list with LPUSH first.');
+  if (rows.some((r) => r.key.startsWith('conn_') || r.key.startsWith('keys_') || r.key.startsWith('multi_')))
+    notes.push(
+      '',
+      '⁶ Footprint rows (bench/footprint.ts) are growth over the idle server, the goal rows; a Node process starts at tens of MB of RSS before its first client, which the total rows include.',
+      '¹ (footprint) rivulet: V8 heapUsed + external after a full GC; redis: used_memory.',
+    );
   process.stdout.write(`\n${header}\n\n${[...out, ...notes].join('\n')}\n`);
 
   if (opts.json) {

@@ -48,6 +48,8 @@ export interface StartOptions {
   dir?: string;
   /** Extra node flags for rivulet (e.g. --cpu-prof). */
   nodeFlags?: string[];
+  /** Directives given to both servers (e.g. --maxclients N). */
+  extraArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -73,6 +75,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
   const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', opts.appendonly ? 'yes' : 'no'];
   if (opts.appendfsync) common.push('--appendfsync', opts.appendfsync);
+  if (opts.extraArgs) common.push(...opts.extraArgs);
   let proc: ChildProcess;
   const t0 = process.hrtime.bigint();
   if (kind === 'rivulet') {

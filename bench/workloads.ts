@@ -28,6 +28,11 @@ export interface Sizes {
   /** The same for LRANGE_100/300/600 (each reply is 100-600 elements). */
   lrangeP1: number;
   lrangeP16: number;
+  /** Footprint workloads (footprint.ts). */
+  idleConnections: number;
+  smallKeys: number;
+  queuedCommands: number;
+  bigXaddFields: number;
 }
 
 export const FULL: Sizes = {
@@ -46,6 +51,10 @@ export const FULL: Sizes = {
   typesP16: 200_000,
   lrangeP1: 10_000,
   lrangeP16: 20_000,
+  idleConnections: 10_000,
+  smallKeys: 1_000_000,
+  queuedCommands: 1_000_000,
+  bigXaddFields: 100_000,
 };
 
 export const QUICK: Sizes = {
@@ -64,6 +73,10 @@ export const QUICK: Sizes = {
   typesP16: 40_000,
   lrangeP1: 2_000,
   lrangeP16: 4_000,
+  idleConnections: 2_000,
+  smallKeys: 200_000,
+  queuedCommands: 200_000,
+  bigXaddFields: 100_000,
 };
 
 export type Figures = Record<string, number>;
@@ -83,7 +96,7 @@ async function withServer<T>(kind: Kind, opts: StartOptions, onStart: StartListe
   }
 }
 
-async function cmd(port: number, args: (string | number)[]): Promise<Reply> {
+export async function cmd(port: number, args: (string | number)[]): Promise<Reply> {
   const c = await RespClient.connect(port);
   try {
     const r = await c.call(args);
@@ -284,7 +297,7 @@ export async function fanout(kind: Kind, sz: Sizes, onStart: StartListener): Pro
   });
 }
 
-const MEMPROBE = fileURLToPath(new URL('./memprobe.js', import.meta.url));
+export const MEMPROBE = fileURLToPath(new URL('./memprobe.js', import.meta.url));
 
 interface MemorySnapshot {
   /** INFO used_memory */
@@ -295,7 +308,8 @@ interface MemorySnapshot {
   live: number;
 }
 
-async function memorySnapshot(s: Running): Promise<MemorySnapshot> {
+/** Memory now; `rssAfterGc` reads RSS after rivulet's full GC (garbage a fill left is not counted as held). */
+export async function memorySnapshot(s: Running, rssAfterGc = false): Promise<MemorySnapshot> {
   const m = parseInfo(await cmd(s.port, ['INFO', 'memory']));
   const used = Number(m.get('used_memory'));
   const rss = Number(m.get('used_memory_rss'));
@@ -305,9 +319,9 @@ async function memorySnapshot(s: Running): Promise<MemorySnapshot> {
   for (let i = 0; i < 500; i++) {
     const line = /MEMPROBE (\{.*\})/.exec(s.output().slice(seen));
     if (line) {
-      const p = JSON.parse(line[1]) as { gc: boolean; heapUsed: number; external: number };
+      const p = JSON.parse(line[1]) as { gc: boolean; heapUsed: number; external: number; rss: number };
       if (!p.gc) throw new WorkloadError('memprobe ran without --expose-gc');
-      return { used, rss, live: p.heapUsed + p.external };
+      return { used, rss: rssAfterGc ? p.rss : rss, live: p.heapUsed + p.external };
     }
     await sleep(10);
   }
