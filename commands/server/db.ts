@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, oneof, token } from '../../lib/command.js';
 import type { Session } from '../../lib/engine/session.js';
-import type { Database } from '../../lib/engine/keyspace.js';
+import type { Database, Value } from '../../lib/engine/keyspace.js';
 import type { I64 } from '../../lib/stream/id.js';
 import * as E from '../../lib/errors.js';
 import { intArg, word } from '../../lib/args.js';
@@ -142,8 +142,8 @@ export const swapdb: CommandSpec = {
 function swapDatabases(c: Session, a: number, b: number): void {
   const A = c.server.dbs[a];
   const B = c.server.dbs[b];
-  const snapshot = (db: typeof A): { data: [string, ReturnType<typeof db.data.get>][]; expires: [string, I64][] } => ({
-    data: [...db.data.entries()],
+  const snapshot = (db: typeof A): { data: [string, Value][]; expires: [string, I64][] } => ({
+    data: [...db.entries()],
     expires: [...db.expires.entries()],
   });
   const now = c.server.now();

@@ -8,11 +8,37 @@
 
 import type { Value } from '../types/value.js';
 import type { I64 } from '../stream/id.js';
+import { isPlainString } from '../types/string.js';
 
 export type { TypedValue, Value } from '../types/value.js';
 export { typeName } from '../types/registry.js';
 
 export const keyOf = (b: Buffer): string => b.toString('latin1');
+
+/**
+ * How a value is held in a database's map. A small plain string value (at
+ * most COMPACT_MAX bytes, no forced encoding, no APPEND spare room) is held as
+ * a latin1 JS string: about 32 bytes for a short value where a Buffer object
+ * costs about 150, which is most of a small key's footprint. Readers always get
+ * a Buffer (a fresh one for a compact value: mutating it changes nothing
+ * stored; writers store their result with set()).
+ */
+export type Stored = Value | string;
+const COMPACT_MAX = 44;
+
+function pack(v: Value): Stored {
+  return Buffer.isBuffer(v) && v.length <= COMPACT_MAX && isPlainString(v) ? v.toString('latin1') : v;
+}
+
+/** The value of a stored entry. */
+export function unpack(v: Stored): Value {
+  return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
+}
+
+/** Access times are kept in tenths of a second since START: small integers (no heap number per key). */
+const START = Date.now();
+const TICK_MS = 100;
+const tick = (ms: number): number => Math.floor((ms - START) / TICK_MS);
 export const keyBuf = (k: string): Buffer => Buffer.from(k, 'latin1');
 
 /** What the server wants to hear about key changes. */
@@ -41,8 +67,8 @@ export interface KeyWatcher {
 }
 
 export class Database {
-  /** Key → value. Iteration order is insertion order, which SCAN relies on. */
-  readonly data = new Map<string, Value>();
+  /** Key → value (see Stored: read values with unpack, or through lookup/peek/entries). Iteration order is insertion order. */
+  readonly data = new Map<string, Stored>();
   /**
    * Key → absolute expiry time in unix ms, only for volatile keys. A number up to 2^53, a bigint beyond
    * (lib/stream/id.ts's I64 form), so any int64 Redis accepts stays exact; `<=` compares both forms with a number.
@@ -54,7 +80,7 @@ export class Database {
   /** Clients watching each key (WATCH). */
   readonly watchers = new Map<string, Set<KeyWatcher>>();
   /**
-   * Key → wall-clock ms of the last access (OBJECT IDLETIME). Written on set
+   * Key → time of the last access in ticks (OBJECT IDLETIME; see tick()). Written on set
    * and on touching lookups; entries go away with their key.
    */
   private readonly accessed = new Map<string, number>();
@@ -91,24 +117,30 @@ export class Database {
       this.expireNow(key);
       return undefined;
     }
-    if (touch) this.accessed.set(key, this.hooks.now());
-    return v;
+    if (touch) this.accessed.set(key, tick(this.hooks.now()));
+    return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
   }
 
   /** The stored value even if logically expired (MEMORY USAGE looks at the dict like Redis's dbFind). Never deletes. */
   peek(key: string): Value | undefined {
-    return this.data.get(key);
+    const v = this.data.get(key);
+    return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
+  }
+
+  /** Every key with its value (expired ones included), values as lookup returns them. */
+  *entries(): IterableIterator<[string, Value]> {
+    for (const [k, v] of this.data) yield [k, typeof v === 'string' ? Buffer.from(v, 'latin1') : v];
   }
 
   /** Milliseconds since the key was last accessed (OBJECT IDLETIME), 0 if unknown. */
   idleMs(key: string): number {
     const at = this.accessed.get(key);
-    return at === undefined ? 0 : Math.max(0, this.hooks.now() - at);
+    return at === undefined ? 0 : Math.max(0, this.hooks.now() - (START + at * TICK_MS));
   }
 
   /** Sets the key's idle time (RESTORE IDLETIME, RDB loading). */
   setIdle(key: string, idleMs: number): void {
-    if (this.data.has(key)) this.accessed.set(key, this.hooks.now() - idleMs);
+    if (this.data.has(key)) this.accessed.set(key, tick(this.hooks.now() - idleMs));
   }
 
   has(key: string): boolean {
@@ -122,8 +154,8 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     const created = !this.data.has(key);
     if (created) this.tickets.set(key, this.nextTicket++);
-    this.data.set(key, value);
-    this.accessed.set(key, this.hooks.now());
+    this.data.set(key, pack(value));
+    this.accessed.set(key, tick(this.hooks.now()));
     if (!keepTtl) this.expires.delete(key);
     if (created) this.hooks.keyCreated?.(this, key);
     this.hooks.keyModified(this, key);

@@ -511,7 +511,7 @@ export class Aof implements AofSink, DurabilityLog {
   /** Should this rewrite write an RDB base? (aof-use-rdb-preamble yes, and every value has an RDB encoding) */
   private rdbPreamble(snapshot: ReturnType<typeof takeSnapshot>): boolean {
     if (!this.server.config.bool('aof-use-rdb-preamble') || this.rdb === null) return false;
-    for (const s of snapshot) for (const v of s.values) if (!canWrite(v)) return false;
+    for (const s of snapshot) for (const v of s.values) if (typeof v !== 'string' && !canWrite(v)) return false;
     return true;
   }
 

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import type { Value } from '../engine/keyspace.js';
+import { unpack, type Value } from '../engine/keyspace.js';
 import { REDIS_VERSION } from '../version.js';
 import { writeRdb, readRdb, type RdbDb, type LoadedKey } from '../rdb/file.js';
 import { RdbError } from '../rdb/encoding.js';
@@ -55,7 +55,7 @@ export function savePoints(value: string): [number, number][] {
 
 /** A database snapshot in the shape the RDB writer takes. */
 export function toRdbDbs(snaps: DbSnapshot[]): RdbDb[] {
-  return snaps.map((s) => ({ id: s.dbId, keys: s.keys, values: s.values, expires: s.expires }));
+  return snaps.map((s) => ({ id: s.dbId, keys: s.keys, values: s.values.map(unpack), expires: s.expires }));
 }
 
 export class RdbController {
@@ -114,7 +114,7 @@ export class RdbController {
       for (const [k, v] of db.data) {
         const at = db.expires.get(k);
         d.keys.push(k);
-        d.values.push(v);
+        d.values.push(unpack(v));
         d.expires.push(at);
         d.idle!.push(db.idleMs(k));
       }
@@ -132,7 +132,7 @@ export class RdbController {
 
   /** Does every value have an RDB encoding? */
   canSnapshot(): boolean {
-    for (const db of this.server.dbs) for (const v of db.data.values()) if (!canWrite(v)) return false;
+    for (const db of this.server.dbs) for (const v of db.data.values()) if (typeof v !== 'string' && !canWrite(v)) return false;
     return true;
   }
 

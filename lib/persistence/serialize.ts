@@ -33,6 +33,7 @@
  * between any two commands and continue on a later event-loop turn.
  */
 import type { Value } from '../types/value.js';
+import { unpack, type Stored } from '../engine/keyspace.js';
 import { typeOf, typeName } from '../types/registry.js';
 import { Stream } from '../stream/stream.js';
 import type { StreamId, I64 } from '../stream/id.js';
@@ -233,7 +234,8 @@ function bytewise(a: string, b: string): number {
 export interface DbSnapshot {
   dbId: number;
   keys: string[];
-  values: Value[];
+  /** As the database holds them (a compact string stays a JS string until it is written). */
+  values: Stored[];
   expires: (I64 | undefined)[];
 }
 
@@ -244,7 +246,7 @@ export interface DbSnapshot {
  * streams by clone (sealed chunks are copied as whole Buffers: memcpy speed).
  * Keys already expired are left out, as Redis's rewrite does.
  */
-export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expires: Map<string, I64> }[], now: number): DbSnapshot[] {
+export function takeSnapshot(dbs: { id: number; data: Map<string, Stored>; expires: Map<string, I64> }[], now: number): DbSnapshot[] {
   const out: DbSnapshot[] = [];
   for (const db of dbs) {
     if (db.data.size === 0) continue;
@@ -253,7 +255,7 @@ export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expire
       const at = db.expires.get(key);
       if (at !== undefined && at <= now) continue;
       snap.keys.push(key);
-      snap.values.push(Buffer.isBuffer(value) ? value : typeOf(value).clone(value));
+      snap.values.push(typeof value === 'string' || Buffer.isBuffer(value) ? value : typeOf(value).clone(value));
       snap.expires.push(at);
     }
     if (snap.keys.length > 0) out.push(snap);
@@ -265,6 +267,6 @@ export function takeSnapshot(dbs: { id: number; data: Map<string, Value>; expire
 export function* serializeSnapshot(snaps: DbSnapshot[]): Generator<Buffer> {
   for (const s of snaps) {
     yield selectCommand(s.dbId);
-    for (let i = 0; i < s.keys.length; i++) yield* serializeKey(s.keys[i], s.values[i], s.expires[i]);
+    for (let i = 0; i < s.keys.length; i++) yield* serializeKey(s.keys[i], unpack(s.values[i]), s.expires[i]);
   }
 }

@@ -40,6 +40,11 @@ export function stringRefcount(b: Buffer): number {
   return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }
 
+/** Whether a string's encoding follows from its bytes alone (no mark, no APPEND spare room): it may be stored compactly. */
+export function isPlainString(b: Buffer): boolean {
+  return !forced.has(b) && !spare.has(b);
+}
+
 /** Marks a value Redis would hold as a raw string (APPEND, SETRANGE results). */
 export function markRaw(b: Buffer): Buffer {
   forced.set(b, 'raw');

@@ -103,7 +103,7 @@ function contentsAsOracle(riv: RivuletServer): Record<string, Record<string, [st
     if (db.size === 0) continue;
     out[db.id] = {};
     for (const k of [...db.data.keys()].sort()) {
-      const p = createDumpPayload(db.data.get(k)!, true, version);
+      const p = createDumpPayload(db.peek(k)!, true, version);
       out[db.id][k] = [p.subarray(0, p.length - 10).toString('hex'), Number(db.getExpire(k) ?? -1)];
     }
   }
@@ -223,7 +223,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     await r.close();
     stops.length = 0;
     const ok = await rivuletIn(dir);
-    expect(ok.server.dbs[0].data.get('k')).to.deep.equal(Buffer.from('v'));
+    expect(ok.server.dbs[0].peek('k')).to.deep.equal(Buffer.from('v'));
     await ok.close();
     stops.length = 0;
     // A file redis-server wrote, damaged inside its data: the CRC no longer matches.

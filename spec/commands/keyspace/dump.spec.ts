@@ -68,7 +68,7 @@ describe('DUMP / RESTORE', function () {
     }
   }
 
-  const value = (key: string): Value => riv.server.dbs[0].data.get(key)!;
+  const value = (key: string): Value => riv.server.dbs[0].peek(key)!;
 
   /** Rivulet's payload for a key, encoded for the oracle's RDB version. */
   const rivuletPayloadForOracle = (key: string, compress = true): Buffer => createDumpPayload(value(key), compress, oracleVersion());
