@@ -12,6 +12,7 @@ import type { Session } from '../lib/engine/session.js';
 import { keyOf } from '../lib/engine/keyspace.js';
 import * as E from '../lib/errors.js';
 import { call } from '../lib/engine/dispatch.js';
+import { CommandQueue } from '../lib/engine/queue.js';
 
 /** Forgets the queued commands and every WATCHed key (Redis's discardTransaction). */
 function discardTransaction(c: Session): void {
@@ -41,7 +42,7 @@ export const multi: CommandSpec = {
   complexity: 'O(1)',
   handler(c) {
     if (c.multi) throw E.MULTI_NESTED;
-    c.multi = { queue: [], error: false };
+    c.multi = { queue: new CommandQueue(), error: false };
     c.reply.ok();
   },
 };
@@ -76,7 +77,7 @@ export const exec: CommandSpec = {
     c.server.suppressPropagation();
     c.inExec = true;
     try {
-      for (const q of tx.queue) call(c, q.spec, q.fullName, q.argv);
+      for (const q of tx.queue.commands()) call(c, q.spec, q.fullName, q.argv);
     } finally {
       c.inExec = false;
     }

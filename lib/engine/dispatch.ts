@@ -4,7 +4,8 @@
  * RESP2 Pub/Sub context, MULTI queueing, OOM and MISCONF refusal — then runs
  * the handler, records stats and propagates the effect.
  */
-import type { Session, QueuedCommand } from './session.js';
+import type { Session } from './session.js';
+import type { CommandQueue } from './queue.js';
 import { arityOk, type CommandSpec, type CommandFlag } from '../command.js';
 import * as E from '../errors.js';
 import { ReplyError } from '../errors.js';
@@ -134,7 +135,7 @@ export function processCommand(c: Session, argv: Buffer[]): void {
       c.multi.error = true;
       return;
     }
-    c.multi.queue.push({ spec, fullName, argv });
+    c.multi.queue.push(spec, fullName, argv);
     c.reply.simple('QUEUED');
     return;
   }
@@ -158,8 +159,8 @@ function refusalFor(c: Session, spec: CommandSpec, fullName: string): ReplyError
 }
 
 /** Whether the command, or for EXEC any queued command, has the flag. (A plain function: no closure per command.) */
-function flagged(spec: CommandSpec, queue: QueuedCommand[] | undefined, flag: CommandFlag): boolean {
-  return spec.flags.includes(flag) || (queue !== undefined && queue.some((q) => q.spec.flags.includes(flag)));
+function flagged(spec: CommandSpec, queue: CommandQueue | undefined, flag: CommandFlag): boolean {
+  return spec.flags.includes(flag) || (queue !== undefined && queue.has(flag));
 }
 
 /** An arity error still counts as a rejected call of that command in INFO commandstats (Redis does so); unknown commands do not. */

@@ -15,17 +15,12 @@ import { ReplyWriter, Proto } from '../resp/writer.js';
 import type { Database } from './keyspace.js';
 import type { Value, ValueClass } from '../types/value.js';
 import * as E from '../errors.js';
-import type { CommandSpec } from '../command.js';
 import type { Engine } from './engine.js';
+import type { CommandQueue } from './queue.js';
 import type { BlockState, BlockRequest, RunningCommand } from './blocking.js';
 import type { TrackingState } from './tracking.js';
 
-export interface QueuedCommand {
-  spec: CommandSpec;
-  /** Full name for stats (`xgroup|create`). */
-  fullName: string;
-  argv: Buffer[];
-}
+export type { QueuedCommand } from './queue.js';
 
 /** What the network layer offers a session that has a connection. */
 export interface Link {
@@ -62,7 +57,7 @@ export class Session {
   /** True once AUTH/HELLO AUTH succeeded, or when no password is required. */
   authenticated: boolean;
   /** Non-null between MULTI and EXEC/DISCARD. `error` marks a queue-time error (EXECABORT). */
-  multi: { queue: QueuedCommand[]; error: boolean } | null = null;
+  multi: { queue: CommandQueue; error: boolean } | null = null;
   /** Keys this client WATCHes, per database, each with whether it was already expired at WATCH time. */
   readonly watched = new Map<Database, Map<string, boolean>>();
   /** Set when a watched key was touched: EXEC will abort. */
