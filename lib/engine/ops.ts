@@ -167,7 +167,7 @@ export class Operations {
   gate(c: Session, spec: CommandSpec, argv: Buffer[]): E.ReplyError | typeof HELD | null {
     const queue = spec.name === 'exec' ? c.multi?.queue : undefined;
     const has = (flag: 'write' | 'may_replicate' | 'readonly'): boolean =>
-      spec.flags.includes(flag) || (queue !== undefined && queue.some((q) => q.spec.flags.includes(flag)));
+      spec.flags.includes(flag) || (queue !== undefined && queue.has(flag));
     const mayReplicate = has('write') || has('may_replicate');
     // A monitor is a replica to Redis: it may not touch the keyspace (and is never paused).
     if (c.monitoring) return mayReplicate || has('readonly') ? E.REPLICA_KEYSPACE : null;
