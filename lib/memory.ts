@@ -12,9 +12,13 @@
  * `maxmemory 5mb` behave as on Redis, and INFO still shows the process's
  * real footprint as used_memory_rss and allocator_* (V8's heap).
  *
- * Key costs are kept per database and brought up to date lazily: a write
- * marks its key dirty (O(1)); the next read of the total (an OOM check, INFO,
- * the cron) re-measures only the dirty keys.
+ * Key costs are brought up to date lazily: a write marks its key dirty
+ * (O(1)); the next read of the total (an OOM check, INFO, the cron)
+ * re-measures only the dirty keys. A key holding another type keeps its last
+ * measured cost in a map (its value changes in place); a string key keeps
+ * none (30 bytes a key that a million small keys would pay): its cost is
+ * taken out just before the database replaces or drops it (replacing()), as it
+ * can be computed from the value still there, and added back when measured.
  */
 import type { Database, Value } from './engine/keyspace.js';
 import { keyOverhead, stringMemory } from './types/string.js';
@@ -32,8 +36,10 @@ export function keyCost(key: string, v: Value): number {
 }
 
 export class MemoryTracker {
-  /** Per database: the cost last measured for each key. */
+  /** Per database: the cost last measured for each key that holds a non-string value. */
   private readonly costs = new Map<Database, Map<string, number>>();
+  /** Per database: the summed cost of its string keys (counted in total). */
+  private readonly strings = new Map<Database, number>();
   /** Keys written since they were last measured. */
   private readonly dirty = new Map<Database, Set<string>>();
   private total = 0;
@@ -45,11 +51,28 @@ export class MemoryTracker {
     set.add(key);
   }
 
+  /**
+   * A key is about to be replaced, expire-changed or dropped: a string key's
+   * current cost leaves the total now (once until it is measured again).
+   */
+  replacing(db: Database, key: string): void {
+    const dirty = this.dirty.get(db);
+    if (dirty !== undefined && dirty.has(key)) return;
+    const v = db.peek(key);
+    if (v === undefined || !Buffer.isBuffer(v)) return;
+    const c = keyCost(key, v) + (db.getExpire(key) === undefined ? 0 : EXPIRE_BYTES);
+    this.total -= c;
+    this.strings.set(db, (this.strings.get(db) ?? 0) - c);
+    this.touched(db, key);
+  }
+
   /** Every key of db went away (FLUSHDB, FLUSHALL, SWAPDB's first step). */
   flushed(db: Database): void {
     const costs = this.costs.get(db);
     if (costs) for (const c of costs.values()) this.total -= c;
     this.costs.delete(db);
+    this.total -= this.strings.get(db) ?? 0;
+    this.strings.delete(db);
     // Keys set again after the flush re-mark themselves.
     this.dirty.delete(db);
   }
@@ -64,7 +87,11 @@ export class MemoryTracker {
           const before = costs.get(key) ?? 0;
           const v = db.peek(key);
           const after = v === undefined ? 0 : keyCost(key, v) + (db.getExpire(key) === undefined ? 0 : EXPIRE_BYTES);
-          if (after === 0) costs.delete(key);
+          if (v !== undefined && Buffer.isBuffer(v)) {
+            // A string: its old cost already left the total in replacing().
+            costs.delete(key);
+            this.strings.set(db, (this.strings.get(db) ?? 0) + after);
+          } else if (after === 0) costs.delete(key);
           else costs.set(key, after);
           this.total += after - before;
         }
@@ -74,7 +101,7 @@ export class MemoryTracker {
     return this.total;
   }
 
-  /** Keys measured per database (MEMORY STATS' keys.count cross-check) — for tests. */
+  /** Non-string keys measured per database — for tests. */
   measuredKeys(db: Database): number {
     return this.costs.get(db)?.size ?? 0;
   }

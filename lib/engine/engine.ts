@@ -218,6 +218,10 @@ export class Engine implements KeyspaceHooks {
     this.blocking.signal(db, key);
   }
 
+  keyReplacing(db: Database, key: string): void {
+    this.memory.replacing(db, key);
+  }
+
   keyCreated(db: Database, key: string): void {
     this.notify('n', 'new', key, db.id);
   }

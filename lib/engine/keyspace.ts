@@ -51,6 +51,8 @@ export interface KeyspaceHooks {
   now(): number;
   /** A key that did not exist was added (keyspace event `new`, fired before the command's own event, as Redis does). */
   keyCreated?(db: Database, key: string): void;
+  /** An existing key's value or expiry is about to change or go (before set/delete/setExpire/persist/expireNow; not before in-place touch). */
+  keyReplacing?(db: Database, key: string): void;
   /** Every key of the database went away at once (FLUSHDB, FLUSHALL, SWAPDB): blocked readers must look again. */
   flushed?(db: Database): void;
 }
@@ -154,6 +156,7 @@ export class Database {
   set(key: string, value: Value, keepTtl = false): void {
     const created = !this.data.has(key);
     if (created) this.tickets.set(key, this.nextTicket++);
+    else this.hooks.keyReplacing?.(this, key);
     this.data.set(key, pack(value));
     this.accessed.set(key, tick(this.hooks.now()));
     if (!keepTtl) this.expires.delete(key);
@@ -167,7 +170,9 @@ export class Database {
   }
 
   delete(key: string): boolean {
-    if (!this.data.delete(key)) return false;
+    if (!this.data.has(key)) return false;
+    this.hooks.keyReplacing?.(this, key);
+    this.data.delete(key);
     this.expires.delete(key);
     this.tickets.delete(key);
     this.accessed.delete(key);
@@ -176,6 +181,7 @@ export class Database {
   }
 
   setExpire(key: string, atMs: I64): void {
+    if (this.data.has(key)) this.hooks.keyReplacing?.(this, key);
     this.expires.set(key, atMs);
     this.hooks.keyModified(this, key);
   }
@@ -186,13 +192,16 @@ export class Database {
 
   /** Removes the TTL; true if there was one. */
   persist(key: string): boolean {
-    if (!this.expires.delete(key)) return false;
+    if (!this.expires.has(key)) return false;
+    this.hooks.keyReplacing?.(this, key);
+    this.expires.delete(key);
     this.hooks.keyModified(this, key);
     return true;
   }
 
   /** Deletes an expired key and tells the hooks (AOF DEL, `expired` event). */
   expireNow(key: string): void {
+    if (this.data.has(key)) this.hooks.keyReplacing?.(this, key);
     this.data.delete(key);
     this.expires.delete(key);
     this.tickets.delete(key);
