@@ -73,3 +73,58 @@ describe('compact value and queue forms (issue 20)', () => {
     }
   });
 });
+
+describe('used_memory with string keys measured without a per-key cost entry (issue 20)', () => {
+  it('equals the idle figure plus every key\'s MEMORY USAGE (and 24 bytes per TTL) through overwrites, expiry changes, type changes, deletes and FLUSHDB', async () => {
+    const srv = await startRivulet();
+    try {
+      const c = await RawConnection.open(srv.port);
+      const used = async (): Promise<number> => Number(/used_memory:(\d+)/.exec(String(await c.call('INFO', 'memory')))![1]);
+      const expected = async (): Promise<number> => {
+        let sum = 0;
+        for (const k of (await c.call('KEYS', '*')) as string[]) {
+          sum += (await c.call('MEMORY', 'USAGE', k)) as number;
+          if (((await c.call('PTTL', k)) as number) >= 0) sum += 24;
+        }
+        return sum;
+      };
+      const base = await used();
+      const steps: (string | number)[][] = [
+        ['SET', 'a', 'small'],
+        ['SET', 'b', '12345'],
+        ['SET', 'c', 'x'.repeat(100)],
+        ['SET', 'a', 'another small value'],
+        ['SET', 'a', 'again', 'EX', '1000'],
+        ['EXPIRE', 'b', '1000'],
+        ['PERSIST', 'a'],
+        ['APPEND', 'b', 'more'],
+        ['HSET', 'h', 'f', 'v'],
+        ['SET', 'h', 'now a string'],
+        ['DEL', 'a'],
+        ['RPUSH', 'a', 'x', 'y'],
+        ['SET', 'a', 'string again'],
+        ['INCR', 'n'],
+        ['INCRBY', 'n', '100000000000'],
+        ['GETEX', 'n', 'PX', '100000'],
+      ];
+      for (const s of steps) {
+        const r = await c.call(...s);
+        expect(r instanceof Error, `${s.join(' ')}: ${String(r)}`).to.equal(false);
+        expect((await used()) - base, `after ${s.join(' ')}`).to.equal(await expected());
+      }
+      // A key that expires (lazily deleted by the GET): measured only once it is gone, the clock being what it is.
+      await c.call('SET', 'gone', 'soon', 'PX', '1');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await c.call('GET', 'gone')).to.equal(null);
+      expect((await used()) - base, 'after a lazy expiry').to.equal(await expected());
+      await c.call('FLUSHDB');
+      await c.call('SET', 'z', 'after the flush');
+      expect((await used()) - base, 'after FLUSHDB').to.equal(await expected());
+      await c.call('DEL', 'z');
+      expect(await used(), 'back to the idle figure').to.equal(base);
+      c.close();
+    } finally {
+      await srv.close();
+    }
+  });
+});
