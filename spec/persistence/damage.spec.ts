@@ -245,7 +245,10 @@ function recordEnds(buf: Buffer): number[] {
   };
   while (p < buf.length) {
     const argc = line();
-    for (let i = 0; i < argc; i++) p += line() + 2;
+    for (let i = 0; i < argc; i++) {
+      const len = line(); // (not `p += line() + 2`: that reads p before line() moves it)
+      p += len + 2;
+    }
     ends.push(p);
   }
   return ends;
@@ -262,7 +265,9 @@ function cleanEnds(buf: Buffer): Set<number> {
   let inMulti = false;
   let start = 0;
   for (const end of recordEnds(buf)) {
-    const name = /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)/.exec(buf.subarray(start, end).toString('latin1'))![1].toUpperCase();
+    const m = /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)/.exec(buf.subarray(start, end).toString('latin1'));
+    if (m === null) throw new Error(`not a command record at ${start}: ${JSON.stringify(buf.subarray(start, Math.min(end, start + 40)).toString('latin1'))}`);
+    const name = m[1].toUpperCase();
     if (name === 'MULTI') inMulti = true;
     else if (name === 'EXEC') inMulti = false;
     if (!inMulti) out.add(end);
