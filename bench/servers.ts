@@ -58,6 +58,8 @@ export interface Running {
   port: number;
   pid: number;
   dir: string;
+  /** Whether it was started with appendonly yes. */
+  appendonly: boolean;
   /** Spawn → first PONG with INFO persistence loading:0 (ms). */
   readyMs: number;
   /** Spawn → first PONG (ms). */
@@ -125,6 +127,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
     port,
     pid: proc.pid!,
     dir,
+    appendonly: opts.appendonly === true,
     readyMs,
     pongMs,
     output: () => out,

@@ -4,6 +4,9 @@
  * figures. The runner (run.ts) calls them for both servers in alternating
  * order and takes medians.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { redisBenchmark, redisBenchmarkTests } from './rbench.js';
 import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
@@ -14,12 +17,19 @@ export interface Sizes {
   xaddP16: number;
   xaddP64: number;
   xaddEverysec: number;
+  /** XADD requests with appendfsync everysec and -P 16. */
+  xaddEverysecP16: number;
   xaddAlways: number;
   bigStream: number;
   xrangeOps: number;
   fanoutMessages: number;
   memoryEntries: number;
   aofEntries: number;
+  /** Entries of the RSS-growth workload (a plain server, RSS read from /proc as the OS sees it). */
+  rssEntries: number;
+  /** Size of the one big SET/GET value (bytes) and how many times each is timed per server start. */
+  bigValueBytes: number;
+  bigValueRepeats: number;
   /** XADD requests per run of the metrics-overhead workload (long enough for several scrapes at 1/s). */
   xaddMetrics: number;
   /** Requests per redis-benchmark test for the data-type tests (LPUSH ... ZPOPMIN), unpipelined and -P 16. */
@@ -40,12 +50,16 @@ export const FULL: Sizes = {
   xaddP16: 400_000,
   xaddP64: 800_000,
   xaddEverysec: 100_000,
+  xaddEverysecP16: 400_000,
   xaddAlways: 50_000,
   bigStream: 1_000_000,
   xrangeOps: 50_000,
   fanoutMessages: 200,
   memoryEntries: 1_000_000,
   aofEntries: 1_000_000,
+  rssEntries: 1_000_000,
+  bigValueBytes: 32 * 1024 * 1024,
+  bigValueRepeats: 3,
   xaddMetrics: 400_000,
   typesP1: 50_000,
   typesP16: 200_000,
@@ -62,12 +76,16 @@ export const QUICK: Sizes = {
   xaddP16: 100_000,
   xaddP64: 200_000,
   xaddEverysec: 30_000,
+  xaddEverysecP16: 100_000,
   xaddAlways: 10_000,
   bigStream: 200_000,
   xrangeOps: 10_000,
   fanoutMessages: 50,
   memoryEntries: 200_000,
   aofEntries: 200_000,
+  rssEntries: 200_000,
+  bigValueBytes: 32 * 1024 * 1024,
+  bigValueRepeats: 1,
   xaddMetrics: 150_000,
   typesP1: 10_000,
   typesP16: 40_000,
@@ -140,13 +158,18 @@ export async function xaddThroughput(kind: Kind, sz: Sizes, onStart: StartListen
   });
 }
 
-/** XADD throughput with appendonly yes and the given fsync policy, 50 clients unpipelined. */
+/**
+ * XADD throughput with appendonly yes and the given fsync policy, 50 clients:
+ * unpipelined, and for everysec also with -P 16.
+ */
 export async function xaddAof(kind: Kind, sz: Sizes, policy: 'everysec' | 'always', onStart: StartListener): Promise<Figures> {
   return withServer(kind, { appendonly: true, appendfsync: policy }, onStart, async (s) => {
     const info = parseInfo(await cmd(s.port, ['INFO', 'persistence']));
     if (info.get('aof_enabled') !== '1') throw new WorkloadError(`INFO persistence says aof_enabled:${info.get('aof_enabled')}`);
     const n = policy === 'always' ? sz.xaddAlways : sz.xaddEverysec;
-    return { [`xadd_${policy}`]: await xaddRun(s.port, 'bench:aof', n, 1) };
+    const out: Figures = { [`xadd_${policy}`]: await xaddRun(s.port, 'bench:aof', n, 1) };
+    if (policy === 'everysec') out.xadd_everysec_p16 = await xaddRun(s.port, 'bench:aof16', sz.xaddEverysecP16, 16);
+    return out;
   });
 }
 
@@ -354,6 +377,111 @@ export async function memoryPerEntry(kind: Kind, sz: Sizes, shape: 'fv' | 'f4', 
       [`mem_${shape}_used`]: (after.used - before.used) / len,
       [`mem_${shape}_rss`]: (after.rss - before.rss) / len,
     };
+  });
+}
+
+/** The resident set size of a process as the OS sees it (VmRSS in /proc/<pid>/status), in bytes. */
+function osRss(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
+  if (!m) throw new WorkloadError(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/**
+ * RSS growth per entry as the OS sees it: a server started as users start it
+ * (no probes, no extra flags), VmRSS before and after filling one stream with
+ * n `f v` entries (50 clients, -P 64), read after a short idle pause (what a
+ * server gives back once the fill is over counts).
+ */
+export async function rssGrowth(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  return withServer(kind, {}, onStart, async (s) => {
+    const key = 'bench:rss';
+    await sleep(500);
+    const before = osRss(s.pid);
+    await redisBenchmark(s.port, { clients: 50, requests: sz.rssEntries, pipeline: 64, command: ['XADD', key, '*', 'f', 'v'] });
+    const len = await expectLength(s.port, key, sz.rssEntries, 'RSS fill');
+    await sleep(RSS_SETTLE_MS);
+    return { mem_fv_os_rss: (osRss(s.pid) - before) / len };
+  });
+}
+/** Idle time after the fill before RSS is read. */
+export const RSS_SETTLE_MS = 3000;
+
+let bigValueCache: Buffer | null = null;
+
+/** Resolves once `sock` has delivered exactly `n` more bytes, returned as one Buffer (linear: one preallocated buffer). */
+function readExactly(sock: net.Socket, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const out = Buffer.allocUnsafe(n);
+    let got = 0;
+    const onData = (chunk: Buffer): void => {
+      if (got + chunk.length > n) {
+        done(new WorkloadError(`read ${got + chunk.length} bytes, expected ${n}`));
+        return;
+      }
+      chunk.copy(out, got);
+      got += chunk.length;
+      if (got === n) done(null);
+    };
+    const onClose = (): void => done(new WorkloadError(`connection closed after ${got} of ${n} bytes`));
+    const done = (err: Error | null): void => {
+      sock.off('data', onData);
+      sock.off('close', onClose);
+      if (err) reject(err);
+      else resolve(out);
+    };
+    sock.on('data', onData);
+    sock.on('close', onClose);
+  });
+}
+
+/**
+ * One SET and one GET of a 32 MB value over a raw socket: the time from
+ * writing the first byte of the request to reading the last byte of the
+ * reply (the value is random bytes; the GET's bytes are compared with it).
+ * Medians of `bigValueRepeats` pairs on one server start.
+ */
+export async function bigValue(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
+  const n = sz.bigValueBytes;
+  if (bigValueCache === null || bigValueCache.length !== n) bigValueCache = crypto.randomBytes(n);
+  const value = bigValueCache;
+  return withServer(kind, {}, onStart, async (s) => {
+    const sock = net.connect(s.port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      sock.once('connect', resolve);
+      sock.once('error', reject);
+    });
+    sock.setNoDelay(true);
+    try {
+      const setMs: number[] = [];
+      const getMs: number[] = [];
+      const okReply = Buffer.from('+OK\r\n');
+      const getHeader = Buffer.from(`$${n}\r\n`);
+      for (let i = 0; i < sz.bigValueRepeats; i++) {
+        const key = `bench:big:${i}`;
+        let t0 = performance.now();
+        let reply = readExactly(sock, okReply.length);
+        sock.write(`*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${n}\r\n`);
+        sock.write(value);
+        sock.write('\r\n');
+        const ok = await reply;
+        setMs.push(performance.now() - t0);
+        if (!ok.equals(okReply)) throw new WorkloadError(`SET replied ${JSON.stringify(ok.toString('latin1'))}`);
+        t0 = performance.now();
+        reply = readExactly(sock, getHeader.length + n + 2);
+        sock.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`);
+        const got = await reply;
+        getMs.push(performance.now() - t0);
+        if (!got.subarray(0, getHeader.length).equals(getHeader) || !got.subarray(getHeader.length, getHeader.length + n).equals(value)) {
+          throw new WorkloadError('GET returned other bytes than were SET');
+        }
+        await cmd(s.port, ['DEL', key]);
+      }
+      const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+      return { big_set_ms: med(setMs), big_get_ms: med(getMs) };
+    } finally {
+      sock.destroy();
+    }
   });
 }
 
