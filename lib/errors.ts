@@ -319,6 +319,7 @@ export const FCALL_BAD_NUMKEYS = e('ERR Bad number of keys provided');
 export const SCRIPT_DEBUG_MODE = e('ERR Use SCRIPT DEBUG YES/SYNC/NO');
 /** (rivulet wording) rivulet has no Lua debugger. */
 export const SCRIPT_DEBUG_UNSUPPORTED = e('ERR SCRIPT DEBUG YES/SYNC is not supported by rivulet (no Lua debugger)');
+export const LUA_NOT_LOADED = e('ERR the Lua engine could not be loaded (rivulet wording: see the server log)');
 
 // ---- operator commands (issue 16): MONITOR, CLIENT PAUSE/TRACKING/CACHING, SLOWLOG, LATENCY, MODULE ----
 export const REPLICA_KEYSPACE = e("ERR Replica can't interact with the keyspace");

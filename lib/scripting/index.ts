@@ -65,13 +65,23 @@ export class Scripting {
   }
 
   /**
-   * Loads the WebAssembly module in the background, so that a start does not
-   * wait for it (a few hundred ms on a busy machine); only when there is an
-   * AOF to replay (it may hold FUNCTION LOAD records) does the start wait.
+   * Loads the WebAssembly Lua only when something needs it: at start when
+   * there is an AOF to replay (it may hold FUNCTION LOAD records), otherwise
+   * on the first command that runs or loads a script (see ready()). A start
+   * without scripts never pays for wasmoon: its load and compile cost more
+   * than the rest of start-up, and its memory stays resident.
    */
   async start(): Promise<void> {
-    this.loading = Lua.load().then((lua) => {
+    const cfg = this.server.config;
+    const aofDir = path.join(cfg.get('dir') || '.', cfg.get('appenddirname'));
+    if (cfg.bool('appendonly') && fs.existsSync(aofDir)) await this.load();
+  }
+
+  /** Starts loading Lua (once); resolves when it is loaded. Commands that waited for it are re-run then. */
+  private load(): Promise<void> {
+    this.loading ??= Lua.load().then((lua) => {
       this.lua = lua;
+      if (this.stopped) return;
       const waiting = this.deferred;
       this.deferred = [];
       for (const { c, argv } of waiting) {
@@ -81,20 +91,35 @@ export class Scripting {
         c.scheduleResume();
       }
     });
-    const cfg = this.server.config;
-    const aofDir = path.join(cfg.get('dir') || '.', cfg.get('appenddirname'));
-    if (cfg.bool('appendonly') && fs.existsSync(aofDir)) await this.loading;
+    return this.loading;
   }
 
   /**
-   * Whether Lua is loaded; if not, holds the client's input and re-runs
-   * this command once it is (the caller returns without replying).
+   * Whether Lua is loaded; if not, starts loading it, holds the client's
+   * input and re-runs this command once it is (the caller returns without
+   * replying).
    */
   ready(c: Session, argv: Buffer[]): boolean {
     if (this.lua) return true;
     c.scriptSuspended = true;
     this.deferred.push({ c, argv });
+    void this.load().catch((err: unknown) => this.loadFailed(err));
     return false;
+  }
+
+  /** Lua could not be loaded: every waiting command gets an error instead of hanging. */
+  private loadFailed(err: unknown): void {
+    this.loading = null;
+    this.server.log('warning', `Could not load the Lua engine: ${(err as Error)?.message ?? err}`);
+    const waiting = this.deferred;
+    this.deferred = [];
+    for (const { c } of waiting) {
+      c.scriptSuspended = false;
+      if (c.closing) continue;
+      c.reply.error(E.LUA_NOT_LOADED.message);
+      c.flush();
+      c.scheduleResume();
+    }
   }
 
   private host(): ScriptHost {

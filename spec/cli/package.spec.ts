@@ -21,9 +21,9 @@ interface Ran {
 }
 
 /** Runs a program to completion with a deadline. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<Ran> {
+function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', ...env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -89,6 +89,10 @@ describe('the npm package, installed from its tarball into a scratch project', f
       'package/bin/rivulet-check-aof',
       'package/bin/rivulet-check-rdb',
       'package/dist/bin/cli.js',
+      'package/dist/bin/launch.js',
+      'package/dist/rivulet-server.cjs',
+      'package/dist/rivulet-server.cache',
+      'package/dist/rivulet-server.json',
       'package/dist/bin/check-aof.js',
       'package/dist/bin/check-rdb.js',
       'package/dist/lib/index.js',
@@ -111,6 +115,15 @@ describe('the npm package, installed from its tarball into a scratch project', f
   it('`npx rivulet-server --version` runs the installed server', async () => {
     const r = await run('npx', ['--offline', '--no-install', 'rivulet-server', '--version'], project);
     expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^rivulet server v=\d+\.\d+\.\d+ redis=7\.4\.0 node=v\d+/);
+  });
+
+  it('the installed server starts from its one-file bundle (npm pack restamps every mtime; the contents still match)', async () => {
+    const r = await run(process.execPath, [path.join(project, 'node_modules', 'rivulet', 'bin', 'rivulet-server'), '--version'], project, 60_000, {
+      RIVULET_BUNDLE: '1',
+    });
+    expect(r.stderr).to.equal('');
+    expect(r.code).to.equal(0);
     expect(r.stdout).to.match(/^rivulet server v=\d+\.\d+\.\d+ redis=7\.4\.0 node=v\d+/);
   });
 
@@ -204,7 +217,7 @@ describe('the npm package, installed from its tarball into a scratch project', f
     const server = await run(process.execPath, [path.join(bare, 'bin', 'rivulet-server')], bare);
     expect(server.code).to.equal(1);
     expect(server.stderr).to.equal(
-      'rivulet-server: the compiled server (dist/bin/cli.js) is missing.\n' +
+      'rivulet-server: the compiled server (dist/bin/launch.js) is missing.\n' +
         'In a clone of rivulet, build it: `npm ci && npm run build`.\n' +
         'As a dependency, install a packed tarball (`npm pack`) or from git; both contain it.\n',
     );
