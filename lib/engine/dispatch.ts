@@ -30,9 +30,45 @@ const lowerNames = new Map<string, string>();
 const LOWER_NAMES_MAX = 1024;
 
 export interface Resolved {
-  spec: CommandSpec;
+  readonly spec: CommandSpec;
   /** `get`, or `xgroup|create` for subcommands: the name used in stats and errors. */
-  fullName: string;
+  readonly fullName: string;
+  /** The flags the dispatcher checks on every call, as bits (F_*), so it scans no flag list per command. */
+  readonly bits: number;
+}
+
+const F_NO_AUTH = 1;
+const F_DENYOOM = 2;
+const F_WRITE = 4;
+const F_ALLOW_BUSY = 8;
+const F_NO_MULTI = 16;
+const F_PING = 32;
+const F_PUBSUB_ALLOWED = 64;
+const F_MULTI_IMMEDIATE = 128;
+
+/**
+ * One Resolved per spec (and per subcommand spec), made on first use: the
+ * hot path allocates nothing to resolve a command. Shared, so never mutated.
+ */
+const resolvedBySpec = new WeakMap<CommandSpec, Resolved>();
+
+function resolvedFor(spec: CommandSpec, fullName: string): Resolved {
+  let r = resolvedBySpec.get(spec);
+  if (r === undefined || r.fullName !== fullName) {
+    const f = spec.flags;
+    const bits =
+      (f.includes('no_auth') ? F_NO_AUTH : 0) |
+      (f.includes('denyoom') ? F_DENYOOM : 0) |
+      (f.includes('write') ? F_WRITE : 0) |
+      (f.includes('allow_busy') ? F_ALLOW_BUSY : 0) |
+      (f.includes('no_multi') ? F_NO_MULTI : 0) |
+      (fullName === 'ping' ? F_PING : 0) |
+      (PUBSUB_ALLOWED.has(fullName) ? F_PUBSUB_ALLOWED : 0) |
+      (MULTI_IMMEDIATE.has(fullName) ? F_MULTI_IMMEDIATE : 0);
+    r = { spec, fullName, bits };
+    resolvedBySpec.set(spec, r);
+  }
+  return r;
 }
 
 /** Why a command could not be resolved. */
@@ -60,16 +96,16 @@ export function resolve(c: Session, argv: Buffer[]): Resolved | Refused {
   // The spec's own name, not the one typed: a command renamed by rename-command keeps its name in stats and errors, as in Redis.
   name = spec.name;
   if (spec.subcommands) {
-    if (argv.length < 2) return spec.handler ? { spec, fullName: name } : new Refused(E.wrongArity(name), name);
+    if (argv.length < 2) return spec.handler ? resolvedFor(spec, name) : new Refused(E.wrongArity(name), name);
     const subName = argv[1].toString('latin1').toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
     if (!sub) return new Refused(E.unknownSubcommand(argv[1].toString(), name), null);
     const fullName = `${name}|${subName}`;
     if (!arityOk(sub.arity, argv.length)) return new Refused(E.wrongArity(fullName), fullName);
-    return { spec: sub, fullName };
+    return resolvedFor(sub, fullName);
   }
   if (!arityOk(spec.arity, argv.length)) return new Refused(E.wrongArity(name), name);
-  return { spec, fullName: name };
+  return resolvedFor(spec, name);
 }
 
 /** Processes one command from the client's input. */
@@ -81,7 +117,7 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     if (c.multi) c.multi.error = true;
     return;
   }
-  const { spec, fullName } = r;
+  const { spec, fullName, bits } = r;
   c.lastCommand = fullName;
 
   // Protected commands (DEBUG) right after existence and arity, as in Redis's processCommand.
@@ -91,19 +127,19 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     return;
   }
 
-  if (!c.authenticated && !spec.flags.includes('no_auth')) {
+  if (!c.authenticated && (bits & F_NO_AUTH) === 0) {
     reject(c, E.NOAUTH, fullName);
     if (c.multi) c.multi.error = true;
     return;
   }
   // OOM and MISCONF come before the Pub/Sub context check and MULTI queueing, as in Redis's processCommand.
-  const refusal = refusalFor(c, spec, fullName);
+  const refusal = (bits & (F_DENYOOM | F_WRITE | F_PING)) !== 0 || fullName === 'exec' ? refusalFor(c, spec, fullName) : null;
   if (refusal) {
     reject(c, refusal, fullName);
     if (c.multi) c.multi.error = true;
     return;
   }
-  if (c.proto === Proto.RESP2 && c.isSubscribed && !PUBSUB_ALLOWED.has(fullName)) {
+  if (c.proto === Proto.RESP2 && (bits & F_PUBSUB_ALLOWED) === 0 && c.isSubscribed) {
     reject(
       c,
       E.custom(
@@ -114,7 +150,7 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     return;
   }
   // A script is past busy-reply-threshold: only allow_busy commands run (Redis's processCommand).
-  if (server.busyScript && !spec.flags.includes('allow_busy')) {
+  if (server.busyScript && (bits & F_ALLOW_BUSY) === 0) {
     reject(c, server.busyScript.isEval ? E.BUSY_EVAL : E.BUSY_FUNCTION, fullName);
     if (c.multi) c.multi.error = true;
     return;
@@ -129,8 +165,8 @@ export function processCommand(c: Session, argv: Buffer[]): void {
       return;
     }
   }
-  if (c.multi && !MULTI_IMMEDIATE.has(fullName)) {
-    if (spec.flags.includes('no_multi')) {
+  if (c.multi && (bits & F_MULTI_IMMEDIATE) === 0) {
+    if ((bits & F_NO_MULTI) !== 0) {
       reject(c, E.custom(`ERR Command not allowed inside a transaction`), fullName);
       c.multi.error = true;
       return;

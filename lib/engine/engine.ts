@@ -209,6 +209,18 @@ export class Engine implements KeyspaceHooks {
     return Date.now();
   }
 
+  /**
+   * The clock keys' access times are stamped with (OBJECT IDLETIME): Date.now()
+   * as of the last cron run (every 1000/hz ms), like Redis's LRU clock, so a
+   * lookup costs no clock read. Idle times read with now() are at most one
+   * cron period longer than exact (Redis's resolution is a second).
+   */
+  lruNow(): number {
+    return this.lruClock;
+  }
+
+  private lruClock = Date.now();
+
   keyModified(db: Database, key: string): void {
     this.memory.touched(db, key);
     if (this.ops.watching && this.ops.tracking.clientCount > 0) this.ops.tracking.keyChanged(key, this.currentClient);
@@ -593,12 +605,14 @@ export class Engine implements KeyspaceHooks {
 
   /** (Re)starts the periodic tasks at `hz` runs per second. */
   private armCron(): void {
+    this.lruClock = Date.now();
     if (this.cron) clearInterval(this.cron);
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / Math.max(1, this.config.int('hz')))));
     this.cron.unref();
   }
 
   private serverCron(): void {
+    this.lruClock = Date.now();
     // A busy script is still one atomic unit: nothing expires or wakes until it ends.
     if (this.busyScript) return;
     const budget = 25 / Math.max(1, this.config.int('hz'));

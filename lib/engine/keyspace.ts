@@ -49,6 +49,8 @@ export interface KeyspaceHooks {
   keyExpired(db: Database, key: string): void;
   /** Wall clock in ms (overridable so DEBUG-style time control stays possible). */
   now(): number;
+  /** A cheaper, coarser clock for access times (Redis's LRU clock); now() when absent. */
+  lruNow?(): number;
   /** A key that did not exist was added (keyspace event `new`, fired before the command's own event, as Redis does). */
   keyCreated?(db: Database, key: string): void;
   /** An existing key's value or expiry is about to change or go (before set/delete/setExpire/persist/expireNow; not before in-place touch). */
@@ -119,7 +121,7 @@ export class Database {
       this.expireNow(key);
       return undefined;
     }
-    if (touch) this.accessed.set(key, tick(this.hooks.now()));
+    if (touch) this.accessed.set(key, tick(this.hooks.lruNow !== undefined ? this.hooks.lruNow() : this.hooks.now()));
     return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
   }
 
@@ -158,7 +160,7 @@ export class Database {
     if (created) this.tickets.set(key, this.nextTicket++);
     else this.hooks.keyReplacing?.(this, key);
     this.data.set(key, pack(value));
-    this.accessed.set(key, tick(this.hooks.now()));
+    this.accessed.set(key, tick(this.hooks.lruNow !== undefined ? this.hooks.lruNow() : this.hooks.now()));
     if (!keepTtl) this.expires.delete(key);
     if (created) this.hooks.keyCreated?.(this, key);
     this.hooks.keyModified(this, key);

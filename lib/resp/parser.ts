@@ -116,6 +116,9 @@ export class RequestParser {
    * connection must then be closed.
    */
   next(): Buffer[] | null {
+    // Read once per command, not per bulk header: the limit is a getter over the live config, and
+    // a CONFIG SET runs between two next() calls, so it still applies from the next command on.
+    const maxBulkLen = this.limits.maxBulkLen;
     for (;;) {
       if (this.remaining === -1) {
         if (this.pos >= this.buf.length) return null;
@@ -153,7 +156,7 @@ export class RequestParser {
           }
           const len = this.readHeader('bulk count');
           if (len === null) return null;
-          if (len < 0 || len > this.limits.maxBulkLen) throw protocolError('invalid bulk length');
+          if (len < 0 || len > maxBulkLen) throw protocolError('invalid bulk length');
           if (len > UNAUTH_BULK_MAX && this.limits.authenticated?.() === false) throw protocolError('unauthenticated bulk length');
           this.bulkLen = len;
         }
