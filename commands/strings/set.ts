@@ -44,8 +44,11 @@ function setGeneric(
     else c.reply.nullBulk();
     return;
   }
-  // argv buffers may share memory with the read buffer: store a copy.
-  const value = Buffer.from(valueArg);
+  // argv buffers may share memory with a bigger buffer (Node's allocation pool, a file being loaded):
+  // store a copy, unless the argument owns its memory alone (the parser gives a big argument its own
+  // buffer), so a 32 MB value is not copied again. The copy is a memcpy: Buffer.from(buffer) copies
+  // byte by byte in JavaScript.
+  const value = ownsItsMemory(valueArg) ? valueArg : copyOf(valueArg);
   db.set(key, value, (flags & KEEPTTL) !== 0);
   c.server.dirty++;
   c.server.notify('$', 'set', key, db.id);
@@ -168,3 +171,14 @@ export const setex = setexCommand(
 export const psetex = setexCommand(
   'psetex', 'Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn\'t exist.', '2.6.0',
   PX, 'milliseconds', 'PX');
+
+/** Whether nothing else can share b's memory: it spans its whole ArrayBuffer. */
+function ownsItsMemory(b: Buffer): boolean {
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length;
+}
+
+function copyOf(b: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(b.length);
+  b.copy(out);
+  return out;
+}
