@@ -50,6 +50,8 @@ export interface StartOptions {
   nodeFlags?: string[];
   /** Directives given to both servers (e.g. --maxclients N). */
   extraArgs?: string[];
+  /** A command the server runs under (e.g. valgrind --tool=callgrind ...): its argv, the server's follows. */
+  wrapper?: string[];
   timeoutMs?: number;
 }
 
@@ -80,10 +82,13 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   if (opts.extraArgs) common.push(...opts.extraArgs);
   let proc: ChildProcess;
   const t0 = process.hrtime.bigint();
+  const w = opts.wrapper ?? [];
+  const run = (cmd: string, args: string[]): ChildProcess =>
+    w.length > 0 ? spawn(w[0], [...w.slice(1), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }) : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   if (kind === 'rivulet') {
-    proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), RIVULET_BIN, ...common], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    proc = run(process.execPath, [...(opts.nodeFlags ?? []), RIVULET_BIN, ...common]);
   } else {
-    proc = spawn('redis-server', [...common, '--save', '', '--daemonize', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    proc = run('redis-server', [...common, '--save', '', '--daemonize', 'no', '--protected-mode', 'no']);
   }
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -316,6 +316,7 @@ export async function fanout(kind: Kind, sz: Sizes, onStart: StartListener): Pro
     control.close();
     samples.sort((a, b) => a - b);
     const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+    if (process.env.FAN_DEBUG) process.stderr.write(`p50 ${pct(50).toFixed(2)} p90 ${pct(90).toFixed(2)} p95 ${pct(95).toFixed(2)} p98 ${pct(98).toFixed(2)} p99 ${pct(99).toFixed(2)} p99.5 ${pct(99.5).toFixed(2)} max ${samples[samples.length - 1].toFixed(2)}\n`);
     return { fanout_p50: pct(50), fanout_p99: pct(99) };
   });
 }

@@ -95,6 +95,13 @@ function serveInPlace(c: Session, keyArgs: Buffer[], keys: string[], after: Afte
     served++;
   }
   if (served === 0) return false;
+  // One stream: readers woken by the same XADD at the same position get the same bytes.
+  const shared = keys.length === 1 ? sharedReply.find(streams![0]!, froms![0]!, count, c.proto, keyArgs[0]) : null;
+  if (shared !== null) {
+    c.reply.raw(shared);
+    return true;
+  }
+  const at = c.reply.mark();
   const resp3 = beginStreamsReply(c, served);
   for (let i = 0; i < keys.length; i++) {
     const from = froms![i];
@@ -102,8 +109,50 @@ function serveInPlace(c: Session, keyArgs: Buffer[], keys: string[], after: Afte
     streamsReplyKey(c, resp3, keyArgs[i]);
     writeRange(c, streams![i]!, from, MAX_ID, false, count);
   }
+  // Kept only while other clients wait on the key (a fan-out being served) and when small.
+  if (keys.length === 1 && c.reply.size - at <= SHARED_MAX && c.server.blocking.hasWaiters(c.db, keys[0]))
+    sharedReply.keep(streams![0]!, froms![0]!, count, c.proto, keyArgs[0], c.reply.bytesSince(at));
   return true;
 }
+
+/** Largest reply kept for sharing. */
+const SHARED_MAX = 64 * 1024;
+
+/**
+ * The last one-stream XREAD reply, encoded: when 100 clients blocked on a
+ * stream at the same position are woken by one XADD, the first re-run walks
+ * the log and encodes the reply, the other 99 copy its bytes. Valid while
+ * the stream's log is unchanged (StreamLog.version) and the request is the
+ * same: same stream, start, COUNT, protocol and key bytes.
+ */
+class SharedReply {
+  /** Weak: a deleted stream is not kept alive by the cache. */
+  private log: WeakRef<object> | null = null;
+  private version = -1;
+  private from: StreamId = MIN_ID;
+  private count = 0;
+  private proto = 0;
+  private key: Buffer = Buffer.alloc(0);
+  private bytes: Buffer | null = null;
+
+  find(s: Stream, from: StreamId, count: number, proto: number, key: Buffer): Buffer | null {
+    if (this.log === null || this.log.deref() !== s.log || this.version !== s.log.version || this.count !== count || this.proto !== proto) return null;
+    if (compareIds(this.from, from) !== 0 || !this.key.equals(key)) return null;
+    return this.bytes;
+  }
+
+  keep(s: Stream, from: StreamId, count: number, proto: number, key: Buffer, bytes: Buffer): void {
+    this.log = new WeakRef(s.log);
+    this.version = s.log.version;
+    this.from = from;
+    this.count = count;
+    this.proto = proto;
+    this.key = Buffer.from(key);
+    this.bytes = bytes;
+  }
+}
+
+const sharedReply = new SharedReply();
 
 export const xread: CommandSpec = {
   name: 'xread',

@@ -44,6 +44,11 @@ export class ReplyWriter {
     this.len = mark;
   }
 
+  /** A copy of the bytes written since `mark` (a reply to hand to other clients with raw()). */
+  bytesSince(mark: number): Buffer {
+    return Buffer.from(this.buf.subarray(mark, this.len));
+  }
+
   /** Takes the pending bytes (a copy the caller may hand to socket.write) and resets. */
   take(): Buffer {
     const out = Buffer.allocUnsafe(this.len);

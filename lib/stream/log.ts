@@ -153,6 +153,8 @@ class Chunk {
   /** The last stored entry (deleted or not) as deltas from the master. */
   lastDms = 0;
   lastDseq = 0;
+  /** Offset of the last stored entry (its H varint, whose first byte carries D); -1 before the first. */
+  lastAt = -1;
   /**
    * Size of the listpack Redis would hold for this chunk, minus the two
    * master counters (live, deleted) whose sizes change with their values:
@@ -440,11 +442,36 @@ let aSize = 0;
 
 // ---------------------------------------------------------------------------
 
+/**
+ * A place a forward walk reached: entry offset `p` of chunk `ci`, where every
+ * entry stored before `p` in that chunk has an ID <= (ms, seq). A later walk
+ * whose start is above (ms, seq) and falls in the same chunk can begin at `p`
+ * instead of decoding the chunk from its first entry: consumers reading on
+ * from where they stopped (XREADGROUP `>`, XREAD with the last ID seen) and
+ * readers woken together by one XADD then skip nothing. Offsets survive
+ * appends and buffer growth; any chunk removal forgets the hints.
+ */
+class WalkHint {
+  ci = -1;
+  p = 0;
+  ms: U64 = 0;
+  seq: U64 = 0;
+}
+
 export class StreamLog {
+  /** Where the last forward walk found its first entry, and where it stopped (see WalkHint). */
+  private readonly startHint = new WalkHint();
+  private readonly stopHint = new WalkHint();
   /** Chunks ordered by master ID; slots before `head` are dead (null). */
   private index: (Chunk | null)[] = [];
   private head = 0;
   private len = 0;
+  /**
+   * Changes whenever an entry is added or removed (every change of content
+   * changes the length, and each one bumps this), never otherwise: a reply
+   * encoded from the log stays valid while `version` is the same.
+   */
+  version = 0;
   /** Sum of chunk buffer capacities. */
   private bufBytes = 0;
   /** Capacity to give a new last chunk: the size of the last sealed one, plus a little. */
@@ -502,6 +529,7 @@ export class StreamLog {
     c.live--;
     c.deleted++;
     this.len--;
+    this.version++;
     if (c.live === 0) this.removeChunk(ci);
     return true;
   }
@@ -520,10 +548,14 @@ export class StreamLog {
     return null;
   }
 
-  /** ID of the last live entry. */
+  /** ID of the last live entry. O(1) when the last stored entry is live (always, unless XDEL took it), else O(chunk). */
   lastId(): StreamId | null {
     if (this.len === 0) return null;
     const c = this.index[this.index.length - 1]!;
+    if (!(c.buf[c.lastAt] & FLAG_DELETED)) {
+      if (c.small) return { ms: (c.ms as number) + c.lastDms, seq: (c.seq as number) + c.lastDseq };
+      return { ms: u64(BigInt(c.ms) + BigInt(c.lastDms)), seq: u64(BigInt(c.seq) + BigInt(c.lastDseq)) };
+    }
     const used = c.used;
     let p = c.dataStart;
     let ms: U64 = 0;
@@ -564,6 +596,12 @@ export class StreamLog {
     if (!rev) {
       let ci = this.seek(start);
       if (ci < this.head) ci = this.head;
+      // Resume where an earlier walk got to in this chunk, when everything before that point is below `start`.
+      let from = -1;
+      const sh = this.startHint;
+      const th = this.stopHint;
+      if (sh.ci === ci && cmpTo(sh.ms, sh.seq, start) < 0) from = sh.p;
+      if (th.ci === ci && th.p > from && cmpTo(th.ms, th.seq, start) < 0) from = th.p;
       let started = false;
       for (; ci < index.length; ci++) {
         const c = index[ci]!;
@@ -572,19 +610,39 @@ export class StreamLog {
         const used = c.used;
         const nc = c.nameCount;
         let p = c.dataStart;
+        if (from >= 0) {
+          p = from;
+          from = -1;
+        }
+        // The entry decoded last in this chunk (none yet: `havePrev` false).
+        let havePrev = false;
+        let prevMs: U64 = 0;
+        let prevSeq: U64 = 0;
         while (p < used) {
+          const at = p;
           const q = decodeHead(c, p);
           const flags = eFlags;
+          const ms = eMs;
+          const seq = eSeq;
           p = skipFields(buf, q, flags, nc);
           if (!started) {
-            if (cmpTo(eMs, eSeq, start) < 0) continue;
+            if (cmpTo(ms, seq, start) < 0) {
+              havePrev = true;
+              prevMs = ms;
+              prevSeq = seq;
+              continue;
+            }
             started = true;
+            if (havePrev) setHint(sh, ci, at, prevMs, prevSeq);
           }
-          if (cmpTo(eMs, eSeq, end) > 0) return n;
+          if (cmpTo(ms, seq, end) > 0) return n;
           if (flags & FLAG_DELETED) continue;
           entry.at(c, q, flags);
           n++;
-          if (visit(eMs, eSeq, entry) === false || n === count) return n;
+          if (visit(ms, seq, entry) === false || n === count) {
+            setHint(th, ci, p, ms, seq);
+            return n;
+          }
         }
       }
       return n;
@@ -628,6 +686,7 @@ export class StreamLog {
       if (this.len - c.live >= maxLen) {
         removed += c.live;
         this.len -= c.live;
+        this.version++;
         this.removeChunk(this.head);
         continue;
       }
@@ -642,6 +701,7 @@ export class StreamLog {
           c.live--;
           c.deleted++;
           this.len--;
+          this.version++;
           removed++;
         }
         readVar(buf, rpos);
@@ -662,6 +722,7 @@ export class StreamLog {
       if (cmpLast(c, minId) < 0) {
         removed += c.live;
         this.len -= c.live;
+        this.version++;
         this.removeChunk(this.head);
         continue;
       }
@@ -678,6 +739,7 @@ export class StreamLog {
           c.live--;
           c.deleted++;
           this.len--;
+          this.version++;
           removed++;
         }
         p = skipFields(buf, q, flags, c.nameCount);
@@ -707,6 +769,7 @@ export class StreamLog {
       d.deleted = c.deleted;
       d.lastDms = c.lastDms;
       d.lastDseq = c.lastDseq;
+      d.lastAt = c.lastAt;
       d.lpFixed = c.lpFixed;
       out.index.push(d);
       out.bufBytes += c.used;
@@ -768,6 +831,7 @@ export class StreamLog {
       if (c === null) return;
       this.seal(c);
       if (c.live === 0) {
+        this.forgetHints();
         this.index.pop();
         this.bufBytes -= c.buf.length;
       }
@@ -830,6 +894,7 @@ export class StreamLog {
         cc.live--;
         cc.deleted++;
         this.len--;
+        this.version++;
       }
     }
     finish();
@@ -911,6 +976,7 @@ export class StreamLog {
   }
 
   private removeChunk(ci: number): void {
+    this.forgetHints();
     const index = this.index;
     this.bufBytes -= index[ci]!.buf.length;
     if (ci === this.head) {
@@ -928,6 +994,11 @@ export class StreamLog {
     else index.splice(ci, 1);
   }
 
+  private forgetHints(): void {
+    this.startHint.ci = -1;
+    this.stopHint.ci = -1;
+  }
+
   /** Trims a chunk's buffer to its exact size (the chunk stops being the one appended to). */
   private seal(c: Chunk): void {
     const used = c.used;
@@ -941,6 +1012,7 @@ export class StreamLog {
 
   private writeEntry(c: Chunk, fields: Buffer[]): void {
     let p = c.used;
+    c.lastAt = p;
     const need = p + aSize;
     let buf = c.buf;
     if (need > buf.length) {
@@ -972,6 +1044,7 @@ export class StreamLog {
     c.lastDseq = aDs;
     c.lpFixed += lpEntrySize(aDms, aDs, aSame, fields);
     this.len++;
+    this.version++;
   }
 
   private newChunk(id: StreamId, fields: Buffer[]): void {
@@ -1009,6 +1082,13 @@ export class StreamLog {
 }
 
 let foundChunk = 0;
+
+function setHint(h: WalkHint, ci: number, p: number, ms: U64, seq: U64): void {
+  h.ci = ci;
+  h.p = p;
+  h.ms = ms;
+  h.seq = seq;
+}
 
 /**
  * Encodes the entry's head relative to chunk c into the a* scratch; false when

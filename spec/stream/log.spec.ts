@@ -388,6 +388,8 @@ describe('stream/log', () => {
       { weight: 1, arbitrary: fc.record({ t: fc.constant('max' as const), r: fc.nat(), approx: fc.boolean(), limit: fc.oneof(fc.constant(0), fc.nat(60)) }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('min' as const), r: fc.nat(), approx: fc.boolean(), limit: fc.oneof(fc.constant(0), fc.nat(60)) }) },
       { weight: 3, arbitrary: fc.record({ t: fc.constant('range' as const), a: fc.nat(), b: fc.nat(), rev: fc.boolean(), count: fc.nat(6), stop: fc.nat(8) }) },
+      // A reader going on from where it stopped (XREADGROUP `>`), or several reading from one place (fan-out).
+      { weight: 3, arbitrary: fc.record({ t: fc.constant('follow' as const), count: fc.integer({ min: 1, max: 5 }), advance: fc.boolean() }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('limits' as const), r: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ t: fc.constant('clone' as const) }) },
     );
@@ -402,6 +404,8 @@ describe('stream/log', () => {
           let model: MEntry[] = [];
           const appended: MId[] = [];
           let last: MId | null = null;
+          // The follow reader's position: it reads entries above this ID.
+          let cursor: MId = [0n, 0n];
           let limits: ChunkLimits = { maxEntries: ENTRY_LIMITS[seed % 7], maxBytes: BYTE_LIMITS[(seed >> 3) % 6] };
           const pickId = (r: number): MId => {
             const k = r % 8;
@@ -488,6 +492,19 @@ describe('stream/log', () => {
                 });
                 expect(n).to.equal(got.length);
                 expect(got).to.deep.equal(want.map((e) => [formatId(toId(e.id)), e.fields]));
+                break;
+              }
+              case 'follow': {
+                const from: MId = cursor[1] < MAX ? [cursor[0], cursor[1] + 1n] : cursor[0] < MAX ? [cursor[0] + 1n, 0n] : cursor;
+                if (cmpM(from, cursor) === 0) break;
+                const want = model.filter((e) => cmpM(e.id, from) >= 0).slice(0, o.count);
+                const got: Array<[string, string[]]> = [];
+                log.range(toId(from), toId([MAX, MAX]), false, o.count, (i, f) => {
+                  got.push([formatId(i), strs(f)!]);
+                  return true;
+                });
+                expect(got, 'a reader following the log').to.deep.equal(want.map((e) => [formatId(toId(e.id)), e.fields]));
+                if (o.advance && want.length > 0) cursor = want[want.length - 1].id;
                 break;
               }
               case 'limits':

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import net from 'node:net';
 import { startRivulet, startRedis, RawConnection, differential, encodeCommand, sleep, HAVE_REDIS, ORACLE_AFTER_7_4, type ExternalServer, type Reply } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import { Connection } from '../../../lib/network/connection.js';
@@ -168,6 +169,37 @@ describe('XREAD', () => {
         proto.write = write;
       }
       expect(order.filter((id) => ids.includes(id))).to.deep.equal(ids);
+    });
+
+    it('readers woken at one position share one encoded reply, yet each gets its own protocol, COUNT and start', async () => {
+      await c.call('XADD', 's', '1-0', 'f', 'old');
+      const same = [await open(), await open(), await open()];
+      for (const r of same) send(r, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+      const counted = await open();
+      send(counted, 'XREAD', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '1-0');
+      // A RESP3 reader at the same position: a map, not an array.
+      const r3 = net.connect(rs.port, '127.0.0.1');
+      let bytes3 = '';
+      r3.on('data', (d) => (bytes3 += d.toString('latin1')));
+      r3.write(encodeCommand(['HELLO', '3']));
+      for (let i = 0; i < 200 && !bytes3.includes('modules'); i++) await sleep(5);
+      bytes3 = '';
+      r3.write(encodeCommand(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '1-0']));
+      try {
+        await blockedCount(rs, 5);
+        await c.call('XADD', 's', '2-0', 'f', 'new', 'g', 'x');
+        for (const r of same) expect(await r.next()).to.deep.equal([['s', [['2-0', ['f', 'new', 'g', 'x']]]]]);
+        expect(await counted.next()).to.deep.equal([['s', [['2-0', ['f', 'new', 'g', 'x']]]]]);
+        for (let i = 0; i < 200 && bytes3.length < 60; i++) await sleep(5);
+        expect(bytes3).to.equal('%1\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-0\r\n*4\r\n$1\r\nf\r\n$3\r\nnew\r\n$1\r\ng\r\n$1\r\nx\r\n');
+      } finally {
+        r3.destroy();
+      }
+      // The last reply kept for sharing (COUNT 1 from 1-1) is not handed out once the stream changed.
+      await c.call('XADD', 's', '3-0', 'f', 'third');
+      expect(await c.call('XREAD', 'COUNT', '1', 'STREAMS', 's', '1-0')).to.deep.equal([['s', [['2-0', ['f', 'new', 'g', 'x']]]]]);
+      expect(await c.call('XDEL', 's', '2-0')).to.equal(1);
+      expect(await c.call('XREAD', 'COUNT', '1', 'STREAMS', 's', '1-0')).to.deep.equal([['s', [['3-0', ['f', 'third']]]]]);
     });
 
     it('waits on several keys and is served by whichever gets an entry', async () => {

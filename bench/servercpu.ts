@@ -1,0 +1,194 @@
+/**
+ * CPU time the server spends on one workload, from /proc/<pid>/stat (user +
+ * system), for before/after comparisons on a shared machine where wall-clock
+ * throughput varies by ±20 % but a process's own CPU time varies much less:
+ *
+ *   node dist/bench/servercpu.js cg|cgio|fanout [--runs 3] [--n 200000] [--redis]
+ *
+ * cg: XREADGROUP COUNT 100 + XACK by 4 raw-RESP consumers of an n-entry stream
+ * (the fill is not counted); cgio: the same with ioredis consumers; fanout:
+ * 100 readers in XREAD BLOCK 0, 200 XADDs, each sent once all readers are
+ * blocked again (--n sets the number of XADDs). Prints the server's CPU ms for the measured phase of each run
+ * and their median. `--redis` measures redis-server instead; `--prof` also
+ * writes a .cpuprofile per run and prints its summary (measured phase only);
+ * `--callgrind` runs the server under valgrind's callgrind and prints the
+ * instructions executed in the measured phase (zeroed before it, dumped after
+ * it with callgrind_control): a count that does not depend on the machine's
+ * load, for before/after comparisons (slow: use a smaller --n).
+ */
+import fs from 'node:fs';
+import { redisBenchmark } from './rbench.js';
+import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startServer, sleep, type Running } from './servers.js';
+import { formatSummary, summarise, type CpuProfile } from './cpuprofile.js';
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** utime + stime of a process in ms. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted from the state field (3).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Instructions (millions) in the newest callgrind dump in `dir` (the one --dump wrote: the measured phase). */
+function callgrindTotal(dir: string): number {
+  const dumps = fs.readdirSync(dir).filter((f) => f.startsWith('cg.out'));
+  dumps.sort((a, b) => fs.statSync(path.join(dir, b)).mtimeMs - fs.statSync(path.join(dir, a)).mtimeMs);
+  for (const f of dumps) {
+    const m = /^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'));
+    if (m) return Number(m[1]) / 1e6;
+  }
+  throw new Error(`no callgrind totals in ${dir}`);
+}
+
+async function drainRaw(port: number, key: string, group: string): Promise<number> {
+  const clients = await Promise.all([0, 1, 2, 3].map(() => RespClient.connect(port)));
+  let acked = 0;
+  await Promise.all(
+    clients.map(async (c, i) => {
+      for (;;) {
+        const r = await c.call(['XREADGROUP', 'GROUP', group, `c${i}`, 'COUNT', '100', 'STREAMS', key, '>']);
+        if (r === null || r instanceof RespError) return;
+        const entries = ((r as Reply[])[0] as Reply[])[1] as Reply[][];
+        if (entries.length === 0) return;
+        const n = (await c.call(['XACK', key, group, ...entries.map((e) => e[0] as string)])) as number;
+        acked += n;
+      }
+    }),
+  );
+  for (const c of clients) c.close();
+  return acked;
+}
+
+async function drainIoredis(port: number, key: string, group: string): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const clients = [0, 1, 2, 3].map(() => new Redis({ port, host: '127.0.0.1' }));
+  let acked = 0;
+  await Promise.all(
+    clients.map(async (c, i) => {
+      for (;;) {
+        const r = (await c.xreadgroup('GROUP', group, `c${i}`, 'COUNT', 100, 'STREAMS', key, '>')) as [string, [string, string[]][]][] | null;
+        if (r === null || r[0][1].length === 0) return;
+        const n = await c.xack(key, group, ...r[0][1].map((e) => e[0]));
+        acked += n;
+      }
+    }),
+  );
+  for (const c of clients) c.disconnect();
+  return acked;
+}
+
+async function fanout(s: Running, messages: number, pollMs: number): Promise<void> {
+  const key = 'fan';
+  const readers = await Promise.all(Array.from({ length: 100 }, () => RespClient.connect(s.port)));
+  const producer = await RespClient.connect(s.port);
+  let stop = false;
+  let delivered = 0;
+  let all: (() => void) | null = null;
+  const loops = readers.map(async (c) => {
+    let last = '$';
+    for (;;) {
+      const r = await c.call(['XREAD', 'BLOCK', '0', 'STREAMS', key, last]);
+      if (stop || r === null || r instanceof RespError) return;
+      const entries = ((r as Reply[])[0] as Reply[])[1] as Reply[][];
+      last = entries[entries.length - 1][0] as string;
+      if (++delivered === readers.length) all?.();
+    }
+  });
+  for (let m = 0; m < messages; m++) {
+    for (;;) {
+      const info = parseInfo(await producer.call(['INFO', 'clients']));
+      if (Number(info.get('blocked_clients')) >= readers.length) break;
+      await sleep(pollMs);
+    }
+    delivered = 0;
+    const done = new Promise<void>((r) => (all = r));
+    await producer.call(['XADD', key, '*', 'n', String(m)]);
+    await done;
+  }
+  stop = true;
+  for (const c of readers) c.close();
+  await Promise.allSettled(loops);
+  producer.close();
+}
+
+async function main(): Promise<void> {
+  const what = process.argv[2];
+  const arg = (name: string, d: number) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : d;
+  };
+  const runs = arg('--runs', 3);
+  const n = arg('--n', 200_000);
+  const kind = process.argv.includes('--redis') ? 'redis' : 'rivulet';
+  if (!['cg', 'cgio', 'fanout'].includes(what)) throw new Error('usage: servercpu.js cg|cgio|fanout [--runs N] [--n N] [--redis]');
+  const figures: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const profDir = process.argv.includes('--prof') ? fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-prof-')) : null;
+    const cgDir = process.argv.includes('--callgrind') ? fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-cg-')) : null;
+    const wrapper = cgDir === null ? undefined : ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${cgDir}/cg.out`, '--dump-line=no'];
+    // Under callgrind V8 runs single-threaded (no concurrent compiler or GC helpers whose share varies with timing).
+    const nodeFlags = [...(profDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]), ...(cgDir === null ? [] : ['--single-threaded'])];
+    const s = await startServer(kind, { nodeFlags, wrapper, timeoutMs: 600_000 });
+    let from = 0;
+    let to = 0;
+    try {
+      if (what !== 'fanout') await redisBenchmark(s.port, { clients: 50, requests: n, pipeline: 64, command: ['XADD', 'big', '1-*', 'f', 'v'] });
+      const c = await RespClient.connect(s.port);
+      if (what !== 'fanout') await c.call(['XGROUP', 'CREATE', 'big', 'g', '0']);
+      c.close();
+      if (cgDir !== null) {
+        // Warm-up (not counted): the same work once, so that compiling the hot code is not in the count.
+        if (what === 'fanout') await fanout(s, 10, 50);
+        else {
+          const w = await RespClient.connect(s.port);
+          await w.call(['XGROUP', 'CREATE', 'big', 'w', '0']);
+          w.close();
+          if (what === 'cg') await drainRaw(s.port, 'big', 'w');
+          else await drainIoredis(s.port, 'big', 'w');
+        }
+      }
+      if (cgDir !== null) execFileSync('callgrind_control', ['--zero', String(s.pid)], { stdio: 'ignore' });
+      const before = cpuMs(s.pid);
+      from = nowUs();
+      const t0 = Date.now();
+      if (what === 'cg') await drainRaw(s.port, 'big', 'g');
+      else if (what === 'cgio') await drainIoredis(s.port, 'big', 'g');
+      else await fanout(s, process.argv.includes('--n') ? n : 200, cgDir === null ? 0 : 50);
+      to = nowUs();
+      let used = cpuMs(s.pid) - before;
+      let unit = 'ms CPU';
+      if (cgDir !== null) {
+        execFileSync('callgrind_control', ['--dump', String(s.pid)], { stdio: 'ignore' });
+        used = callgrindTotal(cgDir);
+        unit = 'M instructions';
+      }
+      figures.push(used);
+      process.stdout.write(`${kind} ${what} run ${r + 1}: server ${used.toFixed(0)} ${unit}, wall ${Date.now() - t0} ms\n`);
+    } finally {
+      await s.stop();
+    }
+    if (cgDir !== null) fs.rmSync(cgDir, { recursive: true, force: true });
+    if (profDir !== null) {
+      const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
+        process.stdout.write(formatSummary(summarise(profile, { fromUs: from, toUs: to }), 40) + '\n');
+      }
+      fs.rmSync(profDir, { recursive: true, force: true });
+    }
+  }
+  figures.sort((a, b) => a - b);
+  const unit = process.argv.includes('--callgrind') ? 'M instructions' : 'ms CPU';
+  process.stdout.write(`${kind} ${what}: median server ${figures[figures.length >> 1].toFixed(0)} ${unit} over ${runs} runs\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
