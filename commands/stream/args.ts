@@ -111,7 +111,7 @@ export interface ParsedId {
 export function parseStreamId(b: Buffer, missingSeq: U64, strict: boolean, allowSeqStar: boolean): ParsedId | null {
   if (b.length > 127) return null;
   const plain = plainId(b, missingSeq);
-  if (plain !== null) return plain;
+  if (plain !== null) return { id: plain, seqGiven: true };
   const s = cstr(b);
   if (s === '-' || s === '+') {
     if (strict) return null;
@@ -134,7 +134,7 @@ export function parseStreamId(b: Buffer, missingSeq: U64, strict: boolean, allow
  * what strtoull makes of them), read from the bytes without building a
  * string. Returns null for any other shape, which the full parser handles.
  */
-function plainId(b: Buffer, missingSeq: U64): ParsedId | null {
+function plainId(b: Buffer, missingSeq: U64): StreamId | null {
   const n = b.length;
   let i = 0;
   let ms = 0;
@@ -144,7 +144,7 @@ function plainId(b: Buffer, missingSeq: U64): ParsedId | null {
     ms = ms * 10 + d;
   }
   if (i === 0 || i > 15) return null;
-  if (i === n) return { id: { ms, seq: missingSeq }, seqGiven: true };
+  if (i === n) return { ms, seq: missingSeq };
   if (b[i] !== CH_MINUS) return null;
   const from = ++i;
   let seq = 0;
@@ -154,11 +154,14 @@ function plainId(b: Buffer, missingSeq: U64): ParsedId | null {
     seq = seq * 10 + d;
   }
   if (i !== n || i === from || i - from > 15) return null;
-  return { id: { ms, seq }, seqGiven: true };
+  return { ms, seq };
 }
 
 /** A strict ID argument (no `-`/`+`); missing sequence → `missingSeq`. Throws "Invalid stream ID". */
 export function strictIdArg(b: Buffer, missingSeq: U64 = 0): StreamId {
+  // The usual shape first, with no ParsedId wrapper (XACK parses a hundred of these per call).
+  const plain = plainId(b, missingSeq);
+  if (plain !== null) return plain;
   const p = parseStreamId(b, missingSeq, true, false);
   if (p === null) throw E.INVALID_STREAM_ID;
   return p.id;

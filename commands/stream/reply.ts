@@ -72,13 +72,15 @@ function writeEntryInPlace(r: ReplyWriter, ms: U64, seq: U64, entry: EntryCursor
  * Writes the entries of a range as an array (XRANGE, XREVRANGE), straight
  * from the stream's chunks: no ID object or field Buffer per entry. The
  * array's length is known only after the walk, so its header is put in
- * front afterwards. Returns how many entries were written.
+ * front afterwards. Returns how many entries were written; their IDs are
+ * pushed onto `ids` when given (XREADGROUP delivers them).
  */
-export function writeRange(c: Session, s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number): number {
+export function writeRange(c: Session, s: Stream, start: StreamId, end: StreamId, rev: boolean, count: number, ids?: StreamId[]): number {
   const r = c.reply;
   const at = r.mark();
   const n = s.log.rangeRaw(start, end, rev, count, (ms, seq, entry) => {
     writeEntryInPlace(r, ms, seq, entry);
+    ids?.push({ ms, seq });
     return true;
   });
   r.insertArrayHeader(at, n);

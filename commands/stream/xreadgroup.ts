@@ -40,7 +40,7 @@ import * as E from '../../lib/errors.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { type ReadArgs, parseReadArgs, readIdArg } from './args.js';
 import { type StreamId, MAX_ID, compareIds, idEquals, nextId } from '../../lib/stream/id.js';
-import { writeEntry, writeId, beginStreamsReply, streamsReplyKey } from './reply.js';
+import { writeEntry, writeId, writeRange, beginStreamsReply, streamsReplyKey } from './reply.js';
 import { ReadBudget, entryReplyBytes } from './budget.js';
 import { type Stream } from '../../lib/stream/stream.js';
 import { getStream } from './lookup.js';
@@ -91,9 +91,11 @@ function resolveGroups(c: Session, req: ReadRequest): { streams: Stream[]; group
  * onto `prop`.
  */
 function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: ConsumerGroup[], prop: Buffer[][] | null): boolean {
+  const { r } = req;
+  if (streams.length === 1 && req.ids[0] === '>' && r.claimMinIdle < 0 && r.maxCount === 0 && r.maxSize === 0) return attemptOneNew(c, req, streams[0], groups[0], prop);
   const now = Date.now();
   const server = c.server;
-  const { r, keyArgs } = req;
+  const { keyArgs } = req;
   const groupArg = r.group!;
   const served: Served[] = [];
   // MAXCOUNT/MAXSIZE (Redis 8.10): one budget across the streams, served in order.
@@ -119,15 +121,9 @@ function attempt(c: Session, req: ReadRequest, streams: Stream[], groups: Consum
     } else if (s.length > 0 && compareIds(s.lastEntryId()!, g.lastId) > 0) {
       from = nextId(g.lastId);
     }
-    const { consumer, created } = g.openConsumer(req.consumerName, now);
-    if (created) {
-      server.dirty++;
-      server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
-      if (prop !== null) {
-        prop.push(createConsumerPropagation(keyArgs[i], groupArg, consumer));
-        if (!r.noAck) createdAt = prop.length - 1;
-      }
-    }
+    const opened = openReader(c, req, i, g, prop, now);
+    const consumer = opened.consumer;
+    createdAt = opened.createdAt;
     if (budget.spent) continue;
     // Entries this stream may contribute: its COUNT within what MAXCOUNT leaves (0 = no limit).
     const limit = budget.perStream(r.count);
@@ -301,11 +297,32 @@ function deliverNew(
     out.fields.push(fields);
     return true;
   });
+  return applyDeliveries(s, g, consumer, out.ids, start, noAck, now, keyArg, groupArg, prop);
+}
+
+/**
+ * The group side of delivering ids[start..] (new entries, ascending): the
+ * group's last ID and read counter move past them and, unless NOACK, each
+ * becomes a first delivery to `consumer`, logged as an XCLAIM; a SETID
+ * follows when the group moved. Returns how many commands it queued.
+ */
+function applyDeliveries(
+  s: Stream,
+  g: ConsumerGroup,
+  consumer: Consumer,
+  ids: StreamId[],
+  start: number,
+  noAck: boolean,
+  now: number,
+  keyArg: Buffer,
+  groupArg: Buffer,
+  prop: Buffer[][] | null,
+): number {
   const first = firstEntryId(s);
   let queued = 0;
   let moved = false;
-  for (let k = start; k < out.ids.length; k++) {
-    const id = out.ids[k];
+  for (let k = start; k < ids.length; k++) {
+    const id = ids[k];
     if (compareIds(id, g.lastId) > 0) {
       advanceEntriesRead(s, g, id, first);
       g.lastId = id;
@@ -322,6 +339,45 @@ function deliverNew(
     queued++;
   }
   return queued;
+}
+
+/**
+ * attempt() for the common request — one stream, `>`, no CLAIM, MAXCOUNT or
+ * MAXSIZE — writing the entries straight from the stream's chunks (no field
+ * views, no second pass over them). Same effects, reply and propagation.
+ */
+function attemptOneNew(c: Session, req: ReadRequest, s: Stream, g: ConsumerGroup, prop: Buffer[][] | null): boolean {
+  const now = Date.now();
+  const { r, keyArgs } = req;
+  const { consumer, createdAt } = openReader(c, req, 0, g, prop, now);
+  if (s.length === 0 || compareIds(s.lastEntryId()!, g.lastId) <= 0) return false;
+  streamsReplyKey(c, beginStreamsReply(c, 1), keyArgs[0]);
+  const ids: StreamId[] = [];
+  writeRange(c, s, nextId(g.lastId)!, MAX_ID, false, r.count, ids);
+  if (applyDeliveries(s, g, consumer, ids, 0, r.noAck, now, keyArgs[0], r.group!, prop) > 0) c.server.dirty++;
+  // The CREATECONSUMER is redundant when an XCLAIM names the consumer.
+  if (createdAt >= 0 && prop !== null && prop.length > createdAt + 1) prop.splice(createdAt, 1);
+  return true;
+}
+
+/**
+ * The consumer a read acts as, created on demand (counted, notified and —
+ * when logging — queued as XGROUP CREATECONSUMER). `createdAt` is the index
+ * of that command in `prop` when a later XCLAIM naming the consumer would
+ * make it redundant (not with NOACK), else -1.
+ */
+function openReader(c: Session, req: ReadRequest, i: number, g: ConsumerGroup, prop: Buffer[][] | null, now: number): { consumer: Consumer; createdAt: number } {
+  const { consumer, created } = g.openConsumer(req.consumerName, now);
+  let createdAt = -1;
+  if (created) {
+    c.server.dirty++;
+    c.server.notify('t', 'xgroup-createconsumer', req.keys[i], c.db.id);
+    if (prop !== null) {
+      prop.push(createConsumerPropagation(req.keyArgs[i], req.r.group!, consumer));
+      if (!req.r.noAck) createdAt = prop.length - 1;
+    }
+  }
+  return { consumer, createdAt };
 }
 
 export const xreadgroup: CommandSpec = {

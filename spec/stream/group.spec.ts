@@ -30,10 +30,17 @@ describe('PelIndex', () => {
         const pe: PendingEntry = { id: idOf(n), deliveryTime: 0, deliveryCount: 1, consumer: owner, releaseSeq: 0 };
         expect(pel.insert(pe)).to.equal(!ref.has(n));
         if (!ref.has(n)) ref.set(n, pe);
-      } else if (op < 0.9) {
+      } else if (op < 0.85) {
         const got = pel.delete(idOf(n));
         expect(got).to.equal(ref.get(n));
         ref.delete(n);
+      } else if (op < 0.9) {
+        // A run of deletions in ID order (an XACK of one read's IDs), some of them absent.
+        const run = 1 + Math.floor(rand() * 100);
+        for (let k = n; k < n + run; k++) {
+          expect(pel.delete(idOf(k))).to.equal(ref.get(k));
+          ref.delete(k);
+        }
       } else {
         expect(pel.get(idOf(n))).to.equal(ref.get(n));
       }
