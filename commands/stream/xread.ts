@@ -1,7 +1,7 @@
 /**
  * XREAD [COUNT count] [MAXCOUNT maxcount] [MAXSIZE maxsize] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]
  *
- * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (see lib/stream/budget.ts).
+ * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (see budget.ts).
  *
  * Non-blocking: serves every stream that has entries above its ID, or a null
  * array. With BLOCK, a client that got nothing waits on all its keys; each

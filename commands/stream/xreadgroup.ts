@@ -1,7 +1,7 @@
 /**
  * XREADGROUP GROUP group consumer [COUNT n] [MAXCOUNT n] [MAXSIZE bytes] [BLOCK ms] [CLAIM min-idle-time] [NOACK] STREAMS key... id...
  *
- * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (lib/stream/budget.ts):
+ * MAXCOUNT/MAXSIZE (Redis 8.10) cap the whole reply (commands/stream/budget.ts):
  * entries left out are not delivered (no PEL entry, the group does not move).
  *
  * Per stream: `>` delivers entries above the group's last-delivered ID
