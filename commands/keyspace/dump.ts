@@ -11,7 +11,7 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload, parseDumpPayload, PayloadError } from '../../lib/rdb/payload.js';
 import { canWrite } from '../../lib/rdb/values.js';
-import { useLimits } from '../../lib/rdb/collections.js';
+import { limitsFrom } from '../../lib/rdb/limits.js';
 import { lookupRead } from './lookup.js';
 import { i64, type I64 } from '../../lib/stream/id.js';
 
@@ -34,14 +34,13 @@ export const dump: CommandSpec = {
     'O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).',
   arguments: [key('key')],
   handler(c, argv) {
-    useLimits(c.server.config);
     const v = lookupRead(c, keyOf(argv[1]));
     if (v === undefined) {
       c.reply.nullBulk();
       return;
     }
     if (!canWrite(v)) throw E.rdbTypeMissing(Buffer.isBuffer(v) ? 'string' : v.kind);
-    c.reply.bulk(createDumpPayload(v, c.server.config.bool('rdbcompression')));
+    c.reply.bulk(createDumpPayload(v, c.server.config.bool('rdbcompression'), undefined, limitsFrom(c.server.config)));
   },
 };
 
@@ -83,7 +82,6 @@ export const restore: CommandSpec = {
     arg('frequency', 'integer', { token: 'FREQ', optional: true, since: '5.0.0' }),
   ],
   handler(c, argv) {
-    useLimits(c.server.config);
     let replace = false;
     let absttl = false;
     let idle = -1;
@@ -108,7 +106,7 @@ export const restore: CommandSpec = {
     if (rawTtl < 0) throw E.INVALID_TTL;
     let value;
     try {
-      value = parseDumpPayload(argv[3]);
+      value = parseDumpPayload(argv[3], limitsFrom(c.server.config));
     } catch (err) {
       if (err instanceof PayloadError) {
         c.server.log('verbose', `RESTORE refused a payload: ${err.message}`);

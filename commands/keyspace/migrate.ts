@@ -15,7 +15,7 @@ import * as E from '../../lib/errors.js';
 import { isWord, parseInt64 } from '../../lib/args.js';
 import { createDumpPayload } from '../../lib/rdb/payload.js';
 import { canWrite } from '../../lib/rdb/values.js';
-import { useLimits } from '../../lib/rdb/collections.js';
+import { limitsFrom } from '../../lib/rdb/limits.js';
 import { encodeCommand } from '../../lib/persistence/resp.js';
 import { migrateExchange } from '../../lib/migrate/sync-client.js';
 import { lookupRead } from './lookup.js';
@@ -90,7 +90,6 @@ export const migrate: CommandSpec = {
   ],
   getKeys: migrateKeys,
   handler(c, argv) {
-    useLimits(c.server.config);
     let copy = false;
     let replace = false;
     let username: Buffer | null = null;
@@ -136,6 +135,7 @@ export const migrate: CommandSpec = {
     const db = c.db;
     const now = c.server.now();
     const compress = c.server.config.bool('rdbcompression');
+    const limits = limitsFrom(c.server.config);
     const sent: Buffer[] = [];
     const parts: Buffer[] = [];
     for (let j = 0; j < keys.length; j++) {
@@ -146,7 +146,7 @@ export const migrate: CommandSpec = {
         if (ttl < 0) continue;
         if (ttl < 1) ttl = 1;
       }
-      const cmd = [RESTORE, keys[j], Buffer.from(String(ttl)), createDumpPayload(values[j], compress)];
+      const cmd = [RESTORE, keys[j], Buffer.from(String(ttl)), createDumpPayload(values[j], compress, undefined, limits)];
       if (replace) cmd.push(REPLACE);
       parts.push(encodeCommand(cmd));
       sent.push(keys[j]);

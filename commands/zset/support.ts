@@ -77,7 +77,7 @@ export function buildZset(limits: ZsetLimits, pairs: [string, number][]): Sorted
 export function convertToListpackIfFits(z: SortedSet, limits: ZsetLimits): void {
   if (!z.listpack && z.size <= limits.entries && z.maxMemberLength() <= limits.value) {
     z.listpack = true;
-    for (const [m, s] of z.entries()) if (Object.is(s, -0)) z.set(m, 0);
+    for (const node of z.dict.values()) if (Object.is(node.score, -0)) node.score = 0; // set() would see -0 === 0 and keep it
   }
 }
 

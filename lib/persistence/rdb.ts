@@ -16,7 +16,7 @@ import { REDIS_VERSION } from '../version.js';
 import { writeRdb, readRdb, type RdbDb, type LoadedKey } from '../rdb/file.js';
 import { RdbError } from '../rdb/encoding.js';
 import { canWrite } from '../rdb/values.js';
-import { useLimits } from '../rdb/collections.js';
+import { limitsFrom } from '../rdb/limits.js';
 import { takeSnapshot, type DbSnapshot } from './serialize.js';
 import { fsyncDir } from './manifest.js';
 
@@ -92,8 +92,8 @@ export class RdbController {
 
   writeOptions(aofBase = false): Parameters<typeof writeRdb>[1] {
     const cfg = this.server.config;
-    useLimits(cfg);
     return {
+      limits: limitsFrom(cfg),
       compress: cfg.bool('rdbcompression'),
       checksum: cfg.bool('rdbchecksum'),
       redisVersion: REDIS_VERSION,
@@ -314,13 +314,13 @@ export class RdbController {
    */
   loadImage(buf: Buffer, aofPreamble: boolean, name: string, allowDup = false): { end: number; keys: number } {
     const server = this.server;
-    useLimits(server.config);
     const now = server.now();
     let loaded = 0;
     let expired = 0;
     try {
       const r = readRdb(buf, {
         checksum: server.config.bool('rdbchecksum'),
+        limits: limitsFrom(server.config),
         databases: server.dbs.length,
         onWarning: (m) => server.log('warning', m),
         onKey: (k: LoadedKey) => {

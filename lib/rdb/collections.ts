@@ -18,14 +18,19 @@
  * node of its own), which is Redis's layout for a list built by RPUSH.
  * On load, the encoding is chosen from the config as Redis does.
  *
- * Not read: the ziplist-era types (10 list ziplist, 13 hash ziplist,
- * 14 quicklist of ziplists, 9 zipmap) of Redis < 7 — a file with them
- * stops the load with "Unknown RDB encoding type".
+ * Read only, from Redis < 7 (converted as 7.x converts them on load):
+ *   RDB_TYPE_HASH_ZIPLIST (13) <ziplist: field value ...>
+ *   RDB_TYPE_LIST_QUICKLIST (14) <nodes> <ziplist>*   (Redis 3.2 .. 6.2)
+ *   RDB_TYPE_LIST_ZIPLIST (10) <ziplist>              (Redis < 3.2)
+ * Not read: RDB_TYPE_HASH_ZIPMAP (9), written only by Redis < 2.6 — a file
+ * with it stops the load with "Unknown RDB encoding type".
  */
 import { HashValue, valueBuffer } from '../types/hash.js';
 import { PackedList } from '../types/list.js';
 import { nodeLimit } from '../types/listpack.js';
 import { type RdbReader, type RdbWriter, RdbError } from './encoding.js';
+import type { EncodingLimits } from './limits.js';
+import { parseZiplist } from './ziplist.js';
 import { ListpackWriter, parseListpack, lpBytes, lpInt, lpStringSize, LP_HDR_SIZE } from './listpack.js';
 
 export const RDB_TYPE_LIST = 1;
@@ -35,15 +40,9 @@ export const RDB_TYPE_LIST_QUICKLIST_2 = 18;
 export const RDB_TYPE_HASH_METADATA = 24;
 export const RDB_TYPE_HASH_LISTPACK_EX = 25;
 
-/** The encoding limits in force (set from the config before a load or save: see useLimits). */
-export const limits = { hashMaxEntries: 128, hashMaxValue: 64, listFill: -2 };
-
-/** Reads the limits from a config (hash-max-listpack-*, list-max-listpack-size). */
-export function useLimits(cfg: { int(name: string): number }): void {
-  limits.hashMaxEntries = cfg.int('hash-max-listpack-entries');
-  limits.hashMaxValue = cfg.int('hash-max-listpack-value');
-  limits.listFill = cfg.int('list-max-listpack-size');
-}
+export const RDB_TYPE_LIST_ZIPLIST = 10;
+export const RDB_TYPE_HASH_ZIPLIST = 13;
+export const RDB_TYPE_LIST_QUICKLIST = 14;
 
 // ---- hashes -------------------------------------------------------------------
 
@@ -79,22 +78,30 @@ export function writeHash(w: RdbWriter, h: HashValue, compress: boolean): void {
   }
 }
 
-function addField(h: HashValue, f: Buffer, v: Buffer, at: number | undefined): void {
+/**
+ * Adds a loaded field. A hashtable-typed hash converts as it grows past either
+ * limit; a listpack (or ziplist) payload stays a listpack unless it has more
+ * entries than hash-max-listpack-entries — Redis 7.x does not look at value
+ * lengths there (checked against 7.0 and 7.4; 7.0 did for ziplists).
+ */
+function addField(h: HashValue, f: Buffer, v: Buffer, at: number | undefined, limits: EncodingLimits, packed = false): void {
   const name = f.toString('latin1');
   if (h.has(name)) throw new RdbError('Duplicate hash fields detected');
   h.set(name, v);
-  h.afterSet(f.length, v.length, limits.hashMaxEntries, limits.hashMaxValue);
+  if (packed) h.afterSet(0, 0, limits.hashMaxEntries, Infinity);
+  else h.afterSet(f.length, v.length, limits.hashMaxEntries, limits.hashMaxValue);
   if (at !== undefined) h.setTtl(name, at);
 }
 
-export function readHash(r: RdbReader, type: number): HashValue {
+export function readHash(r: RdbReader, type: number, limits: EncodingLimits): HashValue {
   const h = new HashValue();
-  if (type === RDB_TYPE_HASH_LISTPACK || type === RDB_TYPE_HASH_LISTPACK_EX) {
+  if (type === RDB_TYPE_HASH_LISTPACK || type === RDB_TYPE_HASH_LISTPACK_EX || type === RDB_TYPE_HASH_ZIPLIST) {
     if (type === RDB_TYPE_HASH_LISTPACK_EX) {
       r.millis('hash min expire');
       h.markVolatile();
     }
-    const els = parseListpack(r.string('hash listpack'));
+    const blob = r.string('hash listpack');
+    const els = type === RDB_TYPE_HASH_ZIPLIST ? parseZiplist(blob) : parseListpack(blob);
     const step = type === RDB_TYPE_HASH_LISTPACK_EX ? 3 : 2;
     if (els.length === 0 || els.length % step !== 0) throw new RdbError('Hash listpack with a wrong number of elements');
     for (let i = 0; i < els.length; i += step) {
@@ -104,7 +111,7 @@ export function readHash(r: RdbReader, type: number): HashValue {
         if (t === null || t < 0) throw new RdbError('Hash listpack with a bad field TTL');
         if (t !== 0) at = Number(t);
       }
-      addField(h, Buffer.from(lpBytes(els[i])), Buffer.from(lpBytes(els[i + 1])), at);
+      addField(h, Buffer.from(lpBytes(els[i])), Buffer.from(lpBytes(els[i + 1])), at, limits, true);
     }
     return h;
   }
@@ -124,7 +131,7 @@ export function readHash(r: RdbReader, type: number): HashValue {
       h.markVolatile();
       anyTtl = true;
     }
-    addField(h, f, v, at);
+    addField(h, f, v, at, limits);
   }
   return h;
 }
@@ -158,7 +165,7 @@ function quicklistNodes(items: Buffer[], fill: number): ({ plain: Buffer } | { p
   return nodes;
 }
 
-export function writeList(w: RdbWriter, l: PackedList, compress: boolean): void {
+export function writeList(w: RdbWriter, l: PackedList, compress: boolean, limits: EncodingLimits): void {
   const items = l.toArray();
   const lpOf = (els: Buffer[]): Buffer => {
     const lp = new ListpackWriter();
@@ -184,7 +191,7 @@ export function writeList(w: RdbWriter, l: PackedList, compress: boolean): void 
   }
 }
 
-export function readList(r: RdbReader, type: number): PackedList {
+export function readList(r: RdbReader, type: number, limits: EncodingLimits): PackedList {
   const l = new PackedList();
   const push = (v: Buffer): void => {
     l.growing(limits.listFill, v.length, 1);
@@ -193,6 +200,14 @@ export function readList(r: RdbReader, type: number): PackedList {
   if (type === RDB_TYPE_LIST) {
     const n = r.len('list length', r.remaining);
     for (let i = 0; i < n; i++) push(Buffer.from(r.string('list element')));
+  } else if (type === RDB_TYPE_LIST_ZIPLIST) {
+    for (const e of parseZiplist(r.string('list ziplist'))) push(Buffer.from(lpBytes(e)));
+    l.setQuick(true); // Redis 7.x loads this old form as a quicklist, whatever its size
+
+  } else if (type === RDB_TYPE_LIST_QUICKLIST) {
+    // Redis 3.2 .. 6.x: nodes are ziplists (an empty one is skipped, as Redis does).
+    const nodes = r.len('quicklist node count', r.remaining);
+    for (let i = 0; i < nodes; i++) for (const e of parseZiplist(r.string('quicklist ziplist'))) push(Buffer.from(lpBytes(e)));
   } else {
     const nodes = r.len('quicklist node count', r.remaining);
     for (let i = 0; i < nodes; i++) {

@@ -19,6 +19,7 @@ import { RdbReader, RdbWriter, RdbError } from './encoding.js';
 import { readValue, rdbTypeOf, writeValue, isReadableType, type WriteOptions } from './values.js';
 import { RDB_VERSION } from './payload.js';
 import type { I64 } from '../stream/id.js';
+import type { EncodingLimits } from './limits.js';
 
 export const OP_FUNCTION2 = 245;
 export const OP_FUNCTION_PRE_GA = 246;
@@ -56,6 +57,8 @@ export interface RdbWriteOptions {
   ctime: number;
   /** The RDB version to write (default 12; 10 makes a file Redis 7.0 loads, for what 7.0 has). */
   rdbVersion?: number;
+  /** The server's encoding limits (quicklist node sizes); Redis's defaults when absent. */
+  limits?: EncodingLimits;
 }
 
 /** Yields the file in chunks of roughly `chunkBytes` (at least one key each). */
@@ -80,7 +83,7 @@ export function* writeRdb(dbs: RdbDb[], o: RdbWriteOptions, chunkBytes = 1 << 20
   aux('ctime', String(o.ctime));
   aux('used-mem', String(o.usedMem));
   aux('aof-base', o.aofBase ? '1' : '0');
-  const vopts: WriteOptions = { compress: o.compress, rdbVersion: version };
+  const vopts: WriteOptions = { compress: o.compress, rdbVersion: version, limits: o.limits };
   for (const db of dbs) {
     if (db.keys.length === 0) continue;
     w.byte(OP_SELECTDB);
@@ -136,6 +139,8 @@ export interface RdbLoadOptions {
   onSelectDb?: (db: number, at: number) => void;
   /** Told about content rivulet skips (functions). */
   onWarning?: (msg: string) => void;
+  /** The loading server's encoding limits (they pick each value's encoding); Redis's defaults when absent. */
+  limits?: EncodingLimits;
 }
 
 export interface RdbLoadResult {
@@ -219,7 +224,7 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
       if (type === OP_FUNCTION_PRE_GA) throw new RdbError('Pre-release function format not supported');
       if (!isReadableType(type)) throw new RdbError(`Unknown RDB encoding type ${type}`);
       const key = r.string('a key').toString('latin1');
-      const value = readValue(r, type);
+      const value = readValue(r, type, o.limits);
       o.onKey({ db, key, value, expireAt, idleSecs: idle });
       keys++;
       expireAt = undefined;

@@ -7,14 +7,15 @@ import type { Value } from '../engine/keyspace.js';
 import { crc64 } from './crc64.js';
 import { RdbReader, RdbWriter, RdbError } from './encoding.js';
 import { readValue, writeTypedValue } from './values.js';
+import { DEFAULT_LIMITS, type EncodingLimits } from './limits.js';
 
 /** The RDB format version rivulet writes (Redis 7.4's). */
 export const RDB_VERSION = 12;
 
-/** The payload DUMP returns for a value. */
-export function createDumpPayload(v: Value, compress: boolean, version = RDB_VERSION): Buffer {
+/** The payload DUMP returns for a value (`limits`: the server's, for quicklist node sizes). */
+export function createDumpPayload(v: Value, compress: boolean, version = RDB_VERSION, limits: EncodingLimits = DEFAULT_LIMITS): Buffer {
   const w = new RdbWriter();
-  writeTypedValue(w, v, { compress, rdbVersion: version });
+  writeTypedValue(w, v, { compress, rdbVersion: version, limits });
   w.byte(version & 0xff);
   w.byte(version >>> 8);
   const crc = crc64(w.result());
@@ -47,12 +48,12 @@ export function verifyDumpPayload(p: Buffer): number {
  * between the value and the footer (Redis ignores those; they can only come
  * from damage, so rivulet refuses them).
  */
-export function parseDumpPayload(p: Buffer): Value {
+export function parseDumpPayload(p: Buffer, limits: EncodingLimits = DEFAULT_LIMITS): Value {
   verifyDumpPayload(p);
   const r = new RdbReader(p, 0, p.length - 10);
   try {
     const type = r.byte('the type');
-    const v = readValue(r, type);
+    const v = readValue(r, type, limits);
     if (r.remaining !== 0) throw new RdbError(`${r.remaining} bytes after the value`);
     return v;
   } catch (err) {

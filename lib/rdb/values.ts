@@ -15,6 +15,24 @@ import { readStream, writeStream, RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LIS
 
 import { HashValue } from '../types/hash.js';
 import { PackedList } from '../types/list.js';
+import { RSet } from '../types/set.js';
+import { SortedSet } from '../types/zset.js';
+import { DEFAULT_LIMITS, type EncodingLimits } from './limits.js';
+import {
+  setRdbType,
+  writeSet,
+  readSet,
+  zsetRdbType,
+  writeZset,
+  readZset,
+  RDB_TYPE_SET,
+  RDB_TYPE_SET_INTSET,
+  RDB_TYPE_SET_LISTPACK,
+  RDB_TYPE_ZSET,
+  RDB_TYPE_ZSET_2,
+  RDB_TYPE_ZSET_ZIPLIST,
+  RDB_TYPE_ZSET_LISTPACK,
+} from './sets.js';
 import {
   hashRdbType,
   writeHash,
@@ -27,6 +45,9 @@ import {
   RDB_TYPE_HASH_LISTPACK_EX,
   RDB_TYPE_LIST,
   RDB_TYPE_LIST_QUICKLIST_2,
+  RDB_TYPE_LIST_ZIPLIST,
+  RDB_TYPE_LIST_QUICKLIST,
+  RDB_TYPE_HASH_ZIPLIST,
 } from './collections.js';
 
 export const RDB_TYPE_STRING = 0;
@@ -37,9 +58,12 @@ export interface WriteOptions {
   /**
    * The RDB version the output is for (default 12). Below 11 (Redis 7.0's
    * 10) streams use RDB_TYPE_STREAM_LISTPACKS_2, without consumer active
-   * times: what a 7.0 server writes and reads.
+   * times, and sets never use RDB_TYPE_SET_LISTPACK and zset listpacks
+   * print scores with %.17g: what a 7.0 server writes and reads.
    */
   rdbVersion?: number;
+  /** The writing server's encoding limits (quicklist node sizes); Redis's defaults when absent. */
+  limits?: EncodingLimits;
 }
 
 export interface ValueWriter {
@@ -48,7 +72,8 @@ export interface ValueWriter {
   write(w: RdbWriter, v: Value, opts: WriteOptions): void;
 }
 
-export type ValueReader = (r: RdbReader, rdbType: number) => Value;
+/** Reads a value; `limits` are the loading server's (they pick the encodings). */
+export type ValueReader = (r: RdbReader, rdbType: number, limits: EncodingLimits) => Value;
 
 /** TYPE name → writer. */
 export const writers = new Map<string, ValueWriter>();
@@ -69,9 +94,14 @@ writers.set('stream', {
 for (const t of [RDB_TYPE_STREAM_LISTPACKS, RDB_TYPE_STREAM_LISTPACKS_2, RDB_TYPE_STREAM_LISTPACKS_3]) readers.set(t, readStream);
 
 writers.set('hash', { rdbType: (v) => hashRdbType(v as unknown as HashValue), write: (w, v, o) => writeHash(w, v as unknown as HashValue, o.compress) });
-for (const t of [RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_HASH_METADATA, RDB_TYPE_HASH_LISTPACK_EX]) readers.set(t, (r, ty) => readHash(r, ty) as unknown as Value);
-writers.set('list', { rdbType: () => RDB_TYPE_LIST_QUICKLIST_2, write: (w, v, o) => writeList(w, v as unknown as PackedList, o.compress) });
-for (const t of [RDB_TYPE_LIST, RDB_TYPE_LIST_QUICKLIST_2]) readers.set(t, (r, ty) => readList(r, ty) as unknown as Value);
+for (const t of [RDB_TYPE_HASH, RDB_TYPE_HASH_LISTPACK, RDB_TYPE_HASH_METADATA, RDB_TYPE_HASH_LISTPACK_EX, RDB_TYPE_HASH_ZIPLIST]) readers.set(t, (r, ty, l) => readHash(r, ty, l) as unknown as Value);
+writers.set('list', { rdbType: () => RDB_TYPE_LIST_QUICKLIST_2, write: (w, v, o) => writeList(w, v as unknown as PackedList, o.compress, o.limits ?? DEFAULT_LIMITS) });
+for (const t of [RDB_TYPE_LIST, RDB_TYPE_LIST_QUICKLIST_2, RDB_TYPE_LIST_ZIPLIST, RDB_TYPE_LIST_QUICKLIST]) readers.set(t, (r, ty, l) => readList(r, ty, l) as unknown as Value);
+const version = (o: WriteOptions): number => o.rdbVersion ?? 12;
+writers.set('set', { rdbType: (v, o) => setRdbType(v as unknown as RSet, version(o)), write: (w, v, o) => writeSet(w, v as unknown as RSet, o.compress, version(o)) });
+for (const t of [RDB_TYPE_SET, RDB_TYPE_SET_INTSET, RDB_TYPE_SET_LISTPACK]) readers.set(t, (r, ty, l) => readSet(r, ty, l) as unknown as Value);
+writers.set('zset', { rdbType: (v) => zsetRdbType(v as unknown as SortedSet), write: (w, v, o) => writeZset(w, v as unknown as SortedSet, o.compress, version(o)) });
+for (const t of [RDB_TYPE_ZSET, RDB_TYPE_ZSET_2, RDB_TYPE_ZSET_ZIPLIST, RDB_TYPE_ZSET_LISTPACK]) readers.set(t, (r, ty, l) => readZset(r, ty, l) as unknown as Value);
 
 function typeOf(v: Value): string {
   return Buffer.isBuffer(v) ? 'string' : v.kind;
@@ -111,10 +141,10 @@ export function isReadableType(t: number): boolean {
 }
 
 /** Reads a value of the given type byte. Throws RdbError (unknown type, malformed data). */
-export function readValue(r: RdbReader, rdbType: number): Value {
+export function readValue(r: RdbReader, rdbType: number, limits: EncodingLimits = DEFAULT_LIMITS): Value {
   const rd = readers.get(rdbType);
   if (rd === undefined) throw new RdbError(`Unknown RDB encoding type ${rdbType}`);
-  return rd(r, rdbType);
+  return rd(r, rdbType, limits);
 }
 
 export { Stream };

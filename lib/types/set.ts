@@ -56,6 +56,16 @@ export function isIntMember(s: string): boolean {
   return b >= INT64_MIN && b <= INT64_MAX;
 }
 
+/** The intset width (bytes) an integer member needs: _intsetValueEncoding. */
+function intWidth(m: string): 2 | 4 | 8 {
+  if (m.length <= 4) return 2; // |v| <= 9999
+  if (m.length > 11) return 8;
+  const v = Number(m);
+  if (v >= -32768 && v <= 32767) return 2;
+  if (v >= -2147483648 && v <= 2147483647) return 4;
+  return 8;
+}
+
 /** Numeric order of two integer members. */
 function compareInts(a: string, b: string): number {
   if (a.length < 16 && b.length < 16) return Number(a) - Number(b);
@@ -79,6 +89,12 @@ export class RSet {
   /** Ascending copy of `members` while intset-encoded (rebuilt lazily). */
   private sorted: string[] | null = null;
   private memberBytes = 0;
+  /**
+   * While intset-encoded: the byte width of its integers (2, 4 or 8). An
+   * intset widens to fit a new member and never narrows again (removing
+   * the big member keeps the width), which shows in its RDB bytes.
+   */
+  private width: 2 | 4 | 8 = 2;
 
   /**
    * An empty set with the encoding Redis's setTypeCreate picks for a set
@@ -92,6 +108,30 @@ export class RSet {
 
   get encoding(): SetEncoding {
     return this.enc;
+  }
+
+  /** The intset's integer width in bytes (2, 4 or 8; meaningful while intset-encoded). */
+  get intsetWidth(): 2 | 4 | 8 {
+    return this.width;
+  }
+
+  /**
+   * A set holding exactly `members` (distinct: the caller checks) in the
+   * given encoding and storage order, as an RDB load builds it. `width`
+   * is the intset width the file recorded.
+   */
+  static restore(enc: SetEncoding, members: string[], width: 2 | 4 | 8 = 2): RSet {
+    const s = new RSet(null, Infinity, { intsetEntries: 0, listpackEntries: 0, listpackValue: 0 });
+    s.enc = enc;
+    s.width = width;
+    s.reorder(members);
+    for (const m of members) s.memberBytes += m.length;
+    return s;
+  }
+
+  /** Converts to a hashtable (a load past the thresholds). */
+  toHashtable(): void {
+    this.enc = 'hashtable';
   }
 
   get size(): number {
@@ -112,6 +152,7 @@ export class RSet {
     if (this.enc === 'intset') {
       if (isIntMember(m)) {
         if (n + 1 > Math.min(limits.intsetEntries, 1 << 30)) this.enc = 'hashtable';
+        else this.width = Math.max(this.width, intWidth(m)) as 2 | 4 | 8;
       } else {
         const digits = maxIntDigits(this.members);
         if (n < limits.listpackEntries && m.length <= limits.listpackValue && digits <= limits.listpackValue) {
@@ -212,6 +253,7 @@ export class RSet {
     w.enc = this.enc;
     w.sorted = null;
     w.memberBytes = this.memberBytes;
+    (s as unknown as { width: 2 | 4 | 8 }).width = this.width;
     return s;
   }
 
