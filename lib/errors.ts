@@ -344,3 +344,10 @@ export const SLOWLOG_COUNT = e('ERR count should be greater than or equal to -1'
 export const latencyNoSamples = (event: string): ReplyError => e(`ERR No samples available for event '${event}'`);
 export const MODULE_LOAD_FAILED = e('ERR Error loading the extension. Please check the server logs.');
 export const MODULE_UNLOAD_NO_SUCH = e('ERR Error unloading module: no such module with that name');
+
+// ---- replication (SYNC / PSYNC / REPLCONF: snapshots for redis-cli --rdb) ------
+export const SYNC_PENDING_OUTPUT = e('ERR SYNC and PSYNC are invalid with pending output');
+export const unrecognizedReplconf = (opt: string): ReplyError => e(`ERR Unrecognized REPLCONF option: ${opt}`);
+export const unsupportedRdbFilter = (opt: string): ReplyError => e(`ERR Unsupported rdb-filter-only option: ${opt}`);
+/** rivulet serves snapshots (REPLCONF rdb-only 1, as redis-cli --rdb asks) but has no replication stream for a replica. */
+export const NO_REPLICATION = e('ERR rivulet cannot be replicated: only snapshots are served (REPLCONF rdb-only 1, then SYNC or PSYNC, as redis-cli --rdb does)');

@@ -460,12 +460,18 @@ function statsSection(server: Engine): Fields {
 /** A replication ID stays fixed for the life of the server, like Redis's master_replid. */
 const replIds = new WeakMap<Engine, string>();
 
-function replicationSection(server: Engine): Fields {
+/** The server's replication ID (40 hex digits, fixed for its life): INFO's master_replid, PSYNC's +FULLRESYNC. */
+export function masterReplId(server: Engine): string {
   let id = replIds.get(server);
   if (!id) {
     id = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
     replIds.set(server, id);
   }
+  return id;
+}
+
+function replicationSection(server: Engine): Fields {
+  const id = masterReplId(server);
   return [
     ['role', 'master'],
     ['connected_slaves', 0],

@@ -38,7 +38,7 @@ import { AofWriter, type FsyncPolicy, strerror } from './writer.js';
 import { loadFile, loadBuffer, AofLoadError } from './loader.js';
 import { takeSnapshot, serializeSnapshot } from './serialize.js';
 import { faultPoint } from './faults.js';
-import { type RdbController, toRdbDbs } from './rdb.js';
+import { type RdbController, toRdbDbs, functionCodes } from './rdb.js';
 import { writeRdb } from '../rdb/file.js';
 import { canWrite } from '../rdb/values.js';
 
@@ -60,6 +60,8 @@ interface RewriteJob {
   rdbBase?: boolean;
   /** Records written before the keys (see rewritePreambles). */
   preamble: Buffer[];
+  /** Function library codes at the snapshot (an RDB base writes them). */
+  functions?: Buffer[];
 }
 
 /**
@@ -492,6 +494,7 @@ export class Aof implements AofSink, DurabilityLog {
       const snapshot = takeSnapshot(this.server.dbs, Date.now());
       // Server state that is not keys (function libraries) goes first, as Redis's rewriteFunctions.
       job.preamble = rewritePreambles.flatMap((f) => f(this.server));
+      job.functions = functionCodes(this.server);
       if (initial) this.server.aof = this;
       this.log('notice', 'Background append only file rewriting started');
       job.done = this.writeBase(job, snapshot);
@@ -524,13 +527,13 @@ export class Aof implements AofSink, DurabilityLog {
       // values without an RDB encoding yet keep the RESP form.
       const rdbBase = this.rdbPreamble(snapshot);
       job.rdbBase = rdbBase;
-      // Function libraries open a RESP base (FUNCTION LOAD records); an RDB base does not carry them yet (TODO: RDB_OPCODE_FUNCTION2).
+      // Function libraries open a RESP base (FUNCTION LOAD records); an RDB base carries them as RDB_OPCODE_FUNCTION2 records.
       if (!rdbBase && job.preamble.length > 0) {
         const head = Buffer.concat(job.preamble);
         await fd.write(head);
         written += head.length;
       }
-      const gen = rdbBase ? writeRdb(toRdbDbs(snapshot), this.rdb!.writeOptions(true), 64 * 1024) : serializeSnapshot(snapshot);
+      const gen = rdbBase ? writeRdb(toRdbDbs(snapshot), this.rdb!.writeOptions(true, job.functions), 64 * 1024) : serializeSnapshot(snapshot);
       const totalKeys = snapshot.reduce((n, s) => n + s.keys.length, 0);
       let keysSeen = 0;
       let halfReported = false;

@@ -25,6 +25,23 @@ const SLICE_MS = 5;
 
 export class RdbLoadError extends Error {}
 
+/**
+ * Server state a snapshot carries besides keys: function libraries. The
+ * scripting layer registers itself here (persistence does not import it):
+ * `codes` gives the libraries' code to save, `load` installs the libraries
+ * a loaded snapshot held (throws with the reason when one cannot be loaded).
+ */
+export interface FunctionsHook {
+  codes(server: Engine): Buffer[];
+  load(server: Engine, codes: Buffer[]): void;
+}
+export const functionsHooks: FunctionsHook[] = [];
+
+/** The function library codes to write into a snapshot of this server now. */
+export function functionCodes(server: Engine): Buffer[] {
+  return functionsHooks.flatMap((h) => h.codes(server));
+}
+
 const controllers = new WeakMap<Engine, RdbController>();
 
 /** The RDB controller of a server (SAVE, BGSAVE, LASTSAVE, DEBUG RELOAD, SHUTDOWN, AOF preambles). */
@@ -90,9 +107,11 @@ export class RdbController {
     return this.server.dirty - this.dirtyAtSave;
   }
 
-  writeOptions(aofBase = false): Parameters<typeof writeRdb>[1] {
+  /** What a snapshot is written with: the config in force now, and the function libraries now (or `functions`, taken earlier). */
+  writeOptions(aofBase = false, functions: Buffer[] = functionCodes(this.server)): Parameters<typeof writeRdb>[1] {
     const cfg = this.server.config;
     return {
+      functions,
       limits: limitsFrom(cfg),
       compress: cfg.bool('rdbcompression'),
       checksum: cfg.bool('rdbchecksum'),
@@ -136,9 +155,13 @@ export class RdbController {
     return true;
   }
 
-  /** The whole dataset as one RDB image (DEBUG RELOAD, tests). */
-  image(): Buffer {
-    const dbs = this.liveDbs();
+  /**
+   * The whole dataset as one RDB image (DEBUG RELOAD, SYNC for redis-cli
+   * --rdb, tests); `functionsOnly` leaves the keys out (REPLCONF
+   * rdb-filter-only functions).
+   */
+  image(functionsOnly = false): Buffer {
+    const dbs = functionsOnly ? [] : this.liveDbs();
     this.checkWritable(dbs);
     return Buffer.concat([...writeRdb(dbs, this.writeOptions())]);
   }
@@ -177,6 +200,7 @@ export class RdbController {
     const snaps = takeSnapshot(this.server.dbs, this.server.now());
     const dbs = toRdbDbs(snaps);
     this.checkWritable(dbs);
+    const options = this.writeOptions();
     const final = this.filePath;
     const job: BgsaveJob = {
       startedAt: Date.now(),
@@ -188,7 +212,7 @@ export class RdbController {
     this.bgsave = job;
     this.scheduled = false;
     this.server.log('notice', 'Background saving started');
-    job.done = this.writeInSlices(job, dbs, final);
+    job.done = this.writeInSlices(job, dbs, final, options);
     job.done.then(
       () => this.finished(job, true),
       (err) => {
@@ -198,10 +222,10 @@ export class RdbController {
     );
   }
 
-  private async writeInSlices(job: BgsaveJob, dbs: RdbDb[], final: string): Promise<void> {
+  private async writeInSlices(job: BgsaveJob, dbs: RdbDb[], final: string, options: Parameters<typeof writeRdb>[1]): Promise<void> {
     const fh = await fs.promises.open(job.tempPath, 'w', 0o644);
     try {
-      const gen = writeRdb(dbs, this.writeOptions(), 256 * 1024);
+      const gen = writeRdb(dbs, options, 256 * 1024);
       let done = false;
       while (!done) {
         if (job.aborted) throw new Error('background save aborted');
@@ -317,8 +341,10 @@ export class RdbController {
     const now = server.now();
     let loaded = 0;
     let expired = 0;
+    const functions: Buffer[] = [];
     try {
       const r = readRdb(buf, {
+        onFunction: (code) => void functions.push(code),
         checksum: server.config.bool('rdbchecksum'),
         limits: limitsFrom(server.config),
         databases: server.dbs.length,
@@ -339,6 +365,13 @@ export class RdbController {
           loaded++;
         },
       });
+      if (functions.length > 0) {
+        try {
+          for (const h of functionsHooks) h.load(server, functions);
+        } catch (err) {
+          throw new RdbError(`Failed loading the function libraries: ${(err as Error).message}`);
+        }
+      }
       this.lastLoadKeysLoaded = loaded;
       this.lastLoadKeysExpired = expired;
       server.log('notice', `Done loading RDB, keys loaded: ${loaded}, keys expired: ${expired}.`);

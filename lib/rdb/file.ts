@@ -3,6 +3,7 @@
  *
  *   "REDIS0012"
  *   AUX (0xFA) <key> <value>         redis-ver, redis-bits, ctime, used-mem, aof-base
+ *   FUNCTION2 (0xF5) <library code>  per function library
  *   per database with keys:
  *     SELECTDB (0xFE) <db>  RESIZEDB (0xFB) <keys> <keys with expiry>
  *     per key: [EXPIRETIME_MS (0xFC) <8 bytes LE>] [IDLE (0xF8) <secs>] <type> <key> <value>
@@ -59,6 +60,8 @@ export interface RdbWriteOptions {
   rdbVersion?: number;
   /** The server's encoding limits (quicklist node sizes); Redis's defaults when absent. */
   limits?: EncodingLimits;
+  /** Function library codes, written before the keys as RDB_OPCODE_FUNCTION2 records (as rdbSaveFunctions). */
+  functions?: Buffer[];
 }
 
 /** Yields the file in chunks of roughly `chunkBytes` (at least one key each). */
@@ -83,6 +86,10 @@ export function* writeRdb(dbs: RdbDb[], o: RdbWriteOptions, chunkBytes = 1 << 20
   aux('ctime', String(o.ctime));
   aux('used-mem', String(o.usedMem));
   aux('aof-base', o.aofBase ? '1' : '0');
+  for (const code of o.functions ?? []) {
+    w.byte(OP_FUNCTION2);
+    w.string(code, o.compress);
+  }
   const vopts: WriteOptions = { compress: o.compress, rdbVersion: version, limits: o.limits };
   for (const db of dbs) {
     if (db.keys.length === 0) continue;
@@ -137,8 +144,10 @@ export interface RdbLoadOptions {
   onAux?: (key: string, value: string, at: number) => void;
   /** Called for SELECTDB, with the opcode's offset. */
   onSelectDb?: (db: number, at: number) => void;
-  /** Told about content rivulet skips (functions). */
+  /** Told about content rivulet skips. */
   onWarning?: (msg: string) => void;
+  /** Called with each function library's code (RDB_OPCODE_FUNCTION2); without it they are skipped with a warning. */
+  onFunction?: (code: Buffer, at: number) => void;
   /** The loading server's encoding limits (they pick each value's encoding); Redis's defaults when absent. */
   limits?: EncodingLimits;
 }
@@ -217,8 +226,9 @@ export function readRdb(buf: Buffer, o: RdbLoadOptions): RdbLoadResult {
       }
       if (type === OP_MODULE_AUX) throw new RdbError('The RDB file contains AUX module data rivulet cannot load');
       if (type === OP_FUNCTION2) {
-        r.string('a function library');
-        o.onWarning?.('The RDB file contains a function library; rivulet has no functions and skipped it');
+        const code = Buffer.from(r.string('a function library'));
+        if (o.onFunction) o.onFunction(code, at);
+        else o.onWarning?.('The RDB file contains a function library, which was skipped');
         continue;
       }
       if (type === OP_FUNCTION_PRE_GA) throw new RdbError('Pre-release function format not supported');

@@ -26,6 +26,7 @@ import * as E from '../errors.js';
 import type { ReplyError } from '../errors.js';
 import { FunctionRegistry } from './functions.js';
 import { rewritePreambles } from '../persistence/aof.js';
+import { functionsHooks } from '../persistence/rdb.js';
 import { encodeCommand } from '../persistence/resp.js';
 import { parseShebang, type ScriptFlags, type CachedScript } from './flags.js';
 
@@ -64,6 +65,24 @@ export class Scripting {
     this.bridge = new ScriptBridge(server);
   }
 
+  /** Function libraries a loaded RDB held, installed as soon as Lua is loaded (which they start). */
+  private pendingLibraries: Buffer[] | null = null;
+
+  /** Installs the function libraries of a loaded RDB (same-named ones replaced); deferred until Lua is loaded. */
+  restoreLibraries(codes: Buffer[]): void {
+    if (this.lua) {
+      this.functions.restore(codes, 'replace');
+      return;
+    }
+    this.pendingLibraries = [...(this.pendingLibraries ?? []), ...codes];
+    void this.load();
+  }
+
+  /** The code of every function library, including ones still waiting for Lua (what a snapshot saves). */
+  libraryCodes(): Buffer[] {
+    return [...[...this.functions.libraries.values()].map((l) => l.code), ...(this.pendingLibraries ?? [])];
+  }
+
   /**
    * Loads the WebAssembly Lua only when something needs it: at start when
    * there is an AOF to replay (it may hold FUNCTION LOAD records), otherwise
@@ -81,6 +100,15 @@ export class Scripting {
   private load(): Promise<void> {
     this.loading ??= Lua.load().then((lua) => {
       this.lua = lua;
+      if (this.pendingLibraries !== null) {
+        const codes = this.pendingLibraries;
+        this.pendingLibraries = null;
+        try {
+          this.functions.restore(codes, 'replace');
+        } catch (err) {
+          this.server.log('warning', `The function libraries of the loaded RDB could not be loaded: ${(err as Error).message}`);
+        }
+      }
       if (this.stopped) return;
       const waiting = this.deferred;
       this.deferred = [];
@@ -315,6 +343,11 @@ export function installScripting(server: Engine): void {
       const fns = registry.get(srv)?.functions;
       if (!fns) return [];
       return [...fns.libraries.values()].map((l) => encodeCommand([Buffer.from('FUNCTION'), Buffer.from('LOAD'), l.code]));
+    });
+    functionsHooks.push({
+      codes: (srv) => registry.get(srv)?.libraryCodes() ?? [],
+      // A loaded snapshot's libraries replace same-named ones (DEBUG RELOAD of a file holding the libraries in memory).
+      load: (srv, codes) => scriptingOf(srv).restoreLibraries(codes),
     });
   }
   server.plugins.push({ start: () => s.start(), stop: () => s.stop() });
