@@ -33,6 +33,7 @@ export function main(argv: string[]): number {
   let expires = 0;
   let expired = 0;
   const types = new Map<string, number>();
+  let functions = 0;
   try {
     const r = readRdb(buf, {
       checksum: true,
@@ -40,6 +41,11 @@ export function main(argv: string[]): number {
       onAux: (k, v, at) => out(`[offset ${at}] AUX FIELD ${k} = '${v}'`),
       onSelectDb: (db, at) => out(`[offset ${at}] Selecting DB ID ${db}`),
       onWarning: (m) => out(`[warning] ${m}`),
+      onFunction: (code, at) => {
+        functions++;
+        const name = /^#!\S+\s+name=(\S+)/.exec(code.toString('latin1'));
+        out(`[offset ${at}] Function library ${name ? name[1] : '(unnamed)'} (${code.length} bytes)`);
+      },
       onKey: (k) => {
         keys++;
         const t = Buffer.isBuffer(k.value) ? 'string' : k.value.kind;
@@ -65,5 +71,6 @@ export function main(argv: string[]): number {
   out(`[info] ${expires} expires`);
   out(`[info] ${expired} already expired`);
   for (const [t, n] of [...types].sort()) out(`[info] ${n} ${t} keys`);
+  if (functions > 0) out(`[info] ${functions} function ${functions === 1 ? 'library' : 'libraries'}`);
   return 0;
 }

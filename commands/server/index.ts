@@ -13,5 +13,6 @@ import { monitor } from './monitor.js';
 import { slowlog } from './slowlog.js';
 import { latency } from './latency.js';
 import { module } from './module.js';
+import { syncCommands } from './sync.js';
 
-export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof, ...saveCommands, monitor, slowlog, latency, module];
+export const serverCommands: CommandSpec[] = [info, config, client, ...dbCommands, ...timeCommands, debug, shutdown, bgrewriteaof, ...saveCommands, monitor, slowlog, latency, module, ...syncCommands];

@@ -157,13 +157,13 @@ export class RdbController {
 
   /**
    * The whole dataset as one RDB image (DEBUG RELOAD, SYNC for redis-cli
-   * --rdb, tests); `functionsOnly` leaves the keys out (REPLCONF
-   * rdb-filter-only functions).
+   * --rdb, tests); `data` / `functions` false leave the keys / the function
+   * libraries out (REPLCONF rdb-filter-only).
    */
-  image(functionsOnly = false): Buffer {
-    const dbs = functionsOnly ? [] : this.liveDbs();
+  image(include: { data?: boolean; functions?: boolean } = {}): Buffer {
+    const dbs = include.data === false ? [] : this.liveDbs();
     this.checkWritable(dbs);
-    return Buffer.concat([...writeRdb(dbs, this.writeOptions())]);
+    return Buffer.concat([...writeRdb(dbs, this.writeOptions(false, include.functions === false ? [] : functionCodes(this.server)))]);
   }
 
   /** SAVE: writes dbfilename synchronously. Throws (with the reason) on failure. */

@@ -27,6 +27,11 @@ describe('rivulet-check-rdb', function () {
       await rawCommand(o.port, ['SET', 'a', '1']);
       await rawCommand(o.port, ['SET', 'b', '2', 'PX', '100000']);
       await rawCommand(o.port, ['XADD', 's', '1-1', 'f', 'v']);
+      await rawCommand(o.port, ['SADD', 'ints', '1', '2']);
+      await rawCommand(o.port, ['SADD', 'big', ...Array.from({ length: 200 }, (_, i) => `m${i}`)]);
+      await rawCommand(o.port, ['ZADD', 'z', '1.5', 'a']);
+      await rawCommand(o.port, ['ZADD', 'zbig', ...Array.from({ length: 200 }, (_, i) => [String(i), `m${i}`]).flat()]);
+      await rawCommand(o.port, ['FUNCTION', 'LOAD', "#!lua name=checklib\nredis.register_function('f1', function() return 1 end)"]);
       await rawCommand(o.port, ['SAVE']);
       fs.copyFileSync(path.join(o.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
     } finally {
@@ -39,7 +44,9 @@ describe('rivulet-check-rdb', function () {
     expect(r.out).to.match(/\[offset \d+\] Selecting DB ID 0/);
     expect(r.out).to.contain('Checksum OK');
     expect(r.out).to.contain('\\o/ RDB looks OK! \\o/');
-    expect(r.out).to.contain('[info] 3 keys read\n[info] 1 expires\n[info] 0 already expired\n');
+    expect(r.out).to.contain('[info] 7 keys read\n[info] 1 expires\n[info] 0 already expired\n');
+    expect(r.out).to.contain('[info] 2 set keys\n[info] 1 stream keys\n[info] 2 string keys\n[info] 2 zset keys\n[info] 1 function library\n');
+    expect(r.out).to.match(/\[offset \d+\] Function library checklib \(\d+ bytes\)/);
   });
 
   it('finds damage in a file rivulet wrote, and exits 1', async () => {

@@ -340,6 +340,56 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     }
   });
 
+  it('function libraries travel in dump.rdb both ways and in an RDB-preamble AOF base', async () => {
+    const lib = "#!lua name=rdblib\nredis.register_function('twice', function(keys, args) return args[1] .. args[1] end)";
+    const fcall = async (port: number): Promise<string> => {
+      const c = await RawConnection.open(port);
+      try {
+        return String(await c.call('FCALL', 'twice', 0, 'ab'));
+      } finally {
+        c.close();
+      }
+    };
+    // redis-server's file into rivulet.
+    const o = await oracleIn(tmpDir('redis-rdb-'));
+    await run(o.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
+    fs.copyFileSync(path.join(o.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
+    const r = await rivuletIn(dir, { save: '' });
+    expect(await fcall(r.port)).to.equal('abab');
+    // rivulet's SAVE keeps them for its next start (and for redis-server 7.2+).
+    await run(r.port, [['SET', 'k2', 'v2'], ['SAVE']]);
+    await r.close();
+    stops.length = 0;
+    const again = await rivuletIn(dir, { save: '' });
+    expect(await fcall(again.port)).to.equal('abab');
+    await again.close();
+    stops.length = 0;
+    if (ORACLE_AT_LEAST_7_2) {
+      const o2 = await oracleIn(dir);
+      expect(await fcall(o2.port)).to.equal('abab');
+      await o2.stop();
+      stops.length = 0;
+    }
+    // An RDB-preamble base (aof-use-rdb-preamble yes) carries them too.
+    const d2 = tmpDir('rivulet-rdb-fn-aof-');
+    try {
+      const a = await startRivulet({ dir: d2, appendonly: 'yes', 'aof-use-rdb-preamble': 'yes' });
+      await run(a.port, [['FUNCTION', 'LOAD', lib], ['BGREWRITEAOF']]);
+      for (let i = 0; i < 200 && aofOf(a.server).rewriteInProgress; i++) await sleep(20);
+      await a.close();
+      const base = fs.readdirSync(path.join(d2, 'appendonlydir')).find((f) => f.endsWith('.base.rdb'));
+      expect(base, 'an RDB base').to.not.equal(undefined);
+      const b = await startRivulet({ dir: d2, appendonly: 'yes' });
+      try {
+        expect(await fcall(b.port)).to.equal('abab');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      rmrf(d2);
+    }
+  });
+
   it('with appendonly yes and no AOF yet, an existing dump.rdb is loaded and becomes the first AOF base', async () => {
     const o = await oracleIn(tmpDir('redis-rdb-'));
     await run(o.port, population());
