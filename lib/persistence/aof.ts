@@ -40,7 +40,7 @@ import { takeSnapshot, serializeSnapshot } from './serialize.js';
 import { faultPoint } from './faults.js';
 import { type RdbController, toRdbDbs, functionCodes } from './rdb.js';
 import { writeRdb } from '../rdb/file.js';
-import { canWrite } from '../rdb/values.js';
+import { rdbKeepsAll } from '../rdb/values.js';
 
 /** Time one rewrite slice may hold the event loop before yielding to clients. */
 const SLICE_MS = 5;
@@ -511,10 +511,14 @@ export class Aof implements AofSink, DurabilityLog {
     );
   }
 
-  /** Should this rewrite write an RDB base? (aof-use-rdb-preamble yes, and every value has an RDB encoding) */
+  /**
+   * Should this rewrite write an RDB base? (aof-use-rdb-preamble yes, and the
+   * RDB form keeps every value whole: a stream with IDMP state keeps the
+   * whole base in RESP form, which has XCFGSET/XIDMPRECORD records.)
+   */
   private rdbPreamble(snapshot: ReturnType<typeof takeSnapshot>): boolean {
     if (!this.server.config.bool('aof-use-rdb-preamble') || this.rdb === null) return false;
-    for (const s of snapshot) for (const v of s.values) if (typeof v !== 'string' && !canWrite(v)) return false;
+    for (const s of snapshot) for (const v of s.values) if (typeof v !== 'string' && !rdbKeepsAll(v)) return false;
     return true;
   }
 

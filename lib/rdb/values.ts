@@ -107,6 +107,16 @@ function typeOf(v: Value): string {
   return Buffer.isBuffer(v) ? 'string' : v.kind;
 }
 
+/**
+ * Does the RDB form keep everything about this value? Not for a stream with
+ * Redis 8.6 IDMP state, whose RDB encoding (type 26) rivulet does not write:
+ * an AOF rewrite keeps such a dataset in RESP form instead.
+ */
+export function rdbKeepsAll(v: Value): boolean {
+  if (!canWrite(v)) return false;
+  return !(v instanceof Stream) || v.idmp === null;
+}
+
 /** Can this value be written in RDB? (false for types without a codec yet) */
 export function canWrite(v: Value): boolean {
   return writers.has(typeOf(v));
