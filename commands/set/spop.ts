@@ -76,8 +76,12 @@ export const spop: CommandSpec = {
       replySet(c, all);
       return;
     }
+    const size = s.size;
     const popped = pickDistinct(s, count);
     for (const m of popped) s.delete(m);
+    // Redis's SPOP CASE 3 (few members left: remaining * SPOP_MOVE_STRATEGY_MUL <= count) builds a new set of
+    // the remaining members, so an intset comes back at the width those need (visible in DUMP).
+    if ((size - count) * 5 <= count) s.narrowIntset();
     c.db.touch(key);
     c.server.propagateAs([SREM, argv[1], ...popped.map(keyBuf)]);
     replySet(c, popped);

@@ -129,6 +129,14 @@ export class RSet {
     return s;
   }
 
+  /** An intset rebuilt from its members (SPOP's CASE 3): the width goes back to what they need. O(n). */
+  narrowIntset(): void {
+    if (this.enc !== 'intset') return;
+    let w: 2 | 4 | 8 = 2;
+    for (const m of this.members) if (w < 8) w = Math.max(w, intWidth(m)) as 2 | 4 | 8;
+    this.width = w;
+  }
+
   /** Converts to a hashtable (a load past the thresholds). */
   toHashtable(): void {
     this.enc = 'hashtable';

@@ -241,6 +241,23 @@ describe('DUMP / RESTORE', function () {
       }
     });
 
+    it('an intset keeps its width after SREM, and SPOP taking nearly all members narrows it as redis-server does', async () => {
+      const members = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '100000'];
+      // SPOP 3 of 11 (Redis's CASE 2: members removed in place): the 32-bit width stays, as on redis-server.
+      await both(['SADD', 'kept', ...members], ['SREM', 'kept', '100000']);
+      await expectSameDump('kept');
+      await a.call('SADD', 'c2', ...members);
+      await a.call('SPOP', 'c2', 3);
+      const c2 = (await a.call('DUMP', 'c2')) as Buffer;
+      expect(c2.subarray(0, 6).toString('hex')).to.equal('0b2804000000'); // intset of 8 members, 4-byte integers
+      // SPOP 10 of 11 (CASE 3: a new set of the one left): 16-bit, unless 100000 is the one left.
+      await a.call('SADD', 'c3', ...members);
+      await a.call('SPOP', 'c3', 10);
+      const left = ((await a.call('SMEMBERS', 'c3')) as Buffer[]).map(String);
+      const c3 = (await a.call('DUMP', 'c3')) as Buffer;
+      expect(c3.subarray(0, 6).toString('hex'), left.join()).to.equal(left[0] === '100000' ? '0b0c04000000' : '0b0a02000000');
+    });
+
     it('payloads of every set and zset encoding restore both ways with the same members, scores and encodings', async () => {
       const cmds: Cmd[] = [
         ['SADD', 'ints', '1', '2', '3', '70000'],
