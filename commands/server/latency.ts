@@ -188,13 +188,19 @@ export const latency: CommandSpec = {
         if (argv.length === 2) {
           found = [...hists.keys()];
         } else {
+          // Each argument in turn (a name given twice is listed twice, as in Redis); `config|get` names one subcommand.
           found = [];
           for (const a of argv.slice(2)) {
-            const name = a.toString('latin1').toLowerCase();
+            const [name, subName] = a.toString('latin1').toLowerCase().split('|', 2);
             const spec = c.server.commands.get(name);
             if (!spec) continue;
-            const names = spec.subcommands ? spec.subcommands.map((s) => `${spec.name}|${s.name}`) : [spec.name];
-            for (const n of names) if (hists.has(n) && !found.includes(n)) found.push(n);
+            if (subName !== undefined) {
+              const sub = spec.subcommands?.find((x) => x.name === subName);
+              if (sub && hists.has(`${spec.name}|${sub.name}`)) found.push(`${spec.name}|${sub.name}`);
+              continue;
+            }
+            if (hists.has(spec.name)) found.push(spec.name);
+            for (const sub of spec.subcommands ?? []) if (hists.has(`${spec.name}|${sub.name}`)) found.push(`${spec.name}|${sub.name}`);
           }
         }
         c.reply.map(found.length);

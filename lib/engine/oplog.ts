@@ -119,13 +119,21 @@ export class LatencyHistogram {
   readonly counts = new Uint32Array(BUCKETS);
   total = 0;
 
+  /** O(1), no allocation; integer operations below 2^31 ns (2.1 s), Math.log2 only beyond. */
   record(usec: number): void {
-    let ns = usec * 1000;
+    let ns = Math.floor(usec * 1000);
     if (ns < MIN_NS) ns = MIN_NS;
-    else if (ns > MAX_NS) ns = MAX_NS;
-    const e = Math.floor(Math.log2(ns));
-    const sub = Math.floor(ns / 2 ** (e - SUB_SHIFT)) - SUB;
-    this.counts[(e - 10) * SUB + (sub < 0 ? 0 : sub >= SUB ? SUB - 1 : sub)]++;
+    let i: number;
+    if (ns < 0x80000000) {
+      const e = 31 - Math.clz32(ns);
+      i = (e - 10) * SUB + ((ns >>> (e - SUB_SHIFT)) & (SUB - 1));
+    } else {
+      if (ns > MAX_NS) ns = MAX_NS;
+      const e = Math.floor(Math.log2(ns));
+      const sub = Math.floor(ns / 2 ** (e - SUB_SHIFT)) - SUB;
+      i = (e - 10) * SUB + (sub < 0 ? 0 : sub >= SUB ? SUB - 1 : sub);
+    }
+    this.counts[i]++;
     this.total++;
   }
 

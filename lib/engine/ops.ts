@@ -75,8 +75,8 @@ export class Operations {
       let t = Infinity;
       if (this.slowlogThreshold >= 0 && this.slowlogMaxLen > 0) t = this.slowlogThreshold;
       if (this.latencyThreshold > 0) t = Math.min(t, this.latencyThreshold * 1000);
+      // A smaller slowlog-max-len trims at the next logged command, as in Redis (0 turns the log off and keeps it).
       this.slowUsec = t;
-      if (this.slowlog.entries.length > this.slowlogMaxLen) this.slowlog.entries.length = this.slowlogMaxLen;
     };
     read();
     config.onChange((name) => {
@@ -181,16 +181,13 @@ export class Operations {
     return null;
   }
 
-  /** CLIENT PAUSE: the new mode replaces the old one, the later end wins (Redis's pauseActions). */
+  /** CLIENT PAUSE: the later end wins, and so does ALL over WRITE while a pause lasts (Redis's pauseClientsByClient). */
   pause(ms: number, mode: number): void {
     this.pauseEnd = Math.max(this.pauseEnd, Date.now() + ms);
-    const lessStrict = mode < this.paused;
-    this.paused = mode;
+    this.paused = Math.max(this.paused, mode);
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseEnd - Date.now()));
     this.pauseTimer.unref();
-    // From ALL to WRITE: the postponed reads may run now (and writes wait again).
-    if (lessStrict) this.resumePostponed();
   }
 
   /** CLIENT UNPAUSE, or the pause's end. */

@@ -6,7 +6,7 @@
  * between the two servers, are looked up per server.
  */
 import { expect } from 'chai';
-import { startRivulet, startRedis, HAVE_REDIS, ORACLE_AT_LEAST_7_2, sleep, type ExternalServer } from '../../helpers.js';
+import { startRivulet, startRedis, HAVE_REDIS, ORACLE_AT_LEAST_7_2, sleep, rawCommand, type ExternalServer } from '../../helpers.js';
 import type { RivuletServer } from '../../../lib/index.js';
 import { Session, intOf } from './operator.fixture.js';
 
@@ -20,6 +20,8 @@ describe('client-side caching, CLIENT REPLY and CLIENT PAUSE', function () {
   before(async () => {
     server = await startRivulet();
     if (HAVE_REDIS) oracle = await startRedis();
+    // Lua loads on the first script (WebAssembly): run one now, so a test's EVAL answers as fast as its other commands.
+    await rawCommand(server.port, ['EVAL', 'return 1', 0]);
   });
   after(async () => {
     await server.close();
@@ -213,6 +215,49 @@ describe('client-side caching, CLIENT REPLY and CLIENT PAUSE', function () {
     } finally {
       s.close();
     }
+  });
+
+  it('CLIENT PAUSE WRITE postpones EXEC of a writing transaction but not reads; ALL stays ALL until the pause ends; UNPAUSE runs the held commands in arrival order', async () => {
+    // Connection 3 monitors: a monitor is never paused (Redis treats it as a replica), so it can steer the pause.
+    const out = await same(4, async (s) => {
+      const r: string[] = [];
+      await s.call(3, 'MONITOR');
+      r.push(await s.call(1, 'MULTI'));
+      r.push(await s.call(1, 'SET', 'pw', '1'));
+      await s.call(3, 'CLIENT', 'PAUSE', 20000, 'WRITE');
+      r.push(await s.call(1, 'EXEC'));
+      r.push(await s.call(2, 'MULTI'));
+      r.push(await s.call(2, 'GET', 'pw'));
+      r.push(await s.call(2, 'EXEC'));
+      await s.call(3, 'CLIENT', 'PAUSE', 20000, 'ALL');
+      r.push(await s.call(2, 'GET', 'pw'));
+      r.push(await s.call(0, 'PING'));
+      await s.call(3, 'CLIENT', 'PAUSE', 100, 'WRITE');
+      await s.settle();
+      r.push(s.take(2), s.take(0), s.take(1));
+      await s.call(3, 'CLIENT', 'UNPAUSE');
+      await s.settle();
+      r.push(s.take(1), s.take(2), s.take(0));
+      s.take(3);
+      return r;
+    });
+    expect(out).to.deep.equal([
+      '+OK\r\n',
+      '+QUEUED\r\n',
+      '',
+      '+OK\r\n',
+      '+QUEUED\r\n',
+      '*1\r\n$-1\r\n',
+      '',
+      '',
+      '',
+      '',
+      '',
+      // The EXEC was held first, so the GET behind it sees its write.
+      '*1\r\n+OK\r\n',
+      '$1\r\n1\r\n',
+      '+PONG\r\n',
+    ]);
   });
 
   it('CLIENT PAUSE refuses a bad timeout or mode as Redis does', async () => {

@@ -8,9 +8,14 @@
 import net from 'node:net';
 import { encodeCommand, sleep } from '../../helpers.js';
 
+/** How long call() waits for a reply that may never come. */
+const NO_REPLY_MS = 400;
+
 export class Session {
   private readonly socks: net.Socket[] = [];
   private readonly bufs: string[] = [];
+  /** Bytes received per connection since it opened. */
+  private readonly received: number[] = [];
   private lastData = Date.now();
 
   static async open(port: number, n: number): Promise<Session> {
@@ -23,8 +28,10 @@ export class Session {
       sock.on('error', () => {});
       const idx = i;
       s.bufs.push('');
+      s.received.push(0);
       sock.on('data', (d) => {
         s.bufs[idx] += d.toString('latin1');
+        s.received[idx] += d.length;
         s.lastData = Date.now();
       });
       s.socks.push(sock);
@@ -50,11 +57,25 @@ export class Session {
     return s;
   }
 
-  /** Sends and returns what came back once quiet. */
+  /**
+   * Sends and returns what came back once quiet: waits for the connection's
+   * first reply byte (up to `NO_REPLY_MS` for commands that answer nothing,
+   * such as those under CLIENT REPLY OFF or held by CLIENT PAUSE), then for
+   * every connection to be quiet. A slow server under load therefore cannot
+   * push a reply into the next step.
+   */
   async call(i: number, ...args: (string | number | Buffer)[]): Promise<string> {
-    this.send(i, ...args);
-    await this.settle();
+    await this.step(i, ...args);
     return this.take(i);
+  }
+
+  /** call() without taking: what arrives stays in the connections' buffers. */
+  async step(i: number, ...args: (string | number | Buffer)[]): Promise<void> {
+    const before = this.received[i];
+    this.send(i, ...args);
+    const start = Date.now();
+    while (this.received[i] === before && Date.now() - start < NO_REPLY_MS) await sleep(5);
+    await this.settle();
   }
 
   /** Closes one connection (the others stay). */

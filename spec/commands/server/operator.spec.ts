@@ -9,6 +9,13 @@ import { startRivulet, startRedis, HAVE_REDIS, ORACLE_AT_LEAST_7_2, RawConnectio
 import type { RivuletServer } from '../../../lib/index.js';
 import { Session } from './operator.fixture.js';
 
+/** [k1, v1, k2, v2] → [[k1, v1], [k2, v2]] (a RESP2 map). */
+function chunk(a: unknown[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (let i = 0; i < a.length; i += 2) out.push([String(a[i]), a[i + 1]]);
+  return out;
+}
+
 describe('operator commands', function () {
   this.timeout(30_000);
   let server: RivuletServer;
@@ -130,6 +137,59 @@ describe('operator commands', function () {
     });
   });
 
+  describe('SLOWLOG limits', () => {
+    it('slowlog-max-len bounds the log (oldest dropped), GET defaults to 10 entries, -1 gives all, 0 none; max-len 0 turns logging off', async () => {
+      // Redis 7.0 still trimmed to 0 entries at slowlog-max-len 0; 7.2+ stops logging and keeps them (rivulet follows 7.4).
+      const out = await same(
+        [
+          ['CONFIG', 'SET', 'slowlog-log-slower-than', '0'],
+          ['CONFIG', 'SET', 'slowlog-max-len', '12'],
+          ['SLOWLOG', 'RESET'],
+          ...Array.from({ length: 14 }, (_, i) => ['SET', `k${i}`, 'v']),
+          ['SLOWLOG', 'LEN'],
+          ['SLOWLOG', 'GET'],
+          ['SLOWLOG', 'GET', -1],
+          ['SLOWLOG', 'GET', 0],
+          ['CONFIG', 'SET', 'slowlog-max-len', '2'],
+          ['SLOWLOG', 'LEN'],
+        ],
+        // Entries: only the arguments (ids, times, durations and ports vary).
+        (r, i) => (i === 18 || i === 19 ? (r as unknown[][]).map((e) => e[3]) : r),
+      );
+      expect(out[17]).to.equal(12);
+      expect((out[18] as unknown[]).length).to.equal(10);
+      expect((out[18] as unknown[])[0]).to.deep.equal(['SLOWLOG', 'LEN']);
+      expect((out[19] as unknown[]).length).to.equal(12);
+      expect(out[20]).to.deep.equal([]);
+      expect(out[22]).to.equal(2);
+      const off = [
+        ['CONFIG', 'SET', 'slowlog-max-len', '0'],
+        ['SET', 'x', 'y'],
+        ['SLOWLOG', 'LEN'],
+        ['CONFIG', 'SET', 'slowlog-max-len', '128'],
+        ['CONFIG', 'SET', 'slowlog-log-slower-than', '10000'],
+      ];
+      const c = await RawConnection.open(server.port);
+      try {
+        const got: unknown[] = [];
+        for (const cmd of off) got.push(await c.call(...cmd));
+        expect(got).to.deep.equal(['OK', 'OK', 2, 'OK', 'OK']);
+      } finally {
+        c.close();
+      }
+      if (oracle && ORACLE_AT_LEAST_7_2) {
+        const o = await RawConnection.open(oracle.port);
+        try {
+          const got: unknown[] = [];
+          for (const cmd of off) got.push(await o.call(...cmd));
+          expect(got).to.deep.equal(['OK', 'OK', 2, 'OK', 'OK']);
+        } finally {
+          o.close();
+        }
+      }
+    });
+  });
+
   describe('LATENCY', () => {
     it('HELP, LATEST, HISTORY, RESET and DOCTOR with monitoring off answer as Redis does', async () => {
       await same([
@@ -160,6 +220,43 @@ describe('operator commands', function () {
       );
       expect(out[3]).to.deep.equal([['command', 'number', true, true]]);
       expect(out[5]).to.equal(1);
+    });
+
+    it('LATENCY HISTOGRAM: per command its calls and cumulative power-of-two buckets; a container name stands for its subcommands, unknown names are skipped', async () => {
+      const shape = (r: unknown[]): unknown =>
+        chunk(r).map(([name, v]) => {
+          const [, calls, , hist] = v as [string, number, string, unknown[]];
+          const bounds = hist.filter((_, i) => i % 2 === 0) as number[];
+          const counts = hist.filter((_, i) => i % 2 === 1) as number[];
+          // Bounds are Redis's (1, 2, 4, 8, 16, 33, 66, ...) and counts grow to the number of calls.
+          const known = [1, 2, 4, 8, 16, 33, 66, 132, 264, 528, 1056, 2113, 4227, 8454, 16908, 33817, 67634, 135268];
+          return [name, calls, bounds.every((b) => known.includes(b)), counts.every((n, i) => i === 0 || n > counts[i - 1]), counts[counts.length - 1] === calls];
+        });
+      const out = await same(
+        [
+          ['CONFIG', 'RESETSTAT'],
+          ['SET', 'h', '1'],
+          ['SET', 'h', '2'],
+          ['GET', 'h'],
+          ['CONFIG', 'GET', 'hz'],
+          ['LATENCY', 'HISTOGRAM', 'set', 'nosuch', 'config|get', 'SET'],
+        ],
+        (r, i) => (i === 5 ? shape(r as unknown[]) : r),
+      );
+      expect(out[5]).to.deep.equal([
+        ['set', 2, true, true, true],
+        ['config|get', 1, true, true, true],
+        ['set', 2, true, true, true],
+      ]);
+      // A container's name stands for its subcommands (Redis lists them in its hash order): CONFIG RESETSTAT was
+      // timed after it reset the histograms, so it has one call too.
+      const c = await RawConnection.open(server.port);
+      try {
+        const r = (await c.call('LATENCY', 'HISTOGRAM', 'config')) as unknown[];
+        expect(chunk(r).map(([name]) => name).sort()).to.deep.equal(['config|get', 'config|resetstat']);
+      } finally {
+        c.close();
+      }
     });
 
     it('INFO latencystats gives p50/p99/p99.9 per command while latency-tracking is on', async () => {
