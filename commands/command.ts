@@ -86,6 +86,26 @@ function writeKeySpec(w: ReplyWriter, ks: KeySpec): void {
   }
 }
 
+/** The order Redis lists command flags in (server.c addReplyFlagsForCommand's table). */
+const FLAG_ORDER = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale', 'skip_monitor',
+  'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys', 'no_async_loading', 'no_multi', 'movablekeys', 'allow_busy',
+];
+/** The order Redis lists ACL categories in (acl.c ACLCommandCategories). */
+const ACL_ORDER = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream',
+  'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+];
+
+/** `names` in the order of `order` (a name it lacks goes last, in its given order): Redis walks its bit tables, not the declaration. */
+function inOrder<T extends string>(names: readonly T[], order: readonly string[]): T[] {
+  const rank = (n: string): number => {
+    const i = order.indexOf(n);
+    return i === -1 ? order.length : i;
+  };
+  return [...names].sort((a, b) => rank(a) - rank(b));
+}
+
 /** One COMMAND INFO entry (10 fields, Redis 7 layout). */
 export function writeCommandInfo(w: ReplyWriter, spec: CommandSpec, fullName: string): void {
   w.array(10);
@@ -96,12 +116,12 @@ export function writeCommandInfo(w: ReplyWriter, spec: CommandSpec, fullName: st
   if (spec.keySpecs?.some((k) => !('index' in k.beginSearch) || !('lastKey' in k.findKeys)) && !flags.includes('movablekeys'))
     flags.push('movablekeys');
   w.set(flags.length);
-  for (const f of flags) w.simple(f);
+  for (const f of inOrder(flags, FLAG_ORDER)) w.simple(f);
   w.int(spec.firstKey);
   w.int(spec.lastKey);
   w.int(spec.step);
   w.set(spec.acl.length);
-  for (const a of spec.acl) w.simple('@' + a);
+  for (const a of inOrder(spec.acl, ACL_ORDER)) w.simple('@' + a);
   const tips = spec.tips ?? [];
   w.set(tips.length);
   for (const t of tips) w.bulk(t); // tips are bulk strings, flags and categories status replies (as Redis)

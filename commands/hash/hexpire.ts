@@ -313,6 +313,7 @@ export const httl: CommandSpec = {
   name: 'httl',
   arity: -5,
   flags: ['readonly', 'fast'],
+  tips: ['nondeterministic_output'], // Redis 7.4's COMMAND INFO: a TTL depends on the clock
   acl: ['read', 'hash', 'fast'],
   firstKey: 1,
   lastKey: 1,
@@ -336,6 +337,7 @@ export const hpttl: CommandSpec = {
   name: 'hpttl',
   arity: -5,
   flags: ['readonly', 'fast'],
+  tips: ['nondeterministic_output'], // Redis 7.4's COMMAND INFO: a TTL depends on the clock
   acl: ['read', 'hash', 'fast'],
   firstKey: 1,
   lastKey: 1,

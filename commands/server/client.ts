@@ -131,6 +131,8 @@ const setname: CommandSpec = {
   ...base,
   name: 'setname',
   arity: 3,
+  // Redis 7.4's tips (7.0 had none): a cluster client sets the name on every node.
+  tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
   summary: 'Sets the connection name.',
   since: '2.6.9',
   complexity: 'O(1)',
