@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startRivulet, tmpDir, rmrf, RawConnection, normalise, sleep } from '../helpers.js';
+import { prng } from './group-crash.js';
 
 const ALL = process.env.DAMAGE_ALL === '1';
 const SEED = Number(process.env.DAMAGE_SEED) || Math.floor(Math.random() * 2 ** 31);
@@ -47,18 +48,6 @@ const INCR = 'appendonly.aof.1.incr.aof';
 const BASE = 'appendonly.aof.1.base.aof';
 const MANIFEST = 'appendonly.aof.manifest';
 const QUIET = { loglevel: 'nothing' } as const;
-
-/** mulberry32: the seeded sample of offsets. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` distinct values of `from` picked with the seed (all of them when ALL). */
 function sample(from: number[], n: number, salt: number): number[] {
