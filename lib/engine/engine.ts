@@ -48,12 +48,16 @@ export interface AofSink {
 export interface DurabilityLog {
   /**
    * Called when replies are about to be written: the log offset they must
-   * wait for (appendfsync always, and this batch wrote or unsynced data is
-   * visible), or null when they may go now (other policies first put the
-   * batch's bytes in the kernel).
+   * wait for (appendfsync always: this batch wrote or unsynced data is
+   * visible; everysec/no: this batch wrote, and the end-of-turn write has not
+   * put it in the kernel yet), or null when they may go now.
    */
   replyMark(): number | null;
-  /** Everything up to this offset is durable (fsynced). Monotonic. */
+  /**
+   * Replies waiting for offsets up to this one may go: fsynced under always,
+   * in the kernel under everysec/no. Grows, except that switching appendfsync
+   * to always brings it back to what is fsynced.
+   */
   readonly durableOffset: number;
   /** Registers a listener called whenever durableOffset advances. */
   onDurable(listener: () => void): void;

@@ -340,8 +340,9 @@ export class Aof implements AofSink, DurabilityLog {
     return m === null ? null : this.fedBase + m;
   }
 
+  /** Where held replies may be released up to (AofWriter.releasable: fsynced under always, written otherwise). */
   get durableOffset(): number {
-    return this.fedBase + (this.writer?.synced ?? 0);
+    return this.fedBase + (this.writer?.releasable ?? 0);
   }
 
   onDurable(listener: () => void): void {

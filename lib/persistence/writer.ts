@@ -7,8 +7,10 @@
  *   the end of the turn, then one fdatasync (in the thread pool) covers it and
  *   whatever was written while the previous fsync ran; then every held reply
  *   it covers is released in order.
- * - everysec: bytes reach the kernel (one write) before the replies of the
- *   batch that produced them are sent, so a process crash loses nothing; an
+ * - everysec: bytes reach the kernel before the replies that acknowledge
+ *   them are sent, so a process crash loses nothing: as under always, one
+ *   write at the end of the event-loop turn covers every client served in it
+ *   (Redis's beforeSleep), and their held replies go right after it; an
  *   fdatasync runs once a second off the event loop.
  * - no: as everysec without the fsync.
  *
@@ -112,6 +114,17 @@ export class AofWriter {
     return this.fsyncFd !== -1;
   }
 
+  /**
+   * The offset up to which held replies may leave: what is fsynced under
+   * always; under everysec/no what reached the kernel — or everything fed once
+   * a write has failed (Redis keeps answering then, and refuses later writes
+   * with MISCONF).
+   */
+  get releasable(): number {
+    if (this.policy === 'always') return this.synced;
+    return this.lastError !== null ? this.fed : this.written;
+  }
+
   /** Appends commands run against database dbId (SELECT first when the db changes). */
   append(dbId: number, argvs: Buffer[][]): void {
     if (dbId !== this.selectedDb) {
@@ -146,8 +159,8 @@ export class AofWriter {
    */
   replyMark(): number | null {
     if (this.policy !== 'always') {
-      if (this.pendingLen > 0 && this.lastError === null) this.writePendingSync();
-      return null;
+      // The end-of-turn write (scheduled by append) covers this batch and every other of the turn.
+      return this.pendingLen > 0 && this.lastError === null ? this.fed : null;
     }
     const batchWrote = this.fed > this.fedAtLastGate;
     this.fedAtLastGate = this.fed;
@@ -173,11 +186,16 @@ export class AofWriter {
       while (off < buf.length) off += this.io.writeSync(this.fd, off === 0 ? buf : buf.subarray(off));
     } catch (err) {
       this.writeFailed(buf, off, err as NodeJS.ErrnoException);
+      // everysec/no: replies held for this write go anyway (see releasable).
+      if (this.policy !== 'always') this.release();
       return false;
     }
     this.written += buf.length;
     this.fileSize += buf.length;
-    if (this.policy !== 'always') this.recovered();
+    if (this.policy !== 'always') {
+      this.recovered();
+      this.release();
+    }
     return true;
   }
 
