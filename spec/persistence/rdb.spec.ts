@@ -359,6 +359,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     // rivulet's SAVE keeps them for its next start (and for redis-server 7.2+).
     await run(r.port, [['SET', 'k2', 'v2'], ['SAVE']]);
     await r.close();
+    await o.stop(); // forgetting the stops below would otherwise leave this redis-server running after the suite
     stops.length = 0;
     const again = await rivuletIn(dir, { save: '' });
     expect(await fcall(again.port)).to.equal('abab');
