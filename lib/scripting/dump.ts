@@ -7,30 +7,12 @@
  * little-endian — the footer DUMP/RESTORE use for keys.
  */
 
+import { crc64 } from '../rdb/crc64.js';
+import { lzfDecompress } from '../rdb/lzf.js';
+
 const RDB_OPCODE_FUNCTION2 = 245;
 /** The RDB format version of Redis 7.4 (Redis refuses payloads newer than its own). */
 const RDB_VERSION = 12;
-
-let table: BigUint64Array | null = null;
-function crcTable(): BigUint64Array {
-  if (table) return table;
-  table = new BigUint64Array(256);
-  const poly = 0x95ac9329ac4bc9b5n;
-  for (let i = 0; i < 256; i++) {
-    let crc = BigInt(i);
-    for (let j = 0; j < 8; j++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
-    table[i] = crc;
-  }
-  return table;
-}
-
-/** CRC-64/Jones as Redis's crc64(0, ...). */
-export function crc64(b: Buffer): bigint {
-  const t = crcTable();
-  let crc = 0n;
-  for (let i = 0; i < b.length; i++) crc = t[Number((crc ^ BigInt(b[i])) & 0xffn)] ^ (crc >> 8n);
-  return crc;
-}
 
 function rdbLen(n: number): Buffer {
   if (n < 64) return Buffer.from([n]);
@@ -49,7 +31,7 @@ export function encodeFunctionsDump(codes: Buffer[]): Buffer {
   parts.push(ver);
   const body = Buffer.concat(parts);
   const crc = Buffer.alloc(8);
-  crc.writeBigUInt64LE(crc64(body));
+  crc.writeBigUInt64LE(crc64(body).value());
   return Buffer.concat([body, crc]);
 }
 
@@ -59,7 +41,7 @@ export function decodeFunctionsDump(p: Buffer): Buffer[] | null {
   const footer = p.length - 10;
   const ver = p.readUInt16LE(footer);
   if (ver > RDB_VERSION) return null;
-  if (crc64(p.subarray(0, p.length - 8)) !== p.readBigUInt64LE(p.length - 8)) return null;
+  if (!crc64(p, 0, p.length - 8).matchesLE(p, p.length - 8)) return null;
   const codes: Buffer[] = [];
   const pos = { i: 0 };
   const len = (): number | null => {
@@ -100,29 +82,4 @@ export function decodeFunctionsDump(p: Buffer): Buffer[] | null {
     pos.i += n;
   }
   return codes;
-}
-
-/** LZF decompression (the format of Redis's lzf_d.c); null on a malformed input. */
-export function lzfDecompress(src: Buffer, outLen: number): Buffer | null {
-  const out = Buffer.alloc(outLen);
-  let ip = 0;
-  let op = 0;
-  while (ip < src.length) {
-    const ctrl = src[ip++];
-    if (ctrl < 32) {
-      const n = ctrl + 1;
-      if (op + n > outLen || ip + n > src.length) return null;
-      src.copy(out, op, ip, ip + n);
-      ip += n;
-      op += n;
-    } else {
-      let n = ctrl >> 5;
-      if (n === 7) n += src[ip++];
-      const ref = op - ((ctrl & 0x1f) << 8) - 1 - src[ip++];
-      n += 2;
-      if (ref < 0 || op + n > outLen) return null;
-      for (let k = 0; k < n; k++) out[op++] = out[ref + k];
-    }
-  }
-  return op === outLen ? out : null;
 }
