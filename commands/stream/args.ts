@@ -537,6 +537,11 @@ export function rewriteForPropagation(
         out.push(Buffer.from('='));
         continue;
       }
+      // DELREF/ACKED: the achieved threshold is always a MINID (Stream.achievedThreshold).
+      if (i === a.thresholdIndex - 2 && a.approx && a.refPolicy !== RefPolicy.KeepRef) {
+        out.push(Buffer.from('MINID'));
+        continue;
+      }
       if (i === a.thresholdIndex) {
         out.push(Buffer.from(threshold, 'latin1'));
         continue;

@@ -57,12 +57,15 @@ export const STILL_REFERENCED = 2;
 /**
  * Deletes one entry under a policy; returns the reply code and counts the
  * changes (deleted entries + removed PEL references) in `changes.n`.
- * DELREF removes dangling references even when the entry is gone.
+ * DELREF removes dangling references even when the entry is gone. ACKED asks
+ * about references before existence, as Redis's xdelexCommand does (can_delete
+ * from streamEntryIsReferenced first): an ID some group could still be
+ * delivered answers 2 even when no such entry exists.
  */
 export function deleteWithPolicy(s: Stream, id: StreamId, policy: RefPolicy, changes: { n: number; deleted: number }): number {
   if (policy === RefPolicy.DelRef) changes.n += s.deleteRefs(id);
-  if (!s.log.has(id)) return NOT_FOUND;
   if (policy === RefPolicy.Acked && s.isReferenced(id)) return STILL_REFERENCED;
+  if (!s.log.has(id)) return NOT_FOUND;
   s.deleteIds([id]);
   changes.n++;
   changes.deleted++;

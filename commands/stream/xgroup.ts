@@ -102,7 +102,6 @@ const create: CommandSpec = {
     // MKSTREAM creates the stream only now that nothing can fail any more.
     const s = p.s ?? getOrCreateStream(c, k).stream;
     s.groups.set(groupName, new ConsumerGroup(groupName, id, capEntriesRead(s, p.entriesRead)));
-    s.hadGroups = true;
     c.server.dirty++;
     c.reply.ok();
     c.server.notify('t', 'xgroup-create', k, c.db.id);

@@ -476,6 +476,8 @@ export class StreamLog {
   private bufBytes = 0;
   /** Capacity to give a new last chunk: the size of the last sealed one, plus a little. */
   private capHint = MIN_CAPACITY;
+  /** Set by trimEach: the first entry its walk did not reach, null when it reached the end of the log. */
+  trimStop: StreamId | null = null;
 
   /** Live entries. */
   get length(): number {
@@ -747,6 +749,79 @@ export class StreamLog {
       // Redis leaves such an emptied node in the rax; we keep "no empty chunks".
       if (c.live === 0) this.removeChunk(this.head);
       break;
+    }
+    return removed;
+  }
+
+  /**
+   * Redis 8.2+ streamTrim with DELREF or ACKED, as it is since
+   * redis/redis#14623 (Dec 2025): `~` changes nothing but the LIMIT, every
+   * entry in range is visited and `mayDelete(ms, seq)` decides for each live
+   * one (true = delete; ACKED skips referenced entries and goes on past them).
+   * Trims by length when `maxLen` is not null, else below `minId`.
+   *
+   * Chunk by chunk from the head, as Redis's nodes: stop when the length is
+   * reached (MAXLEN) or when the chunk's live entries would take the removed
+   * count over `limit` (0 = none); a chunk is "eligible" when it lies wholly
+   * in range (MAXLEN: length - its live entries >= maxLen; MINID: its last
+   * stored ID, tombstone or not, < minId). Inside a chunk, stop at the first
+   * entry out of range (MAXLEN: length <= maxLen; MINID: ID >= minId). After
+   * an eligible chunk the walk goes on to the next one, after any other it
+   * stops. A chunk left with no live entries is removed (redis/redis#15815).
+   * Returns the number of entries removed and leaves in `trimStop` the ID of
+   * the first entry the walk did not reach (null: it reached the end), so
+   * that `MINID = trimStop` replays exactly the same walk. O(entries visited).
+   */
+  trimEach(maxLen: number | null, minId: StreamId, limit: number, mayDelete: (ms: U64, seq: U64) => boolean): number {
+    const byLen = maxLen !== null;
+    const max = maxLen ?? 0;
+    let removed = 0;
+    let ci = this.head;
+    this.trimStop = null;
+    while (ci < this.index.length) {
+      const c = this.index[ci]!;
+      if ((byLen && this.len <= max) || (limit > 0 && removed + c.live > limit)) {
+        this.trimStop = { ms: c.ms, seq: c.seq };
+        break;
+      }
+      const eligible = byLen ? this.len - c.live >= max : cmpLast(c, minId) < 0;
+      const buf = c.buf;
+      const used = c.used;
+      let p = c.dataStart;
+      while (p < used) {
+        const at = p;
+        const q = decodeHead(c, p);
+        const flags = eFlags;
+        if (byLen ? this.len <= max : cmpTo(eMs, eSeq, minId) >= 0) {
+          this.trimStop = { ms: eMs, seq: eSeq };
+          break;
+        }
+        const ms = eMs;
+        const seq = eSeq;
+        p = skipFields(buf, q, flags, c.nameCount);
+        if (flags & FLAG_DELETED || !mayDelete(ms, seq)) continue;
+        buf[at] |= FLAG_DELETED;
+        c.live--;
+        c.deleted++;
+        this.len--;
+        this.version++;
+        removed++;
+      }
+      let next = ci + 1;
+      if (c.live === 0) {
+        const wasHead = ci === this.head;
+        this.removeChunk(ci);
+        // removeChunk may compact the index: the next chunk is at the (new) head, or at ci after a splice.
+        next = wasHead ? this.head : ci;
+      }
+      if (!eligible) {
+        if (this.trimStop === null && next < this.index.length) {
+          const n = this.index[next]!;
+          this.trimStop = { ms: n.ms, seq: n.seq };
+        }
+        break;
+      }
+      ci = next;
     }
     return removed;
   }

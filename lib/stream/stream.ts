@@ -15,7 +15,7 @@
 import type { TypedValue } from '../types/value.js';
 import * as E from '../errors.js';
 import { StreamLog, type ChunkLimits } from './log.js';
-import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, prevId, formatId, addI64 } from './id.js';
+import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, formatId, addI64 } from './id.js';
 import type { ConsumerGroup } from './group.js';
 import { IdmpState } from './idmp.js';
 
@@ -65,13 +65,6 @@ export class Stream implements TypedValue {
   entriesAdded: I64 = 0;
   /** Consumer groups by name (latin1 string of the name's bytes). */
   readonly groups = new Map<string, ConsumerGroup>();
-  /**
-   * Whether a group was ever created on this stream (Redis's s->cgroups is
-   * allocated by the first XGROUP CREATE and kept when the groups are
-   * destroyed). XDELEX/XACKDEL ACKED treat a stream that never had groups as
-   * referenced, but not one whose groups were all destroyed.
-   */
-  hadGroups = false;
   /** Idempotent-production tracking (Redis 8.6), created by the first IDMP XADD or XCFGSET; null before. */
   idmp: IdmpState | null = null;
 
@@ -143,79 +136,45 @@ export class Stream implements TypedValue {
    * Trims by MAXLEN or MINID (Redis's streamTrim): `approx` removes whole
    * chunks only, `limit` (0 = none) caps the entries removed. Returns how many
    * were removed. Does not touch maxDeletedId. O(entries removed + chunks).
+   *
+   * KEEPREF (the default) trims the log alone. DELREF and ACKED follow Redis
+   * 8.2+ as fixed by redis/redis#14623 (src/t_stream.c streamTrim: "if (approx
+   * && delete_strategy == DELETE_STRATEGY_KEEPREF) break;", seen in the
+   * 2026 sources): `~` no longer stops them at a chunk boundary, every entry
+   * in range is looked at; DELREF drops each deleted entry's references
+   * (live entries only: tombstones in range keep theirs, redis/redis#15581 is
+   * not merged), ACKED deletes the entries no group references and goes on
+   * past the referenced ones (it does not stop at the first).
    */
   trim(a: TrimSpec): number {
-    // "If there are no consumer groups, these arguments have no effect" (Redis 8.2 XADD/XTRIM).
-    if (a.refPolicy === RefPolicy.KeepRef || this.groups.size === 0) return this.trimLog(a);
-    if (a.refPolicy === RefPolicy.Acked) return this.trimAcked(a);
-    // DELREF: trim, then drop the groups' references to the removed head range.
-    const before = this.firstEntryId();
-    const lastBefore = this.lastEntryId();
-    const removed = this.trimLog(a);
-    if (removed > 0 && before !== null) {
-      const after = this.firstEntryId();
-      const end = after === null ? lastBefore! : prevId(after);
-      if (end !== null) this.deleteRefsInRange(before, end);
+    if (a.strategy === TrimStrategy.None) return 0;
+    if (a.refPolicy === RefPolicy.KeepRef) {
+      if (a.strategy === TrimStrategy.MaxLen) return this.log.trimMaxLen(a.maxLen, a.approx, a.limit);
+      return this.log.trimMinId(a.minId, a.approx, a.limit);
     }
-    return removed;
-  }
-
-  private trimLog(a: TrimSpec): number {
-    if (a.strategy === TrimStrategy.MaxLen) return this.log.trimMaxLen(a.maxLen, a.approx, a.limit);
-    if (a.strategy === TrimStrategy.MinId) return this.log.trimMinId(a.minId, a.approx, a.limit);
-    return 0;
+    const maxLen = a.strategy === TrimStrategy.MaxLen ? a.maxLen : null;
+    if (a.refPolicy === RefPolicy.Acked) {
+      return this.log.trimEach(maxLen, a.minId, a.limit, (ms, seq) => !this.isReferenced({ ms, seq }));
+    }
+    return this.log.trimEach(maxLen, a.minId, a.limit, (ms, seq) => {
+      this.deleteRefs({ ms, seq });
+      return true;
+    });
   }
 
   /**
-   * ACKED trimming: removes only a head of entries every group has delivered
-   * and acknowledged, so it stops at the first referenced entry even when the
-   * threshold asks for more. O(entries removed + groups).
-   */
-  private trimAcked(a: TrimSpec): number {
-    const ref = this.firstReferencedId();
-    if (ref === null) return this.trimLog(a);
-    if (a.strategy === TrimStrategy.MinId) {
-      const bound = compareIds(ref, a.minId) < 0 ? ref : a.minId;
-      return this.log.trimMinId(bound, a.approx, a.limit);
-    }
-    if (a.strategy !== TrimStrategy.MaxLen) return 0;
-    const excess = this.length - a.maxLen;
-    const lastFree = prevId(ref);
-    if (excess <= 0 || lastFree === null) return 0;
-    // How many of the entries MAXLEN would remove are unreferenced (they form a head: all below `ref`).
-    const free = this.log.range(MIN_ID, lastFree, false, excess, () => true);
-    if (free === 0) return 0;
-    return this.log.trimMaxLen(this.length - free, a.approx, a.limit);
-  }
-
-  /**
-   * The smallest ID some group still references: its first pending entry, or
-   * the first ID above its last-delivered ID (not yet delivered). null when no
-   * group references anything (or there are no groups). O(groups).
-   */
-  firstReferencedId(): StreamId | null {
-    let min: StreamId | null = null;
-    for (const g of this.groups.values()) {
-      const pe = g.pel.first();
-      if (pe !== undefined && (min === null || compareIds(pe.id, min) < 0)) min = pe.id;
-      const undelivered = nextId(g.lastId);
-      if (undelivered !== null && (min === null || compareIds(undelivered, min) < 0)) min = undelivered;
-    }
-    return min;
-  }
-
-  /**
-   * Is the entry still referenced by a consumer group (Redis 8.2 ACKED rule):
-   * some group has not delivered it yet or has it pending? A stream that never
-   * had a group counts as referenced, as XDELEX ACKED documents ("2 ... also,
-   * if there are no consumer groups"); once groups existed, only the live ones
-   * count (a destroyed group's references are gone). O(groups · log PEL).
+   * Is the entry still referenced by a consumer group (Redis 8.2+
+   * streamEntryIsReferenced): some group has not delivered it yet (its ID is
+   * above the smallest last-delivered ID) or has it pending. With no groups
+   * (none created, or all destroyed) nothing is referenced: the 2026 sources
+   * begin with "if (!s->cgroups || !raxSize(s->cgroups)) return 0;", and
+   * redis/redis#14769 (8.6: XTRIM ... ACKED on a stream without groups trims)
+   * confirms it. O(groups + groups · log PEL).
    */
   isReferenced(id: StreamId): boolean {
-    if (this.groups.size === 0) return !this.hadGroups;
-    for (const g of this.groups.values()) {
-      if (compareIds(id, g.lastId) > 0 || g.pel.get(id) !== undefined) return true;
-    }
+    if (this.groups.size === 0) return false;
+    for (const g of this.groups.values()) if (compareIds(id, g.lastId) > 0) return true;
+    for (const g of this.groups.values()) if (g.pel.get(id) !== undefined) return true;
     return false;
   }
 
@@ -226,18 +185,18 @@ export class Stream implements TypedValue {
     return n;
   }
 
-  /** Removes every group's pending entries with start <= id <= end. */
-  private deleteRefsInRange(start: StreamId, end: StreamId): void {
-    for (const g of this.groups.values()) {
-      const doomed: StreamId[] = [];
-      const cur = g.pel.seek(start);
-      for (let pe = cur.next(); pe !== null && compareIds(pe.id, end) <= 0; pe = cur.next()) doomed.push(pe.id);
-      for (const id of doomed) g.deletePending(id);
-    }
-  }
-
-  /** The threshold that makes an exact trim reproduce the state after this one (see rewriteForPropagation). */
+  /**
+   * The threshold that makes an exact trim reproduce the state after this one
+   * (see rewriteForPropagation). KEEPREF: the length reached (MAXLEN) or the
+   * first entry left (MINID), as Redis's streamRewriteTrimArgument. DELREF and
+   * ACKED: always a MINID, the first entry the walk did not reach (the caller
+   * logs the trim as MINID): ACKED leaves referenced entries behind while it
+   * deletes later ones, so neither the length nor the first entry left would
+   * replay it (Redis logs those and its replica can diverge; rivulet's AOF
+   * must give back the same stream).
+   */
   achievedThreshold(a: TrimSpec): string {
+    if (a.refPolicy !== RefPolicy.KeepRef) return formatId(this.log.trimStop ?? MAX_ID);
     if (a.strategy === TrimStrategy.MaxLen) return String(this.length);
     return formatId(this.firstEntryId() ?? MAX_ID);
   }
@@ -256,7 +215,6 @@ export class Stream implements TypedValue {
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
-    s.hadGroups = this.hadGroups;
     s.idmp = this.idmp === null ? null : this.idmp.clone();
     return s;
   }

@@ -144,6 +144,30 @@ describe('Redis 8 stream features survive restarts (SIGKILL under appendfsync al
     }
   });
 
+  it('`~` ACKED trims that skip referenced entries replay to the same stream (logged as MINID = where the walk stopped)', async () => {
+    proc = await start(dir);
+    let c = await RawConnection.open(proc.port);
+    // Nodes of two entries here; the replay runs with the default node size, which must not matter.
+    await c.call('CONFIG', 'SET', 'stream-node-max-entries', '2');
+    for (let i = 1; i <= 6; i++) await c.call('XADD', 'm', `${i}-0`, 'f', `v${i}`);
+    await c.call('XGROUP', 'CREATE', 'm', 'g', '0');
+    await c.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'm', '>');
+    await c.call('XACK', 'm', 'g', '1-0', '3-0', '4-0', '5-0', '6-0');
+    expect(await c.call('XTRIM', 'm', 'MINID', '~', '6-0', 'ACKED')).to.equal(4);
+    expect(await c.call('XADD', 'm', 'ACKED', 'MAXLEN', '~', '1', '7-0', 'f', 'v7')).to.equal('7-0');
+    const before = [await c.call('XRANGE', 'm', '-', '+'), await c.call('XPENDING', 'm', 'g')];
+    expect(before[0]).to.deep.equal([['2-0', ['f', 'v2']], ['7-0', ['f', 'v7']]]);
+    c.close();
+    await proc.stop(); // SIGKILL
+    proc = await start(dir);
+    c = await RawConnection.open(proc.port);
+    try {
+      expect([await c.call('XRANGE', 'm', '-', '+'), await c.call('XPENDING', 'm', 'g')]).to.deep.equal(before);
+    } finally {
+      c.close();
+    }
+  });
+
   it('a duplicate after a restart is recognised within IDMP-DURATION, and forgotten after it', async () => {
     proc = await start(dir);
     let c = await RawConnection.open(proc.port);

@@ -51,8 +51,10 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       // 1-0: pending in g1 → 2; acknowledge it there and it goes.
       expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
       await fx.c.call('XACK', 's', 'g1', '1-0');
-      // 4-0: never delivered to g1 → still referenced.
-      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '3', '1-0', '4-0', '7-0')).to.deep.equal([1, 2, -1]);
+      // 4-0: never delivered to g1 → still referenced. 7-0 does not exist, but g1 could still be
+      // delivered it: Redis's xdelexCommand asks streamEntryIsReferenced before looking the ID up → 2.
+      // 0-5 does not exist and no group can be delivered it → -1.
+      expect(await fx.c.call('XDELEX', 's', 'ACKED', 'IDS', '4', '1-0', '4-0', '7-0', '0-5')).to.deep.equal([1, 2, 2, -1]);
       expect(await fx.c.call('XLEN', 's')).to.equal(4);
     });
 
@@ -67,10 +69,12 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       expect(await fx.c.call('XDELEX', 's2', 'ACKED', 'IDS', '1', '5-0')).to.deep.equal([1]);
     });
 
-    it('ACKED answers 2 when the stream has no consumer groups (documented)', async () => {
+    it('ACKED deletes on a stream without consumer groups: nothing references its entries', async () => {
+      // Redis's streamEntryIsReferenced (2026 sources): "if (!s->cgroups || !raxSize(s->cgroups)) return 0;".
       await fx.c.call('XADD', 'plain', '1-0', 'f', 'v');
-      expect(await fx.c.call('XDELEX', 'plain', 'ACKED', 'IDS', '1', '1-0')).to.deep.equal([2]);
-      expect(await fx.c.call('XDELEX', 'plain', 'IDS', '1', '1-0')).to.deep.equal([1]);
+      await fx.c.call('XADD', 'plain', '2-0', 'f', 'v');
+      expect(await fx.c.call('XDELEX', 'plain', 'ACKED', 'IDS', '2', '1-0', '3-0')).to.deep.equal([1, -1]);
+      expect(await fx.c.call('XDELEX', 'plain', 'IDS', '1', '2-0')).to.deep.equal([1]);
     });
 
     it('a missing key answers -1 for every ID and writes nothing', async () => {
@@ -191,7 +195,7 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       ]);
     });
 
-    it('ACKED trims only the head every group acknowledged, stopping at the first referenced entry', async () => {
+    it('ACKED trims only entries every group acknowledged (head case)', async () => {
       // Nothing: 1-0 is pending in g1.
       expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(0);
       await fx.c.call('XACK', 's', 'g1', '1-0', '2-0');
@@ -212,10 +216,93 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       expect(await fx.c.call('XLEN', 's')).to.equal(5);
     });
 
-    it('the policies have no effect on a stream without consumer groups (documented)', async () => {
+    it('without consumer groups ACKED and DELREF delete every entry in range', async () => {
       for (let i = 1; i <= 4; i++) await fx.c.call('XADD', 'plain', `${i}-0`, 'f', 'v');
       expect(await fx.c.call('XTRIM', 'plain', 'MAXLEN', '1', 'ACKED')).to.equal(3);
       expect(await fx.c.call('XTRIM', 'plain', 'MAXLEN', '0', 'DELREF')).to.equal(1);
+      // redis/redis#14769 (Redis 8.6): "xtrim foo MINID ~ 1114 LIMIT 4 ACKED" on four entries and no groups → 4.
+      for (let i = 1110; i <= 1113; i++) await fx.c.call('XADD', 'foo', String(i), 'x', 'y');
+      expect(await fx.c.call('XTRIM', 'foo', 'MINID', '~', '1114', 'LIMIT', '4', 'ACKED')).to.equal(4);
+      expect(await fx.c.call('XLEN', 'foo')).to.equal(0);
+      // `~` does not stop ACKED at a node it cannot drop whole (one node of 4 here); KEEPREF `~` does.
+      for (let i = 1; i <= 4; i++) await fx.c.call('XADD', 'bar', `${i}-0`, 'f', 'v');
+      expect(await fx.c.call('XTRIM', 'bar', 'MAXLEN', '~', '1')).to.equal(0);
+      expect(await fx.c.call('XTRIM', 'bar', 'MAXLEN', '~', '1', 'ACKED')).to.equal(3);
+    });
+
+    /*
+     * Redis 8.2+ streamTrim for DELREF/ACKED as fixed by redis/redis#14623 ("Fix XTRIM/XADD with approx
+     * not deletes entries for DELREF/ACKED strategies", Dec 2025; src/t_stream.c: "if (approx &&
+     * delete_strategy == DELETE_STRATEGY_KEEPREF) break;"): the walk goes entry by entry, skips what is
+     * referenced and goes on; after a node wholly in range it goes to the next node, after any other it stops.
+     */
+    describe('ACKED and DELREF walk entry by entry (redis/redis#14623)', () => {
+      afterEach(async () => {
+        await fx.c.call('CONFIG', 'SET', 'stream-node-max-entries', '100');
+      });
+
+      it('ACKED skips a pending entry and deletes the acknowledged ones after it', async () => {
+        // g1: 1-0..3-0 delivered, 1-0 and 3-0 acknowledged, 2-0 pending; g2 acknowledges everything.
+        await fx.c.call('XACK', 's', 'g1', '1-0', '3-0');
+        await fx.c.call('XACK', 's', 'g2', '3-0', '4-0', '5-0');
+        // 1-0 and 3-0 go; 2-0 (pending in g1), 4-0 and 5-0 (not delivered to g1) stay.
+        expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '0', 'ACKED')).to.equal(2);
+        expect((await fx.c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['2-0', '4-0', '5-0']);
+        expect(fx.cap.aof).to.deep.equal([
+          ['XACK', 's', 'g1', '1-0', '3-0'],
+          ['XACK', 's', 'g2', '3-0', '4-0', '5-0'],
+          ['XTRIM', 's', 'MAXLEN', '0', 'ACKED'],
+        ]);
+      });
+
+      it("redis/redis#14623's test: XTRIM MINID ~ 5-0 ACKED drops the acknowledged node and keeps the other", async () => {
+        await fx.c.call('CONFIG', 'SET', 'stream-node-max-entries', '2');
+        for (let i = 1; i <= 4; i++) await fx.c.call('XADD', 'm', `${i}-0`, 'f', 'v');
+        await fx.c.call('XGROUP', 'CREATE', 'm', 'g', '0');
+        await fx.c.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'm', '>');
+        await fx.c.call('XACK', 'm', 'g', '1-0', '2-0');
+        expect(await fx.c.call('XTRIM', 'm', 'MINID', '~', '5-0', 'ACKED')).to.equal(2);
+        expect(await fx.c.call('XLEN', 'm')).to.equal(2);
+        expect(await fx.c.call('XRANGE', 'm', '-', '+')).to.deep.equal([['3-0', ['f', 'v']], ['4-0', ['f', 'v']]]);
+      });
+
+      it('`~` ACKED goes on past a node it could not empty, and stops inside the first node not wholly in range', async () => {
+        await fx.c.call('CONFIG', 'SET', 'stream-node-max-entries', '2');
+        for (let i = 1; i <= 6; i++) await fx.c.call('XADD', 'm', `${i}-0`, 'f', 'v');
+        await fx.c.call('XGROUP', 'CREATE', 'm', 'g', '0');
+        await fx.c.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'm', '>');
+        await fx.c.call('XACK', 'm', 'g', '1-0', '3-0', '4-0', '5-0', '6-0');
+        fx.cap.reset();
+        // Nodes [1,2] [3,4] [5,6]: in [1,2] 1-0 goes and 2-0 (pending) stays, the walk goes on; [3,4] goes
+        // whole; [5,6] is not wholly below 6-0: 5-0 goes, the walk stops at 6-0 and ends there.
+        expect(await fx.c.call('XTRIM', 'm', 'MINID', '~', '6-0', 'ACKED')).to.equal(4);
+        expect((await fx.c.call('XRANGE', 'm', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['2-0', '6-0']);
+        // Logged as the exact MINID where the walk stopped, so that a replay deletes the same entries.
+        expect(fx.cap.aof).to.deep.equal([['XTRIM', 'm', 'MINID', '=', '6-0', 'ACKED']]);
+        const info = (await fx.c.call('XINFO', 'STREAM', 'm')) as unknown[];
+        expect(info.slice(0, 4)).to.deep.equal(['length', 2, 'radix-tree-keys', 2]);
+      });
+
+      it('MAXLEN ~ ACKED: the LIMIT is checked against each node before it is walked', async () => {
+        await fx.c.call('CONFIG', 'SET', 'stream-node-max-entries', '2');
+        for (let i = 1; i <= 6; i++) await fx.c.call('XADD', 'm', `${i}-0`, 'f', 'v');
+        await fx.c.call('XGROUP', 'CREATE', 'm', 'g', '$');
+        fx.cap.reset();
+        // 2 (node [1,2]) + 2 (node [3,4]) > LIMIT 3: only the first node goes.
+        expect(await fx.c.call('XTRIM', 'm', 'MAXLEN', '~', '0', 'LIMIT', '3', 'ACKED')).to.equal(2);
+        expect(fx.cap.aof).to.deep.equal([['XTRIM', 'm', 'MINID', '=', '3-0', 'ACKED']]);
+        expect(await fx.c.call('XTRIM', 'm', 'MAXLEN', '~', '1', 'ACKED')).to.equal(3);
+        expect((await fx.c.call('XRANGE', 'm', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['6-0']);
+      });
+
+      it('XADD MAXLEN ~ DELREF trims entry by entry and drops the trimmed entries\' references', async () => {
+        // One node of 5 entries: KEEPREF `~` could not drop it; DELREF trims inside it.
+        expect(await fx.c.call('XADD', 's', 'DELREF', 'MAXLEN', '~', '2', '6-0', 'f', 'v')).to.equal('6-0');
+        expect((await fx.c.call('XRANGE', 's', '-', '+') as string[][]).map((e) => e[0])).to.deep.equal(['5-0', '6-0']);
+        expect(await pendingIds('g1')).to.deep.equal([]);
+        expect(await pendingIds('g2')).to.deep.equal(['5-0']);
+        expect(fx.cap.aof).to.deep.equal([['XADD', 's', 'DELREF', 'MINID', '=', '5-0', '6-0', 'f', 'v']]);
+      });
     });
 
     it('COMMAND DOCS shows the policy options and their history on XADD and XTRIM, and the new commands since 8.2.0', async () => {
