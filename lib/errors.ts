@@ -208,22 +208,29 @@ export const DEBUG_LOADAOF_FAILED = e('ERR Error trying to load the AOF files, c
 // Texts marked "(rivulet wording)" were not found in Redis's documentation; see /work/notes/redis8-facts.md.
 export const NUMIDS_NOT_POSITIVE = e('ERR Number of IDs must be a positive integer');
 export const NUMIDS_MISMATCH = e('ERR The `numids` parameter must match the number of arguments');
+export const IDS_REQUIRED = e('ERR IDS option is required');
 // Redis 8.x texts from its own tests (tests/unit/type/stream*.tcl); where those match a prefix only, the tail is rivulet's.
-export const CLAIM_MIN_IDLE_NOT_INTEGER = e('ERR min-idle-time is not an integer');
+export const CLAIM_MIN_IDLE_NOT_INTEGER = e('ERR min-idle-time is not an integer or out of range');
 export const CLAIM_MIN_IDLE_NEGATIVE = e('ERR min-idle-time must be a positive integer');
 export const CLAIM_ONLY_IN_XREADGROUP = e('ERR The CLAIM option is only supported by XREADGROUP. You called XREAD instead.');
-export const IDMP_NEEDS_AUTO_ID = e('ERR IDMP/IDMPAUTO can be used only with auto-generated IDs');
-export const IDMP_TWICE = e('ERR IDMP/IDMPAUTO specified multiple times');
-export const IDMP_EMPTY_PID = e('ERR IDMP requires a non-empty producer ID');
-export const IDMP_EMPTY_IID = e('ERR IDMP requires a non-empty idempotent ID');
-export const IDMPAUTO_EMPTY_PID = e('ERR IDMPAUTO requires a non-empty producer ID');
+// Redis's streamParseAddOrTrimArgsOrReply (src/t_stream.c, 2026 sources): the IDMP texts start with "syntax error, ".
+export const IDMP_NEEDS_AUTO_ID = e('ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs');
+export const IDMP_TWICE = e('ERR syntax error, IDMP/IDMPAUTO specified multiple times');
+export const IDMP_EMPTY_PID = e('ERR syntax error, IDMP requires a non-empty producer ID');
+export const IDMP_EMPTY_IID = e('ERR syntax error, IDMP requires a non-empty idempotent ID');
+export const IDMPAUTO_EMPTY_PID = e('ERR syntax error, IDMPAUTO requires a non-empty producer ID');
 export const unrecognizedXnackOption = (opt: string): ReplyError => e(`ERR Unrecognized XNACK option '${truncate(opt, 128)}'`);
-// Redis 8.6's XCFGSET texts (its tests and client libraries' copies); the tail after "At least one parameter" is rivulet's.
+// Redis 8.6's xcfgsetCommand texts (src/t_stream.c, 2026 sources).
 export const XCFGSET_DURATION_RANGE = e('ERR IDMP-DURATION must be between 1 and 86400 seconds');
 export const XCFGSET_MAXSIZE_RANGE = e('ERR IDMP-MAXSIZE must be between 1 and 10000 entries');
-export const XCFGSET_NO_PARAMETER = e('ERR At least one parameter (IDMP-DURATION or IDMP-MAXSIZE) must be specified');
-export const XIDMPRECORD_NO_ENTRY = e('ERR the stream ID refers to a non-existent or deleted entry'); // (rivulet wording)
-export const XIDMPRECORD_CONFLICT = e('ERR the pid/iid pair already maps to a different stream ID'); // (rivulet wording)
+export const XCFGSET_NO_PARAMETER = e('ERR At least one parameter must be specified');
+export const XCFGSET_DURATION_TWICE = e('ERR IDMP-DURATION specified multiple times');
+export const XCFGSET_MAXSIZE_TWICE = e('ERR IDMP-MAXSIZE specified multiple times');
+// xidmprecordCommand's texts (src/t_stream.c, 2026 sources).
+export const XIDMPRECORD_NO_ENTRY = e('ERR No such message in stream');
+export const XIDMPRECORD_CONFLICT = e('ERR IID already exists for this producer with a different stream ID');
+export const XIDMPRECORD_EMPTY_PID = e('ERR producer ID must be non-empty');
+export const XIDMPRECORD_EMPTY_IID = e('ERR idempotent ID must be non-empty');
 // XNACK's own texts, as Redis's test "XNACK argument and error validation" asserts them.
 export const XNACK_RETRYCOUNT = e('ERR Invalid RETRYCOUNT value, must be >= 0');
 export const XNACK_MODE = e('ERR mode must be SILENT, FAIL, or FATAL');

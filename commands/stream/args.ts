@@ -236,15 +236,30 @@ export function idsBlockArg(
   mismatch: E.ReplyError = E.NUMIDS_MISMATCH,
   notPositive: E.ReplyError = E.NUMIDS_NOT_POSITIVE,
 ): { ids: StreamId[]; next: number } {
+  const span = idsBlockSpan(argv, at, mismatch, notPositive);
+  return { ids: strictIdArgs(argv, span.first, span.n), next: span.first + span.n };
+}
+
+/** As idsBlockArg, without reading the IDs: where they start and how many (Redis parses them later). */
+export function idsBlockSpan(
+  argv: Buffer[],
+  at: number,
+  mismatch: E.ReplyError = E.NUMIDS_MISMATCH,
+  notPositive: E.ReplyError = E.NUMIDS_NOT_POSITIVE,
+): { first: number; n: number } {
   if (at + 1 >= argv.length) throw E.SYNTAX;
   const v = parseInt64(argv[at + 1]);
   if (v === null || v <= 0) throw notPositive;
   const first = at + 2;
   if (BigInt(v) > BigInt(argv.length - first)) throw mismatch;
-  const n = Number(v);
+  return { first, n: Number(v) };
+}
+
+/** argv[first .. first+n) as strict IDs (missing sequence 0); throws at the first bad one. */
+export function strictIdArgs(argv: Buffer[], first: number, n: number): StreamId[] {
   const ids = new Array<StreamId>(n);
   for (let i = 0; i < n; i++) ids[i] = strictIdArg(argv[first + i]);
-  return { ids, next: first + n };
+  return ids;
 }
 
 /** XADD/XTRIM options: the trim (TrimSpec) plus where each option sat in argv, and XADD's own. */
@@ -339,7 +354,10 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     } else if (xadd && isKw(opt, 'nomkstream')) {
       a.noMkStream = true;
     } else if (xadd && more >= 2 && isKw(opt, 'idmp')) {
+      // Checked where Redis checks them, option by option (its parser replies at the first problem).
       if (a.idmpPid !== null) throw E.IDMP_TWICE;
+      if (argv[i + 1].length === 0) throw E.IDMP_EMPTY_PID;
+      if (argv[i + 2].length === 0) throw E.IDMP_EMPTY_IID;
       a.idmpPid = argv[i + 1];
       a.idmpIid = argv[i + 2];
       a.idmpIndex = i;
@@ -347,6 +365,7 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       i += 2;
     } else if (xadd && more >= 1 && isKw(opt, 'idmpauto')) {
       if (a.idmpPid !== null) throw E.IDMP_TWICE;
+      if (argv[i + 1].length === 0) throw E.IDMPAUTO_EMPTY_PID;
       a.idmpPid = argv[i + 1];
       a.idmpIndex = i;
       a.idmpArgc = 2;
@@ -355,6 +374,9 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       a.refPolicy = refPolicyArg(opt)!;
     } else if (xadd) {
       const p = xaddIdArg(opt);
+      // "Both modes can only be specified when the entry ID is `*`" — except when replaying an AOF
+      // (Redis logs an IDMP XADD with the ID it chose: mustObeyClient lets that through).
+      if (a.idmpPid !== null && !fromLoader) throw E.IDMP_NEEDS_AUTO_ID;
       a.id = p.id;
       a.seqGiven = p.seqGiven;
       a.idGiven = true;
@@ -364,12 +386,6 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     }
   }
   a.idIndex = i;
-  if (a.idmpPid !== null) {
-    // "Both modes can only be specified when the entry ID is `*`."
-    if (a.idGiven) throw E.IDMP_NEEDS_AUTO_ID;
-    if (a.idmpPid.length === 0) throw a.idmpIid === null ? E.IDMPAUTO_EMPTY_PID : E.IDMP_EMPTY_PID;
-    if (a.idmpIid !== null && a.idmpIid.length === 0) throw E.IDMP_EMPTY_IID;
-  }
   if (a.limit !== 0 && a.strategy === TrimStrategy.None) throw E.LIMIT_WITHOUT_STRATEGY;
   if (!xadd && a.strategy === TrimStrategy.None) throw E.XTRIM_NEEDS_STRATEGY;
   if (fromLoader) {

@@ -6,7 +6,7 @@
 import type { ArgSpec } from '../../lib/command.js';
 import { arg, block, oneof, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
-import { idsBlockArg, isKw, refPolicyArg } from './args.js';
+import { idsBlockSpan, isKw, refPolicyArg } from './args.js';
 import { RefPolicy } from '../../lib/stream/stream.js';
 import type { StreamId } from '../../lib/stream/id.js';
 import type { Stream } from '../../lib/stream/stream.js';
@@ -24,29 +24,31 @@ export const idsArgument: ArgSpec = block('ids', [arg('numids', 'integer'), arg(
 
 /**
  * Parses `[KEEPREF|DELREF|ACKED]` and `IDS numids id...` from argv[from] on,
- * in any order (the docs: "The IDS block can be at any position"). A numids
- * above the arguments left is "The `numids` parameter must match the number
- * of arguments"; an argument left over after the IDs is a syntax error (both
- * as Redis's stream tests assert). Throws Redis's errors; changes nothing.
+ * in any order (the docs: "The IDS block can be at any position"), as Redis's
+ * streamParseAckDelArgsOrReply: a numids above the arguments left is "The
+ * `numids` parameter must match the number of arguments", an argument left
+ * over after the IDs a syntax error, a second IDS block replaces the first.
+ * The IDs themselves are not read here: the commands read them after looking
+ * the key up (a missing key answers -1 per ID whatever they are), with
+ * strictIdArgs(argv, first, n). Throws Redis's errors; changes nothing.
  */
-export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPolicy; ids: StreamId[] } {
+export function parsePolicyAndIds(argv: Buffer[], from: number): { policy: RefPolicy; first: number; n: number } {
   let policy: RefPolicy | null = null;
-  let ids: StreamId[] | null = null;
+  let span: { first: number; n: number } | null = null;
   for (let i = from; i < argv.length; ) {
     const p = refPolicyArg(argv[i]);
     if (p !== null && policy === null) {
       policy = p;
       i++;
-    } else if (ids === null && isKw(argv[i], 'ids')) {
-      const b = idsBlockArg(argv, i);
-      ids = b.ids;
-      i = b.next;
+    } else if (isKw(argv[i], 'ids') && i + 1 < argv.length) {
+      span = idsBlockSpan(argv, i);
+      i = span.first + span.n;
     } else {
       throw E.SYNTAX;
     }
   }
-  if (ids === null) throw E.SYNTAX;
-  return { policy: policy ?? RefPolicy.KeepRef, ids };
+  if (span === null) throw E.IDS_REQUIRED;
+  return { policy: policy ?? RefPolicy.KeepRef, first: span.first, n: span.n };
 }
 
 /** Per-ID reply codes (XDELEX, XACKDEL). */

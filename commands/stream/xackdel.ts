@@ -14,7 +14,8 @@
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { getStreamForWrite } from './lookup.js';
+import { getStream } from './lookup.js';
+import { strictIdArgs } from './args.js';
 import { DELETED, NOT_FOUND, STILL_REFERENCED, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 import { RefPolicy } from '../../lib/stream/stream.js';
 
@@ -33,15 +34,17 @@ export const xackdel: CommandSpec = {
   complexity: 'O(1) for each entry ID processed.',
   arguments: [key('key'), arg('group', 'string'), refPolicyArgument(), idsArgument],
   handler(c, argv) {
-    const { policy, ids } = parsePolicyAndIds(argv, 3);
+    // Redis's xackdelCommand: the type, the options, key and group (missing: -1 per ID, the IDs unread), then the IDs.
     const k = keyOf(argv[1]);
-    const s = getStreamForWrite(c, k);
+    const s = getStream(c, k); // lookupKeyRead in Redis's xackdelCommand (keyspace hits/misses)
+    const { policy, first, n } = parsePolicyAndIds(argv, 3);
     const g = s?.groups.get(argv[2].toString('latin1'));
     if (s === null || g === undefined) {
-      c.reply.array(ids.length);
-      for (let i = 0; i < ids.length; i++) c.reply.int(NOT_FOUND);
+      c.reply.array(n);
+      for (let i = 0; i < n; i++) c.reply.int(NOT_FOUND);
       return;
     }
+    const ids = strictIdArgs(argv, first, n);
     const changes = { n: 0, deleted: 0 };
     c.reply.array(ids.length);
     for (const id of ids) {

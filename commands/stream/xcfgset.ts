@@ -4,10 +4,11 @@
  * Sets a stream's idempotency limits: how long an iid is kept (1..86400 s,
  * default 100 — the stream-idmp-duration directive) and how many recent iids
  * are kept per producer (1..10000, default 100 — stream-idmp-maxsize). At
- * least one option; the stream must exist. A value that differs from the
- * current one clears every producer's IDMP map (the command page); setting
- * the same values keeps the history and its counts, as Redis 8.6 does.
- * Replies OK; logged as sent.
+ * least one option, each at most once; the stream must exist (checked
+ * first). A value that differs from the current one clears every producer's
+ * IDMP map (the command page); setting the same values keeps the history and
+ * its counts and is no write at all (not logged, WATCH untouched), as Redis's
+ * xcfgsetCommand. Replies OK.
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { arg, block, key, singleKey, token } from '../../lib/command.js';
@@ -48,29 +49,36 @@ export const xcfgset: CommandSpec = {
     block('idmp-maxsize-block', [token('IDMP-MAXSIZE', { name: 'idmp-maxsize-token' }), arg('maxsize', 'integer')], { optional: true }),
   ],
   handler(c, argv) {
-    let duration: number | null = null;
-    let maxSize: number | null = null;
-    if (argv.length === 2) throw E.XCFGSET_NO_PARAMETER;
-    for (let i = 2; i < argv.length; i += 2) {
-      if (i + 1 >= argv.length) throw E.SYNTAX;
-      if (isKw(argv[i], 'idmp-duration')) duration = boundedArg(argv[i + 1], IDMP_DURATION_MAX, E.XCFGSET_DURATION_RANGE);
-      else if (isKw(argv[i], 'idmp-maxsize')) maxSize = boundedArg(argv[i + 1], IDMP_MAXSIZE_MAX, E.XCFGSET_MAXSIZE_RANGE);
-      else throw E.SYNTAX;
-    }
+    // Redis's xcfgsetCommand: the key first ("no such key", WRONGTYPE), then the options, each at most once.
     const k = keyOf(argv[1]);
     const s = getStreamForWrite(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
-    const idmp = (s.idmp ??= new IdmpState());
-    // The values in effect now: the stream's own, else the server directives.
+    let duration: number | null = null;
+    let maxSize: number | null = null;
+    for (let i = 2; i < argv.length; i++) {
+      const more = i + 1 < argv.length;
+      if (more && isKw(argv[i], 'idmp-duration')) {
+        if (duration !== null) throw E.XCFGSET_DURATION_TWICE;
+        duration = boundedArg(argv[++i], IDMP_DURATION_MAX, E.XCFGSET_DURATION_RANGE);
+      } else if (more && isKw(argv[i], 'idmp-maxsize')) {
+        if (maxSize !== null) throw E.XCFGSET_MAXSIZE_TWICE;
+        maxSize = boundedArg(argv[++i], IDMP_MAXSIZE_MAX, E.XCFGSET_MAXSIZE_RANGE);
+      } else throw E.SYNTAX;
+    }
+    if (duration === null && maxSize === null) throw E.XCFGSET_NO_PARAMETER;
     const cfg = c.server.config;
     const changed =
-      (duration !== null && duration !== (idmp.duration ?? cfg.int('stream-idmp-duration'))) ||
-      (maxSize !== null && maxSize !== (idmp.maxSize ?? cfg.int('stream-idmp-maxsize')));
-    if (duration !== null) idmp.duration = duration;
-    if (maxSize !== null) idmp.maxSize = maxSize;
-    if (changed) idmp.clearMaps();
-    c.db.touch(k); // a write to the key: WATCH sees it
-    c.server.dirty++;
+      (duration !== null && duration !== (s.idmp?.duration ?? cfg.int('stream-idmp-duration'))) ||
+      (maxSize !== null && maxSize !== (s.idmp?.maxSize ?? cfg.int('stream-idmp-maxsize')));
+    // Values equal to the current ones change nothing: no write, no WATCH invalidation, nothing logged.
+    if (changed) {
+      const idmp = (s.idmp ??= new IdmpState());
+      if (duration !== null) idmp.duration = duration;
+      if (maxSize !== null) idmp.maxSize = maxSize;
+      idmp.clearMaps();
+      c.db.touch(k); // a write to the key: WATCH sees it
+      c.server.dirty++;
+    }
     c.reply.ok();
   },
 };

@@ -10,6 +10,7 @@ import type { CommandSpec } from '../../lib/command.js';
 import { key, singleKey } from '../../lib/command.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { getStreamForWrite } from './lookup.js';
+import { strictIdArgs } from './args.js';
 import { NOT_FOUND, deleteWithPolicy, idsArgument, parsePolicyAndIds, refPolicyArgument } from './refpolicy.js';
 
 export const xdelex: CommandSpec = {
@@ -28,14 +29,17 @@ export const xdelex: CommandSpec = {
   complexity: 'O(1) for each single item to delete in the stream, regardless of the stream size.',
   arguments: [key('key'), refPolicyArgument(), idsArgument],
   handler(c, argv) {
-    const { policy, ids } = parsePolicyAndIds(argv, 2);
+    // Redis's xdelexCommand: the type, the options, the key (missing: -1 per ID, the IDs unread), then the IDs.
     const k = keyOf(argv[1]);
     const s = getStreamForWrite(c, k);
-    c.reply.array(ids.length);
+    const { policy, first, n } = parsePolicyAndIds(argv, 2);
     if (s === null) {
-      for (let i = 0; i < ids.length; i++) c.reply.int(NOT_FOUND);
+      c.reply.array(n);
+      for (let i = 0; i < n; i++) c.reply.int(NOT_FOUND);
       return;
     }
+    const ids = strictIdArgs(argv, first, n);
+    c.reply.array(ids.length);
     const changes = { n: 0, deleted: 0 };
     for (const id of ids) c.reply.int(deleteWithPolicy(s, id, policy, changes));
     if (changes.deleted > 0) c.server.notify('t', 'xdel', k, c.db.id);

@@ -39,12 +39,13 @@ export const xidmprecord: CommandSpec = {
   complexity: 'O(1)',
   arguments: [key('key'), arg('pid', 'string'), arg('iid', 'string'), arg('stream-id', 'string')],
   handler(c, argv) {
+    // Redis's xidmprecordCommand order: the ID, the pid and iid, then the key and the entry.
+    const id = strictIdArg(argv[4]);
+    if (argv[2].length === 0) throw E.XIDMPRECORD_EMPTY_PID;
+    if (argv[3].length === 0) throw E.XIDMPRECORD_EMPTY_IID;
     const k = keyOf(argv[1]);
     const s = getStreamForWrite(c, k);
     if (s === null) throw E.NO_SUCH_KEY;
-    if (argv[2].length === 0) throw E.IDMP_EMPTY_PID;
-    if (argv[3].length === 0) throw E.IDMP_EMPTY_IID;
-    const id = strictIdArg(argv[4]);
     if (!s.log.has(id)) throw E.XIDMPRECORD_NO_ENTRY;
     const pid = argv[2].toString('latin1');
     const iid = argv[3].toString('latin1');

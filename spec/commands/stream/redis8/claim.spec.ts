@@ -146,7 +146,7 @@ describe('XREADGROUP CLAIM (Redis 8.4)', () => {
 
   it("refuses a negative or non-integer min-idle-time, and CLAIM in XREAD, with Redis 8.4's texts", async () => {
     expect(err(await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', '-1', 'STREAMS', 's', '>'))).to.equal('ERR min-idle-time must be a positive integer');
-    expect(err(await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', 'x', 'STREAMS', 's', '>'))).to.equal('ERR min-idle-time is not an integer');
+    expect(err(await fx.c.call('XREADGROUP', 'GROUP', 'g', 'bob', 'CLAIM', 'x', 'STREAMS', 's', '>'))).to.equal('ERR min-idle-time is not an integer or out of range');
     expect(err(await fx.c.call('XREAD', 'CLAIM', '10', 'STREAMS', 's', '0'))).to.equal(
       'ERR The CLAIM option is only supported by XREADGROUP. You called XREAD instead.',
     );

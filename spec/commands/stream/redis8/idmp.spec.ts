@@ -62,15 +62,17 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
     });
 
     it('can only be used with `*`, and refuses empty producer or idempotent IDs, changing nothing', async () => {
-      // Redis 8.6's texts (its tests/unit/type/stream.tcl).
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO can be used only with auto-generated IDs');
-      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO can be used only with auto-generated IDs');
+      // Redis's texts (src/t_stream.c streamParseAddOrTrimArgsOrReply, 2026 sources: "syntax error, ..."),
+      // each reported where the parser meets it: empty IDs at their option, `*` at the ID, a second IDMP at it.
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '1-1', 'f', 'v'))).to.equal('ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs');
+      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '5-*', 'f', 'v'))).to.equal('ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs');
       expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '*', 'f', 'v'))).to.equal('ERR Invalid stream ID specified as stream command argument');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR IDMP requires a non-empty producer ID');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR IDMP requires a non-empty idempotent ID');
-      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', '', '*', 'f', 'v'))).to.equal('ERR IDMPAUTO requires a non-empty producer ID');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', 'p', '*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO specified multiple times');
-      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMP', 'q', 'j', '*', 'f', 'v'))).to.equal('ERR IDMP/IDMPAUTO specified multiple times');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '*', 'f', 'v'))).to.equal('ERR syntax error, IDMP requires a non-empty producer ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', '', '*', 'f', 'v'))).to.equal('ERR syntax error, IDMP requires a non-empty idempotent ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMPAUTO', '', '*', 'f', 'v'))).to.equal('ERR syntax error, IDMPAUTO requires a non-empty producer ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', '', 'i', '1-1', 'f', 'v'))).to.equal('ERR syntax error, IDMP requires a non-empty producer ID');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMPAUTO', '', '*', 'f', 'v'))).to.equal('ERR syntax error, IDMP/IDMPAUTO specified multiple times');
+      expect(err(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', 'IDMP', 'q', 'j', '*', 'f', 'v'))).to.equal('ERR syntax error, IDMP/IDMPAUTO specified multiple times');
       expect(await fx.c.call('EXISTS', 's')).to.equal(0);
       expect(fx.cap.aof).to.deep.equal([]);
     });
@@ -167,14 +169,23 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
       expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', 'INVALID', 'IDMP-MAXSIZE'))).to.equal('ERR value is not an integer or out of range');
     });
 
-    it('needs an option, an existing stream, and known words', async () => {
-      expect(err(await fx.c.call('XCFGSET', 's'))).to.match(/^ERR At least one parameter/);
-      expect(err(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION'))).to.equal('ERR syntax error');
-      expect(err(await fx.c.call('XCFGSET', 's', 'DURATION', '5'))).to.equal('ERR syntax error');
+    it('needs an existing stream (checked first), an option given once, and known words (xcfgsetCommand)', async () => {
+      await fx.c.call('XADD', 'q', '1-1', 'f', 'v');
+      fx.cap.reset();
+      expect(err(await fx.c.call('XCFGSET', 'q'))).to.equal('ERR At least one parameter must be specified');
+      expect(err(await fx.c.call('XCFGSET', 'q', 'IDMP-DURATION'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 'q', 'DURATION', '5'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XCFGSET', 'q', 'IDMP-DURATION', '5', 'IDMP-DURATION', '6'))).to.equal('ERR IDMP-DURATION specified multiple times');
+      expect(err(await fx.c.call('XCFGSET', 'q', 'IDMP-MAXSIZE', '5', 'IDMP-MAXSIZE', '6'))).to.equal('ERR IDMP-MAXSIZE specified multiple times');
       expect(err(await fx.c.call('XCFGSET', 'nokey', 'IDMP-DURATION', '5'))).to.equal('ERR no such key');
+      // The key is looked up before the options are read.
+      expect(err(await fx.c.call('XCFGSET', 'nokey'))).to.equal('ERR no such key');
+      expect(err(await fx.c.call('XCFGSET', 'nokey', 'BOGUS'))).to.equal('ERR no such key');
       await fx.c.call('SET', 'str', 'x');
-      expect(err(await fx.c.call('XCFGSET', 'str', 'IDMP-DURATION', '5'))).to.equal('WRONGTYPE Operation against a key holding the wrong kind of value');
+      expect(err(await fx.c.call('XCFGSET', 'str', 'IDMP-DURATION', 'x'))).to.equal('WRONGTYPE Operation against a key holding the wrong kind of value');
       expect(await fx.c.call('EXISTS', 'nokey')).to.equal(0);
+      // Values equal to the current ones (the defaults here) are no write: nothing logged.
+      expect(await fx.c.call('XCFGSET', 'q', 'IDMP-DURATION', '100', 'IDMP-MAXSIZE', '100')).to.equal('OK');
       expect(fx.cap.aof).to.deep.equal([['SET', 'str', 'x']]);
     });
   });
@@ -233,11 +244,13 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
       expect(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
       expect(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', id)).to.equal('OK');
       expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
-      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', other))).to.equal('ERR the pid/iid pair already maps to a different stream ID');
-      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', '999-0'))).to.equal('ERR the stream ID refers to a non-existent or deleted entry');
-      expect(err(await fx.c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR IDMP requires a non-empty producer ID');
+      // xidmprecordCommand's texts and order (src/t_stream.c, 2026 sources): ID, pid, iid, key, entry, pair.
+      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'i', other))).to.equal('ERR IID already exists for this producer with a different stream ID');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', '999-0'))).to.equal('ERR No such message in stream');
+      expect(err(await fx.c.call('XIDMPRECORD', 's', '', 'j', id))).to.equal('ERR producer ID must be non-empty');
+      expect(err(await fx.c.call('XIDMPRECORD', 'nokey', 'p', '', id))).to.equal('ERR idempotent ID must be non-empty');
       expect(err(await fx.c.call('XIDMPRECORD', 'nokey', 'p', 'j', id))).to.equal('ERR no such key');
-      expect(err(await fx.c.call('XIDMPRECORD', 's', 'p', 'j', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      expect(err(await fx.c.call('XIDMPRECORD', 'nokey', '', 'j', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
     });
   });
 

@@ -109,6 +109,22 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
       expect(err(await fx.c.call('XDELEX', 'str', 'IDS', '1', '1-0'))).to.equal(
         'WRONGTYPE Operation against a key holding the wrong kind of value',
       );
+      // The type is checked before the arguments are (xdelexCommand: checkType, then the parser).
+      expect(err(await fx.c.call('XDELEX', 'str', 'BOGUS', 'IDS', '1', '1-0'))).to.equal(
+        'WRONGTYPE Operation against a key holding the wrong kind of value',
+      );
+    });
+
+    it('reads the IDs only for an existing key, after the options; a second IDS block replaces the first', async () => {
+      // streamParseAckDelArgsOrReply counts the IDs; xdelexCommand answers -1s for a missing key before reading them.
+      expect(await fx.c.call('XDELEX', 'nokey', 'IDS', '2', 'bad', 'worse')).to.deep.equal([-1, -1]);
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '1', 'bad', 'BOGUS'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XDELEX', 's', 'IDS', '1', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      expect(await fx.c.call('XDELEX', 's', 'IDS', '1', 'bad', 'IDS', '1', '5-0')).to.deep.equal([1]);
+      expect(await fx.c.call('XACKDEL', 'nokey', 'g1', 'IDS', '1', 'bad')).to.deep.equal([-1]);
+      expect(await fx.c.call('XACKDEL', 's', 'nogroup', 'IDS', '1', 'bad')).to.deep.equal([-1]);
+      expect(err(await fx.c.call('XACKDEL', 's', 'g1', 'IDS', '1', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      expect(await fx.c.call('XLEN', 's')).to.equal(4);
     });
   });
 
