@@ -1,9 +1,11 @@
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type].
  *
- * The cursor is the database's insertion ticket of the last key visited (see
- * Database.scan), so a key present for the whole iteration is returned at
- * least once, whatever is added or deleted meanwhile, as Redis guarantees.
+ * The cursor is a slot position in the database's key table (see
+ * KeyTable.scan): a key keeps its slot while it exists and slots are walked
+ * upward, so a key present for the whole iteration is returned at least
+ * once, whatever is added or deleted meanwhile, as Redis guarantees (a
+ * cursor from before a compaction restarts the walk rather than skip keys).
  */
 import type { CommandSpec } from '../../lib/command.js';
 import { typeName } from '../../lib/engine/keyspace.js';
@@ -18,7 +20,7 @@ const ULONG_MAX = (1n << 64n) - 1n;
  * negative; anything else goes through strtoull — leading white space,
  * an optional sign ("-n" wraps like C, " -1" is 2^64-1), digits to the end,
  * within 64 bits. "" is invalid. (7.0's strtoul refused leading space and
- * read "" as 0.) Cursors beyond any ticket simply end the scan.
+ * read "" as 0.) Cursors beyond any slot simply end the scan.
  */
 export function parseCursor(b: Buffer): number {
   const plain = parseInt64(b);

@@ -9,6 +9,7 @@
 import type { Value } from '../types/value.js';
 import type { I64 } from '../stream/id.js';
 import { isPlainString } from '../types/string.js';
+import { KeyTable } from './keytable.js';
 
 export type { TypedValue, Value } from '../types/value.js';
 export { typeName } from '../types/registry.js';
@@ -35,7 +36,11 @@ export function unpack(v: Stored): Value {
   return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
 }
 
-/** Access times are kept in tenths of a second since START: small integers (no heap number per key). */
+/**
+ * Access times are kept in tenths of a second since START, in the key table's
+ * Int32Array (clamped there): about 6.8 years either side of START, more than
+ * any idle time Redis reports (its LRU clock wraps after 194 days).
+ */
 const START = Date.now();
 const TICK_MS = 100;
 const tick = (ms: number): number => Math.floor((ms - START) / TICK_MS);
@@ -71,23 +76,20 @@ export interface KeyWatcher {
 }
 
 export class Database {
-  /** Key → value (see Stored: read values with unpack, or through lookup/peek/entries). Iteration order is insertion order. */
-  readonly data = new Map<string, Stored>();
+  /**
+   * Key → value and access time, one Map entry per key (see keytable.ts). Read
+   * values with unpack, or through lookup/peek/entries; change them only
+   * through this class. Iteration is in slot order (insertion order until
+   * keys are deleted; a new key may take a deleted key's slot).
+   */
+  readonly data = new KeyTable<Stored>();
   /**
    * Key → absolute expiry time in unix ms, only for volatile keys. A number up to 2^53, a bigint beyond
    * (lib/stream/id.ts's I64 form), so any int64 Redis accepts stays exact; `<=` compares both forms with a number.
    */
   readonly expires = new Map<string, I64>();
-  /** Key → insertion ticket; SCAN's cursor is a ticket, so keys present for the whole scan are always returned. */
-  private readonly tickets = new Map<string, number>();
-  private nextTicket = 1;
   /** Clients watching each key (WATCH). */
   readonly watchers = new Map<string, Set<KeyWatcher>>();
-  /**
-   * Key → time of the last access in ticks (OBJECT IDLETIME; see tick()). Written on set
-   * and on touching lookups; entries go away with their key.
-   */
-  private readonly accessed = new Map<string, number>();
   /**
    * Where active expiry resumes sampling `expires`: a live Map iterator, so
    * successive cycles walk the whole set instead of re-sampling the first
@@ -104,6 +106,11 @@ export class Database {
     return this.data.size;
   }
 
+  /** The access clock's now, in ticks. */
+  private nowTick(): number {
+    return tick(this.hooks.lruNow !== undefined ? this.hooks.lruNow() : this.hooks.now());
+  }
+
   /** Is the key logically expired right now? (Does not delete.) */
   isExpired(key: string): boolean {
     const at = this.expires.get(key);
@@ -115,13 +122,14 @@ export class Database {
    * `touch` (default) records the access for OBJECT IDLETIME; introspection passes false.
    */
   lookup(key: string, touch = true): Value | undefined {
-    const v = this.data.get(key);
-    if (v === undefined) return undefined;
+    const slot = this.data.slotOf(key);
+    if (slot === undefined) return undefined;
     if (this.expires.size !== 0 && this.isExpired(key)) {
       this.expireNow(key);
       return undefined;
     }
-    if (touch) this.accessed.set(key, tick(this.hooks.lruNow !== undefined ? this.hooks.lruNow() : this.hooks.now()));
+    if (touch) this.data.stamp(slot, this.nowTick());
+    const v = this.data.valueAt(slot);
     return typeof v === 'string' ? Buffer.from(v, 'latin1') : v;
   }
 
@@ -138,13 +146,14 @@ export class Database {
 
   /** Milliseconds since the key was last accessed (OBJECT IDLETIME), 0 if unknown. */
   idleMs(key: string): number {
-    const at = this.accessed.get(key);
+    const at = this.data.lastAccess(key);
     return at === undefined ? 0 : Math.max(0, this.hooks.now() - (START + at * TICK_MS));
   }
 
   /** Sets the key's idle time (RESTORE IDLETIME, RDB loading). */
   setIdle(key: string, idleMs: number): void {
-    if (this.data.has(key)) this.accessed.set(key, tick(this.hooks.now() - idleMs));
+    const slot = this.data.slotOf(key);
+    if (slot !== undefined) this.data.stamp(slot, tick(this.hooks.now() - idleMs));
   }
 
   has(key: string): boolean {
@@ -157,11 +166,9 @@ export class Database {
    */
   set(key: string, value: Value, keepTtl = false): void {
     const created = !this.data.has(key);
-    if (created) this.tickets.set(key, this.nextTicket++);
-    else this.hooks.keyReplacing?.(this, key);
-    this.data.set(key, pack(value));
-    this.accessed.set(key, tick(this.hooks.lruNow !== undefined ? this.hooks.lruNow() : this.hooks.now()));
-    if (!keepTtl) this.expires.delete(key);
+    if (!created) this.hooks.keyReplacing?.(this, key);
+    this.data.put(key, pack(value), this.nowTick());
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (created) this.hooks.keyCreated?.(this, key);
     this.hooks.keyModified(this, key);
   }
@@ -174,10 +181,8 @@ export class Database {
   delete(key: string): boolean {
     if (!this.data.has(key)) return false;
     this.hooks.keyReplacing?.(this, key);
-    this.data.delete(key);
+    this.data.remove(key);
     this.expires.delete(key);
-    this.tickets.delete(key);
-    this.accessed.delete(key);
     this.hooks.keyModified(this, key);
     return true;
   }
@@ -204,10 +209,8 @@ export class Database {
   /** Deletes an expired key and tells the hooks (AOF DEL, `expired` event). */
   expireNow(key: string): void {
     if (this.data.has(key)) this.hooks.keyReplacing?.(this, key);
-    this.data.delete(key);
+    this.data.remove(key);
     this.expires.delete(key);
-    this.tickets.delete(key);
-    this.accessed.delete(key);
     this.hooks.keyExpired(this, key);
     this.hooks.keyModified(this, key);
   }
@@ -219,8 +222,6 @@ export class Database {
     for (const key of this.watchers.keys()) if (this.data.has(key)) watchedPresent.push(key);
     this.data.clear();
     this.expires.clear();
-    this.tickets.clear();
-    this.accessed.clear();
     this.expireCursor = null;
     // Told after clearing, so a watcher can see that a key it watched while already expired is simply gone (no logical change).
     for (const key of watchedPresent) this.hooks.keyModified(this, key);
@@ -239,36 +240,19 @@ export class Database {
   }
 
   /**
-   * One SCAN step: keys whose ticket is > cursor, in ticket order, up to about
-   * `count` visited. Returns the next cursor (0 when done).
+   * One SCAN step from cursor (0 = start), about `count` keys visited (expired
+   * ones skipped, not deleted). Returns the next cursor (0 when done). Every
+   * key present for the whole iteration is visited (KeyTable.scan). O(count).
    */
   scan(cursor: number, count: number, visit: (key: string) => void): number {
-    let seen = 0;
-    for (const [k, t] of this.tickets) {
-      if (t <= cursor) continue;
+    return this.data.scan(cursor, count, (k) => {
       if (!this.isExpired(k)) visit(k);
-      seen++;
-      if (seen >= count) return t;
-    }
-    return 0;
+    });
   }
 
-  /** A uniformly random live key, or undefined. */
+  /** A uniformly random live key, or undefined. O(1) expected; linear only when random picks keep finding expired keys. */
   randomKey(): string | undefined {
-    const n = this.data.size;
-    if (n === 0) return undefined;
-    // Bounded retries when expired keys are picked, then a linear fallback.
-    for (let attempt = 0; attempt < 16; attempt++) {
-      let i = Math.floor(Math.random() * n);
-      for (const k of this.data.keys()) {
-        if (i-- === 0) {
-          if (!this.isExpired(k)) return k;
-          break;
-        }
-      }
-    }
-    for (const k of this.liveKeys()) return k;
-    return undefined;
+    return this.data.randomKey((k) => !this.isExpired(k)) ?? this.liveKeys().next().value;
   }
 
   /**

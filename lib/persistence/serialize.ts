@@ -246,7 +246,7 @@ export interface DbSnapshot {
  * streams by clone (sealed chunks are copied as whole Buffers: memcpy speed).
  * Keys already expired are left out, as Redis's rewrite does.
  */
-export function takeSnapshot(dbs: { id: number; data: Map<string, Stored>; expires: Map<string, I64> }[], now: number): DbSnapshot[] {
+export function takeSnapshot(dbs: { id: number; data: Iterable<[string, Stored]> & { size: number }; expires: Map<string, I64> }[], now: number): DbSnapshot[] {
   const out: DbSnapshot[] = [];
   for (const db of dbs) {
     if (db.data.size === 0) continue;

@@ -47,6 +47,40 @@ describe('SCAN', () => {
     for (let i = 0; i < 100 - round; i++) expect(seen.has(`stable${i}`), `stable${i}`).to.equal(true);
   });
 
+  it('keys present throughout are returned when mass deletions mid-scan shrink the keyspace (survivors move; the scan restarts instead of skipping them)', async () => {
+    for (let i = 0; i < 400; i++) await s.raw.call('SET', `k${i}`, 'v');
+    const survivors = Array.from({ length: 50 }, (_, i) => `k${i * 8 + 3}`);
+    const seen = new Set<string>();
+    let [cursor, keys] = (await s.raw.call('SCAN', 0, 'COUNT', 30)) as [string, string[]];
+    keys.forEach((k) => seen.add(String(k)));
+    expect(String(cursor)).to.not.equal('0');
+    // Everything but the survivors goes: far fewer keys than slots.
+    for (let i = 0; i < 400; i++) if (i % 8 !== 3) await s.raw.call('DEL', `k${i}`);
+    expect(await s.raw.call('DBSIZE')).to.equal(50);
+    let calls = 0;
+    while (String(cursor) !== '0') {
+      [cursor, keys] = (await s.raw.call('SCAN', String(cursor), 'COUNT', 30)) as [string, string[]];
+      keys.forEach((k) => seen.add(String(k)));
+      if (++calls > 100) throw new Error('SCAN did not finish');
+    }
+    expect(survivors.filter((k) => !seen.has(k))).to.deep.equal([]);
+  });
+
+  it('RANDOMKEY returns only live keys of a keyspace thinned by deletes and expiry', async () => {
+    for (let i = 0; i < 300; i++) await s.raw.call('SET', `r${i}`, 'v');
+    for (let i = 0; i < 300; i++) if (i % 10 !== 0) await s.raw.call('DEL', `r${i}`);
+    await s.raw.call('DEBUG', 'SET-ACTIVE-EXPIRE', 0);
+    try {
+      for (let i = 0; i < 300; i += 20) await s.raw.call('PEXPIRE', `r${i}`, 1);
+      await new Promise((r) => setTimeout(r, 20));
+      const got = new Set<string>();
+      for (let i = 0; i < 200; i++) got.add(String(await s.raw.call('RANDOMKEY')));
+      expect([...got].sort()).to.deep.equal(Array.from({ length: 15 }, (_, i) => `r${i * 20 + 10}`).sort());
+    } finally {
+      await s.raw.call('DEBUG', 'SET-ACTIVE-EXPIRE', 1);
+    }
+  });
+
   it('replies a bulk cursor and an array', async () => {
     expect(await s.raw.call('SCAN', 0)).to.deep.equal(['0', []]);
   });
