@@ -257,10 +257,19 @@ const s = net.connect(+port, host);
 let out = '';
 const done = (how) => { process.stdout.write(JSON.stringify({ how, text: out })); process.exit(0); };
 s.on('connect', () => s.write(payload));
-s.on('data', (d) => (out += d.toString('latin1')));
+// 'open' means: a reply came and the connection stayed up for a grace period after it
+// (or nothing came for 5 s). A fixed 1 s from the start misjudged a slow reply on a busy machine.
+let grace = null;
+s.on('data', (d) => {
+  out += d.toString('latin1');
+  clearTimeout(grace);
+  grace = setTimeout(() => done('open'), 500);
+});
 s.on('close', () => done('closed'));
-s.on('error', (e) => done(e.code));
-setTimeout(() => done('open'), 1000);
+// A server that closes while our request is still unread in its socket sends a reset
+// instead of a FIN: that is a close too (what arrived before it has been read already).
+s.on('error', (e) => done(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? 'closed' : e.code));
+setTimeout(() => done('open'), 5000);
 `;
 
 /**
