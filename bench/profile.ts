@@ -1,7 +1,7 @@
 /**
  * Profiles rivulet under one benchmark workload:
  *
- *   node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange [--top 30] [--keep]
+ *   node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha [--top 30] [--keep]
  *
  * Starts `node --cpu-prof bin/rivulet-server ...`, runs the workload, stops the
  * server (the profile is written on exit) and prints the top self-time
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
   const top = ti > 0 ? Number(process.argv[ti + 1]) : 30;
   const keep = process.argv.includes('--keep');
   const n = Number(process.env.BENCH_N ?? 0);
-  if (!['xadd1', 'xadd16', 'xreadgroup', 'xrange'].includes(workload)) {
-    process.stderr.write('usage: node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange [--top N] [--keep]\n');
+  if (!['xadd1', 'xadd16', 'xreadgroup', 'xrange', 'evalsha'].includes(workload)) {
+    process.stderr.write('usage: node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha [--top N] [--keep]\n');
     process.exit(2);
   }
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-prof-'));
@@ -40,6 +40,15 @@ async function main(): Promise<void> {
       const r = await redisBenchmark(s.port, { clients: 50, requests: n || (pipeline === 1 ? 200_000 : 800_000), pipeline, command: ['XADD', 'bench:s', '*', 'f', 'v'] });
       to = nowUs();
       figure = `${r.rps.toFixed(0)} XADD/s`;
+    } else if (workload === 'evalsha') {
+      // The scripting row of npm run bench: one INCR through redis.call per script, 50 clients.
+      const c0 = await RespClient.connect(s.port);
+      const sha = (await c0.call(['SCRIPT', 'LOAD', "return redis.call('INCR', KEYS[1])"])) as string;
+      c0.close();
+      from = nowUs();
+      const r = await redisBenchmark(s.port, { clients: 50, requests: n || 100_000, command: ['EVALSHA', sha, '1', 'bench:evalsha'] });
+      to = nowUs();
+      figure = `${r.rps.toFixed(0)} EVALSHA/s`;
     } else {
       const total = n || 500_000;
       await redisBenchmark(s.port, { clients: 50, requests: total, pipeline: 64, command: ['XADD', 'bench:big', '1-*', 'f', 'v'] });

@@ -543,9 +543,13 @@ export class Run {
 export interface LuaEngine {
   gcStep(): void;
 }
+let scriptsSinceGc = 0;
 LuaEngine.prototype.gcStep = function (this: LuaEngine) {
-  // A small incremental step after each script, as Redis's luaGC does.
-  (this as unknown as { collect(op: string, arg: number): number }).collect('step', 0);
+  // As Redis's luaGC: every 50th script, a collection step of that size, instead of a step
+  // after each script (which cost a quarter of EVALSHA's time in the VM's collector).
+  if (++scriptsSinceGc < 50) return;
+  scriptsSinceGc = 0;
+  (this as unknown as { collect(op: string, arg: number): number }).collect('step', 50);
 };
 
 // ---- error tables ------------------------------------------------------------
