@@ -72,8 +72,8 @@ export function advanceEntriesRead(s: Stream, g: ConsumerGroup, id: StreamId, fi
  * entry or has none left; the stream's length when both the group's last ID
  * and the greatest tombstone are behind the first entry (XTRIM moved the
  * start past the group: everything left is unread); otherwise the read
- * counter, or an estimate of it. Never negative (Redis 8 caps ENTRIESREAD at
- * entries-added, see capEntriesRead).
+ * counter, or an estimate of it. Redis 8 caps ENTRIESREAD at entries-added
+ * (capEntriesRead), so XGROUP cannot make it negative; XSETID ENTRIESADDED can.
  */
 export function groupLag(s: Stream, g: ConsumerGroup): I64 | null {
   if (s.entriesAdded === 0 || s.length === 0) return 0;
@@ -84,8 +84,9 @@ export function groupLag(s: Stream, g: ConsumerGroup): I64 | null {
     read = estimateDistanceFromFirstEverEntry(s, g.lastId);
     if (read === ENTRIES_READ_UNKNOWN) return null;
   }
-  const lag = subI64(s.entriesAdded, read);
-  return lag < 0 ? 0 : lag;
+  // Not clamped: XSETID ENTRIESADDED can lower entries-added below a group's counter, and Redis
+  // (7.0, 7.4 and the 2026 streamReplyWithCGLag alike) then reports the negative difference.
+  return subI64(s.entriesAdded, read);
 }
 
 /**

@@ -87,6 +87,28 @@ describe('consumer-group lag (newest Redis rules)', () => {
     await againstOracle(script);
   });
 
+  it('XSETID lowering entries-added below the read counter gives the negative difference, as redis-server (7.0 and 7.4+)', async () => {
+    const script = [
+      ['XADD', 'x', '1-0', 'f', 'v'],
+      ['XADD', 'x', '2-0', 'f', 'v'],
+      ['XADD', 'x', '3-0', 'f', 'v'],
+      ['XGROUP', 'CREATE', 'x', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'x', '>'],
+      ['XDEL', 'x', '1-0', '2-0'],
+      ['XSETID', 'x', '3-0', 'ENTRIESADDED', '1'],
+    ];
+    await setup(script);
+    expect(await groups()).to.deep.equal([3, -2]);
+    if (HAVE_REDIS) {
+      const o = oracle ?? (await startRedis());
+      try {
+        await differential(riv.port, o.port, [...script, ['XINFO', 'GROUPS', 'x']]);
+      } finally {
+        if (o !== oracle) await o.stop();
+      }
+    }
+  });
+
   it('ENTRIESREAD above entries-added is capped: lag 0, never negative (Redis 8)', async () => {
     await c.call('XADD', 'x', '1-0', 'f', 'v');
     expect(await c.call('XGROUP', 'CREATE', 'x', 'g', '$', 'ENTRIESREAD', 100)).to.equal('OK');
