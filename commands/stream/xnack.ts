@@ -15,9 +15,9 @@ import { arg, key, oneof, singleKey, token } from '../../lib/command.js';
 import * as E from '../../lib/errors.js';
 import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
-import { idsBlockArg, isKw } from './args.js';
+import { idsBlockSpan, isKw, strictIdArgs } from './args.js';
 import { NackMode } from '../../lib/stream/group.js';
-import { getStream } from './lookup.js';
+import { getStreamForWrite } from './lookup.js';
 import { idsArgument } from './refpolicy.js';
 
 function modeArg(b: Buffer): NackMode {
@@ -49,33 +49,35 @@ export const xnack: CommandSpec = {
     token('FORCE', { name: 'force', optional: true }),
   ],
   handler(c, argv) {
+    // Redis's xnackCommand order: key and group (WRONGTYPE, NOGROUP), the mode, the options
+    // (IDS, FORCE, RETRYCOUNT in any order, a later IDS block replacing an earlier one), then the IDs.
+    const k = keyOf(argv[1]);
+    const groupName = argv[2].toString('latin1');
+    const s = getStreamForWrite(c, k);
+    const g = s?.groups.get(groupName);
+    if (s === null || g === undefined) throw E.noGroup(k, groupName);
     const mode = modeArg(argv[3]);
-    // IDS, RETRYCOUNT and FORCE in any order after the mode.
-    let ids: ReturnType<typeof idsBlockArg>['ids'] | null = null;
+    let span: { first: number; n: number } | null = null;
     let retryCount: number | bigint = -1;
     let force = false;
     for (let i = 4; i < argv.length; i++) {
-      if (ids === null && isKw(argv[i], 'ids')) {
-        const b = idsBlockArg(argv, i, E.XNACK_NUMIDS_MISMATCH, E.XNACK_NUMIDS);
-        ids = b.ids;
-        i = b.next - 1;
-      } else if (isKw(argv[i], 'retrycount') && i + 1 < argv.length) {
+      const more = i + 1 < argv.length;
+      if (more && isKw(argv[i], 'ids')) {
+        span = idsBlockSpan(argv, i, E.XNACK_NUMIDS_MISMATCH, E.XNACK_NUMIDS);
+        i = span.first + span.n - 1;
+      } else if (isKw(argv[i], 'force')) {
+        force = true;
+      } else if (more && isKw(argv[i], 'retrycount')) {
         const v = parseInt64(argv[++i]);
         if (v === null) throw E.NOT_INTEGER;
         if (v < 0) throw E.XNACK_RETRYCOUNT;
         retryCount = v;
-      } else if (isKw(argv[i], 'force')) {
-        force = true;
       } else {
         throw E.unrecognizedXnackOption(argv[i].toString());
       }
     }
-    if (ids === null) throw E.XNACK_NO_IDS;
-    const k = keyOf(argv[1]);
-    const groupName = argv[2].toString('latin1');
-    const g = getStream(c, k)?.groups.get(groupName);
-    if (g === undefined) throw E.noGroup(k, groupName);
-    const s = getStream(c, k)!;
+    if (span === null) throw E.XNACK_NO_IDS;
+    const ids = strictIdArgs(argv, span.first, span.n);
     let released = 0;
     for (const id of ids) {
       const pe = g.pel.get(id);

@@ -163,6 +163,13 @@ describe('XNACK (Redis 8.8)', () => {
     expect(err(await fx.c.call('XNACK', 's', 'nog', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 's' or consumer group 'nog'");
     expect(err(await fx.c.call('XNACK', 'nokey', 'g', 'FAIL', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 'nokey' or consumer group 'g'");
     expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1'))).to.equal("ERR wrong number of arguments for 'xnack' command");
+    // xnackCommand's order (src/t_stream.c, 2026 sources): key and group before the mode, the options
+    // before the IDs are read; IDS as the last word is an unknown option; a later IDS block replaces one.
+    expect(err(await fx.c.call('XNACK', 'nokey', 'g', 'MAYBE', 'IDS', '1', '1-0'))).to.equal("NOGROUP No such key 'nokey' or consumer group 'g'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', 'bad', 'NOW'))).to.equal("ERR Unrecognized XNACK option 'NOW'");
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', 'bad'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+    expect(err(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'FORCE', 'FORCE', 'IDS'))).to.equal("ERR Unrecognized XNACK option 'IDS'");
+    expect(await fx.c.call('XNACK', 's', 'g', 'FAIL', 'IDS', '1', 'bad', 'IDS', '1', '9-9')).to.equal(0);
     expect((await pending()).map((e) => e[1])).to.deep.equal(['alice', 'alice', 'alice']);
     expect(fx.cap.aof).to.deep.equal([]);
   });
