@@ -313,6 +313,7 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
     idIndex: argv.length,
   };
   let limitGiven = false;
+  let policyGiven = false;
   const argc = argv.length;
   let i = 2;
   for (; i < argc; i++) {
@@ -370,8 +371,11 @@ export function parseAddTrimArgs(argv: Buffer[], xadd: boolean, nodeMaxEntries: 
       a.idmpIndex = i;
       a.idmpArgc = 2;
       i++;
-    } else if (refPolicyArg(opt) !== null) {
+    } else if (!policyGiven && refPolicyArg(opt) !== null) {
+      // Once only: a second policy word is what Redis's parser makes of any other word
+      // (XTRIM: a syntax error; XADD: the ID, so "Invalid stream ID").
       a.refPolicy = refPolicyArg(opt)!;
+      policyGiven = true;
     } else if (xadd) {
       const p = xaddIdArg(opt);
       // "Both modes can only be specified when the entry ID is `*`" — except when replaying an AOF

@@ -194,6 +194,14 @@ describe('Redis 8.2 reference policies (XDELEX, XACKDEL, KEEPREF|DELREF|ACKED)',
   });
 
   describe('trimming with XADD and XTRIM', () => {
+    it('takes one policy word: a second is a syntax error for XTRIM and the ID for XADD (streamParseAddOrTrimArgsOrReply)', async () => {
+      expect(err(await fx.c.call('XTRIM', 's', 'MAXLEN', '2', 'ACKED', 'DELREF'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XTRIM', 's', 'KEEPREF', 'KEEPREF', 'MAXLEN', '2'))).to.equal('ERR syntax error');
+      expect(err(await fx.c.call('XADD', 's', 'ACKED', 'KEEPREF', '*', 'f', 'v'))).to.equal('ERR Invalid stream ID specified as stream command argument');
+      expect(await fx.c.call('XLEN', 's')).to.equal(5);
+      expect(fx.cap.aof).to.deep.equal([]);
+    });
+
     it('KEEPREF trims regardless of references and keeps them dangling', async () => {
       expect(await fx.c.call('XTRIM', 's', 'MAXLEN', '2', 'KEEPREF')).to.equal(3);
       expect(await pendingIds('g1')).to.deep.equal(['1-0', '2-0', '3-0']);
