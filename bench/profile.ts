@@ -1,7 +1,7 @@
 /**
  * Profiles rivulet under one benchmark workload:
  *
- *   node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha [--top 30] [--keep]
+ *   node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha|bullmq [--top 30] [--keep]
  *
  * Starts `node --cpu-prof bin/rivulet-server ...`, runs the workload, stops the
  * server (the profile is written on exit) and prints the top self-time
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
   const top = ti > 0 ? Number(process.argv[ti + 1]) : 30;
   const keep = process.argv.includes('--keep');
   const n = Number(process.env.BENCH_N ?? 0);
-  if (!['xadd1', 'xadd16', 'xreadgroup', 'xrange', 'evalsha'].includes(workload)) {
-    process.stderr.write('usage: node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha [--top N] [--keep]\n');
+  if (!['xadd1', 'xadd16', 'xreadgroup', 'xrange', 'evalsha', 'bullmq'].includes(workload)) {
+    process.stderr.write('usage: node dist/bench/profile.js xadd1|xadd16|xreadgroup|xrange|evalsha|bullmq [--top N] [--keep]\n');
     process.exit(2);
   }
   const profDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-prof-'));
@@ -40,6 +40,27 @@ async function main(): Promise<void> {
       const r = await redisBenchmark(s.port, { clients: 50, requests: n || (pipeline === 1 ? 200_000 : 800_000), pipeline, command: ['XADD', 'bench:s', '*', 'f', 'v'] });
       to = nowUs();
       figure = `${r.rps.toFixed(0)} XADD/s`;
+    } else if (workload === 'bullmq') {
+      // The worker phase of npm run bench's BullMQ row: jobs added first (not profiled), then one
+      // Worker with concurrency 50 and an empty processor takes them all.
+      const { Queue, Worker } = await import('bullmq');
+      const connection = { host: '127.0.0.1', port: s.port };
+      const jobs = n || 5000;
+      const q = new Queue('prof', { connection });
+      await q.waitUntilReady();
+      for (let i = 0; i < jobs; i += 100) await q.addBulk(Array.from({ length: Math.min(100, jobs - i) }, (_, k) => ({ name: 'j', data: { i: i + k } })));
+      await q.close();
+      let done = 0;
+      from = nowUs();
+      await new Promise<void>((resolve, reject) => {
+        const w = new Worker('prof', async () => undefined, { connection, concurrency: 50 });
+        w.on('completed', () => {
+          if (++done === jobs) w.close().then(() => resolve(), reject);
+        });
+        w.on('error', reject);
+      });
+      to = nowUs();
+      figure = `${((jobs * 1e6) / (to - from)).toFixed(0)} jobs/s`;
     } else if (workload === 'evalsha') {
       // The scripting row of npm run bench: one INCR through redis.call per script, 50 clients.
       const c0 = await RespClient.connect(s.port);

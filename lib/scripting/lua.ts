@@ -55,7 +55,24 @@ export class Lua {
   static async load(): Promise<Lua> {
     loading ??= (async () => {
       const { LuaFactory } = (await import('wasmoon')) as unknown as { LuaFactory: new () => { getLuaModule(): Promise<{ module: M }> } };
-      const w = await new LuaFactory().getLuaModule();
+      // wasmoon's build wraps every exported C function in a JS function that asserts the runtime
+      // is initialised and forwards with apply(): about a tenth of a BullMQ job's server time.
+      // The instance's own exports are the same functions without that wrapper; they are seen
+      // here by watching the one WebAssembly.instantiate call the module makes while it loads.
+      const seen: WebAssembly.Exports[] = [];
+      const instantiate = WebAssembly.instantiate;
+      (WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
+        const r = await (instantiate as (...a: unknown[]) => Promise<{ instance?: WebAssembly.Instance }>)(...args);
+        if (r.instance) seen.push(r.instance.exports);
+        return r;
+      };
+      let w: { module: M };
+      try {
+        w = await new LuaFactory().getLuaModule();
+      } finally {
+        WebAssembly.instantiate = instantiate;
+      }
+      if (seen.length === 1) bypassWrappers(w.module, seen[0]);
       return new Lua(w.module);
     })();
     return loading;
@@ -307,3 +324,16 @@ export class Lua {
 
 const EMPTY = Buffer.from([0]);
 let loading: Promise<Lua> | null = null;
+
+/**
+ * Points the module's `_name` entries at the instance's `name` exports where both exist (same
+ * C function, minus the JS assertion wrapper). Memory views (HEAPU8 ...) are left alone: the
+ * module refreshes them when the memory grows.
+ */
+function bypassWrappers(m: M, exports: WebAssembly.Exports): void {
+  for (const key of Object.keys(m)) {
+    if (key.charCodeAt(0) !== 95 /* _ */ || typeof m[key] !== 'function') continue;
+    const raw = exports[key.slice(1)];
+    if (typeof raw === 'function') m[key] = raw;
+  }
+}
