@@ -464,6 +464,20 @@ export class LuaEngine {
     this.collect('collect');
   }
 
+  /** Scripts run in this state since its last explicit GC step. */
+  private scriptsSinceGc = 0;
+
+  /**
+   * After each script. As Redis's luaGC (LUA_GC_CYCLE_PERIOD, counted per state): every 50th
+   * script, a collection step of that size. A step after every script cost a quarter of
+   * EVALSHA's time in the VM's collector; Lua's own collector still runs by allocation.
+   */
+  gcStep(): void {
+    if (++this.scriptsSinceGc < 50) return;
+    this.scriptsSinceGc = 0;
+    this.collect('step', 50);
+  }
+
   close(): void {
     this.lua.close(this.L);
   }
@@ -539,18 +553,6 @@ export class Run {
     }
   }
 }
-
-export interface LuaEngine {
-  gcStep(): void;
-}
-let scriptsSinceGc = 0;
-LuaEngine.prototype.gcStep = function (this: LuaEngine) {
-  // As Redis's luaGC: every 50th script, a collection step of that size, instead of a step
-  // after each script (which cost a quarter of EVALSHA's time in the VM's collector).
-  if (++scriptsSinceGc < 50) return;
-  scriptsSinceGc = 0;
-  (this as unknown as { collect(op: string, arg: number): number }).collect('step', 50);
-};
 
 // ---- error tables ------------------------------------------------------------
 
