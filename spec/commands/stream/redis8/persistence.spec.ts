@@ -168,6 +168,27 @@ describe('Redis 8 stream features survive restarts (SIGKILL under appendfsync al
     }
   });
 
+  it("loads Redis's own log of an IDMP XADD (the ID it chose, IDMP kept): the pair is tracked again", async () => {
+    // Redis propagates XADD ... IDMP p i * as XADD ... IDMP p i <id> and lets only its AOF and master
+    // clients give IDMP with an explicit ID (mustObeyClient in streamParseAddOrTrimArgsOrReply).
+    const cmd = (...a: string[]): string => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('');
+    fs.writeFileSync(path.join(dir, 'appendonly.aof'), cmd('XADD', 's', 'IDMP', 'p', 'i', '5-0', 'f', 'v') + cmd('XADD', 's', 'IDMPAUTO', 'q', '6-0', 'f', 'w'));
+    proc = await start(dir);
+    const c = await RawConnection.open(proc.port);
+    try {
+      expect(await c.call('XLEN', 's')).to.equal(2);
+      expect(await c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal('5-0');
+      expect(await c.call('XADD', 's', 'IDMPAUTO', 'q', '*', 'f', 'w')).to.equal('6-0');
+      expect(await c.call('XLEN', 's')).to.equal(2);
+      // A client still may not.
+      expect(((await c.call('XADD', 's', 'IDMP', 'p', 'j', '7-0', 'f', 'v')) as Error).message).to.equal(
+        'ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs',
+      );
+    } finally {
+      c.close();
+    }
+  });
+
   it('a duplicate after a restart is recognised within IDMP-DURATION, and forgotten after it', async () => {
     proc = await start(dir);
     let c = await RawConnection.open(proc.port);
