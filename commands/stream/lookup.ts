@@ -8,12 +8,16 @@ import type { Session } from '../../lib/engine/session.js';
 import type { ChunkLimits } from '../../lib/stream/log.js';
 import { Stream } from '../../lib/stream/stream.js';
 
-/** The IDMP limits in force for a stream: its XCFGSET values, else the stream-idmp-* directives. */
+/**
+ * The IDMP limits in force for a stream: its XCFGSET values, else the
+ * stream-idmp-* directives as they were when the stream was created (Redis's
+ * streamNew), else (a loaded stream) as they are now.
+ */
 export function idmpLimits(c: Session, s: Stream): { durationMs: number; maxSize: number } {
   const cfg = c.server.config;
   return {
-    durationMs: (s.idmp?.duration ?? cfg.int('stream-idmp-duration')) * 1000,
-    maxSize: s.idmp?.maxSize ?? cfg.int('stream-idmp-maxsize'),
+    durationMs: (s.idmp?.duration ?? (s.idmpDefaultDuration || cfg.int('stream-idmp-duration'))) * 1000,
+    maxSize: s.idmp?.maxSize ?? (s.idmpDefaultMaxSize || cfg.int('stream-idmp-maxsize')),
   };
 }
 
@@ -46,6 +50,8 @@ export function getOrCreateStream(c: Session, key: string): { stream: Stream; cr
   const s = getStreamForWrite(c, key);
   if (s !== null) return { stream: s, created: false };
   const fresh = new Stream();
+  fresh.idmpDefaultDuration = c.server.config.int('stream-idmp-duration');
+  fresh.idmpDefaultMaxSize = c.server.config.int('stream-idmp-maxsize');
   c.db.set(key, fresh); // fires the `new` keyspace event, as Redis's dbAdd does
   return { stream: fresh, created: true };
 }

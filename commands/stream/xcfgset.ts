@@ -17,7 +17,7 @@ import { parseInt64 } from '../../lib/args.js';
 import { keyOf } from '../../lib/engine/keyspace.js';
 import { isKw } from './args.js';
 import { IdmpState } from '../../lib/stream/idmp.js';
-import { getStreamForWrite } from './lookup.js';
+import { getStreamForWrite, idmpLimits } from './lookup.js';
 
 export const IDMP_DURATION_MAX = 86400;
 export const IDMP_MAXSIZE_MAX = 10000;
@@ -66,10 +66,8 @@ export const xcfgset: CommandSpec = {
       } else throw E.SYNTAX;
     }
     if (duration === null && maxSize === null) throw E.XCFGSET_NO_PARAMETER;
-    const cfg = c.server.config;
-    const changed =
-      (duration !== null && duration !== (s.idmp?.duration ?? cfg.int('stream-idmp-duration'))) ||
-      (maxSize !== null && maxSize !== (s.idmp?.maxSize ?? cfg.int('stream-idmp-maxsize')));
+    const now = idmpLimits(c, s);
+    const changed = (duration !== null && duration * 1000 !== now.durationMs) || (maxSize !== null && maxSize !== now.maxSize);
     // Values equal to the current ones change nothing: no write, no WATCH invalidation, nothing logged.
     if (changed) {
       const idmp = (s.idmp ??= new IdmpState());

@@ -67,6 +67,14 @@ export class Stream implements TypedValue {
   readonly groups = new Map<string, ConsumerGroup>();
   /** Idempotent-production tracking (Redis 8.6), created by the first IDMP XADD or XCFGSET; null before. */
   idmp: IdmpState | null = null;
+  /**
+   * The stream-idmp-duration / stream-idmp-maxsize in force when the stream
+   * was created (Redis's streamNew copies them: a later CONFIG SET does not
+   * change existing streams); 0 when unknown (a stream loaded or restored),
+   * which follows the live directives. XCFGSET's values (idmp) override them.
+   */
+  idmpDefaultDuration = 0;
+  idmpDefaultMaxSize = 0;
 
   get length(): number {
     return this.log.length;
@@ -216,6 +224,8 @@ export class Stream implements TypedValue {
     s.entriesAdded = this.entriesAdded;
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
     s.idmp = this.idmp === null ? null : this.idmp.clone();
+    s.idmpDefaultDuration = this.idmpDefaultDuration;
+    s.idmpDefaultMaxSize = this.idmpDefaultMaxSize;
     return s;
   }
 }

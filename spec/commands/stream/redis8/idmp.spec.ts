@@ -199,6 +199,29 @@ describe('Idempotent XADD (Redis 8.6): IDMP, IDMPAUTO, XCFGSET', () => {
       expect(full.get('idmp-duration')).to.equal(100);
     });
 
+    it("a stream keeps the stream-idmp-* values of its creation: CONFIG SET changes only streams created after it (Redis's streamNew)", async () => {
+      await fx.c.call('XADD', 's', '*', 'f', 'v');
+      try {
+        expect(await fx.c.call('CONFIG', 'SET', 'stream-idmp-duration', '50', 'stream-idmp-maxsize', '7')).to.equal('OK');
+        await fx.c.call('XGROUP', 'CREATE', 't', 'g', '$', 'MKSTREAM');
+        const limits = async (k: string): Promise<unknown[]> => {
+          const info = infoMap(await fx.c.call('XINFO', 'STREAM', k));
+          return [info.get('idmp-duration'), info.get('idmp-maxsize')];
+        };
+        expect(await limits('s')).to.deep.equal([100, 100]);
+        expect(await limits('t')).to.deep.equal([50, 7]);
+        // Values equal to the stream's own are no change: the history stays.
+        const id = await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v');
+        expect(await fx.c.call('XCFGSET', 's', 'IDMP-DURATION', '100')).to.equal('OK');
+        expect(await fx.c.call('XADD', 's', 'IDMP', 'p', 'i', '*', 'f', 'v')).to.equal(id);
+        // COPY keeps them.
+        expect(await fx.c.call('COPY', 't', 't2')).to.equal(1);
+        expect(await limits('t2')).to.deep.equal([50, 7]);
+      } finally {
+        await fx.c.call('CONFIG', 'SET', 'stream-idmp-duration', '100', 'stream-idmp-maxsize', '100');
+      }
+    });
+
     it('IDMPAUTO deduplicates on the set of field-value pairs, whatever their order', async () => {
       const id = await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '*', 'a', '1', 'b', '2');
       expect(await fx.c.call('XADD', 's', 'IDMPAUTO', 'p', '*', 'b', '2', 'a', '1')).to.equal(id);
