@@ -40,6 +40,7 @@ export function installPersistence(server: Engine): void {
         server.loading = true;
         try {
           loaded = rdb.loadFile();
+          await rdb.settleFunctions();
         } finally {
           server.loading = false;
         }

@@ -34,6 +34,11 @@ export class RdbLoadError extends Error {}
 export interface FunctionsHook {
   codes(server: Engine): Buffer[];
   load(server: Engine, codes: Buffer[]): void;
+  /**
+   * Resolves once libraries handed to `load` are installed (the scripting engine may still be
+   * loading when a snapshot is read at start); rejects with the reason when one cannot be.
+   */
+  settle(server: Engine): Promise<void>;
 }
 export const functionsHooks: FunctionsHook[] = [];
 
@@ -317,6 +322,20 @@ export class RdbController {
    * Loads dbfilename into the (empty) databases. Expired keys are skipped
    * (as a master does). Throws RdbLoadError with the reason.
    */
+  /**
+   * After a load at start: waits until the snapshot's function libraries are installed. A
+   * library that does not load stops the start, as redis-server's "Failed loading library"
+   * does (rather than serving without it and dropping it at the next save).
+   */
+  async settleFunctions(): Promise<void> {
+    try {
+      for (const h of functionsHooks) await h.settle(this.server);
+    } catch (err) {
+      // (The scripting layer has logged "Failed loading library, ..." as Redis does.)
+      throw new RdbLoadError(`Fatal error loading the DB, check server logs. (Failed loading library, ${(err as Error).message})`);
+    }
+  }
+
   loadFile(): number {
     const file = this.filePath;
     let buf: Buffer;
@@ -369,6 +388,7 @@ export class RdbController {
         try {
           for (const h of functionsHooks) h.load(server, functions);
         } catch (err) {
+          server.log('warning', `Failed loading library, ${(err as Error).message}`);
           throw new RdbError(`Failed loading the function libraries: ${(err as Error).message}`);
         }
       }

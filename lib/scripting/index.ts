@@ -67,6 +67,16 @@ export class Scripting {
 
   /** Function libraries a loaded RDB held, installed as soon as Lua is loaded (which they start). */
   private pendingLibraries: Buffer[] | null = null;
+  /** Why the last deferred library install failed (settleLibraries() reports it once). */
+  private libraryError: Error | null = null;
+
+  /** Resolves once deferred libraries are installed; rejects with why they could not be. */
+  async settleLibraries(): Promise<void> {
+    if (this.pendingLibraries !== null) await this.load();
+    const err = this.libraryError;
+    this.libraryError = null;
+    if (err) throw err;
+  }
 
   /** Installs the function libraries of a loaded RDB (same-named ones replaced); deferred until Lua is loaded. */
   restoreLibraries(codes: Buffer[]): void {
@@ -106,7 +116,10 @@ export class Scripting {
         try {
           this.functions.restore(codes, 'replace');
         } catch (err) {
-          this.server.log('warning', `The function libraries of the loaded RDB could not be loaded: ${(err as Error).message}`);
+          // At start settleLibraries() turns this into a refused start; later (DEBUG RELOAD
+          // before any script ran) it is logged as Redis logs it.
+          this.libraryError = err as Error;
+          this.server.log('warning', `Failed loading library, ${(err as Error).message}`);
         }
       }
       if (this.stopped) return;
@@ -348,6 +361,7 @@ export function installScripting(server: Engine): void {
       codes: (srv) => registry.get(srv)?.libraryCodes() ?? [],
       // A loaded snapshot's libraries replace same-named ones (DEBUG RELOAD of a file holding the libraries in memory).
       load: (srv, codes) => scriptingOf(srv).restoreLibraries(codes),
+      settle: (srv) => scriptingOf(srv).settleLibraries(),
     });
   }
   server.plugins.push({ start: () => s.start(), stop: () => s.stop() });

@@ -391,6 +391,32 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     }
   });
 
+  it('a dump.rdb whose function library does not load stops the start (redis-server: "Failed loading library") and is left as it was', async () => {
+    const lib = "#!lua name=rdblib\nredis.register_function('twice', function(keys, args) return args[1] .. args[1] end)";
+    // Uncompressed, so that the library's code can be edited in the file.
+    const r = await rivuletIn(dir, { save: '', rdbcompression: 'no' });
+    await run(r.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
+    await r.close();
+    stops.length = 0;
+    // Same length, no longer Lua ("retrun"); a zero checksum means "not checked", as in Redis.
+    const file = path.join(dir, 'dump.rdb');
+    const bytes = fs.readFileSync(file);
+    const at = bytes.indexOf('return args[1]');
+    expect(at).to.be.above(0);
+    bytes.write('retrun', at, 'latin1');
+    bytes.fill(0, bytes.length - 8);
+    fs.writeFileSync(file, bytes);
+    let refused: Error | null = null;
+    try {
+      const bad = await rivuletIn(dir, { save: '' });
+      stops.push(() => bad.close());
+    } catch (err) {
+      refused = err as Error;
+    }
+    expect(refused?.message ?? 'it started').to.match(/Failed loading library/);
+    expect(fs.readFileSync(file).equals(bytes), 'dump.rdb unchanged').to.equal(true);
+  });
+
   it('with aof-use-rdb-preamble yes, a stream with IDMP state (which RDB does not carry) keeps the base in RESP form', async () => {
     const r = await startRivulet({ dir, appendonly: 'yes', 'aof-use-rdb-preamble': 'yes' });
     stops.push(() => r.close());
