@@ -8,7 +8,10 @@
  * cg: XREADGROUP COUNT 100 + XACK by 4 raw-RESP consumers of an n-entry stream
  * (the fill is not counted); cgio: the same with ioredis consumers; fanout:
  * 100 readers in XREAD BLOCK 0, 200 XADDs, each sent once all readers are
- * blocked again (--n sets the number of XADDs). Prints the server's CPU ms for the measured phase of each run
+ * blocked again (--n sets the number of XADDs); bigset / bigget: n SETs (GETs) of
+ * one 32 MB value over a raw socket, one after another (--n, default 3); bigxadd: n XADDs of
+ * 100,000 fields while another client PINGs every millisecond (also prints the longest
+ * PING round trip, the stall other clients see). Prints the server's CPU ms for the measured phase of each run
  * and their median. `--redis` measures redis-server instead; `--prof` also
  * writes a .cpuprofile per run and prints its summary (measured phase only);
  * `--callgrind` runs the server under valgrind's callgrind and prints the
@@ -17,7 +20,9 @@
  * load, for before/after comparisons (slow: use a smaller --n).
  */
 import fs from 'node:fs';
-import { RespClient, RespError, parseInfo, type Reply } from './resp.js';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { RespClient, RespError, encodeCommand, parseInfo, type Reply } from './resp.js';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -129,6 +134,103 @@ async function fanout(s: Running, messages: number, pollMs: number): Promise<voi
   producer.close();
 }
 
+const BIG_VALUE = 32 * 1024 * 1024;
+
+/** Resolves with the next `n` bytes `sock` delivers (one preallocated buffer). */
+function readExactly(sock: net.Socket, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const out = Buffer.allocUnsafe(n);
+    let got = 0;
+    const onData = (chunk: Buffer): void => {
+      if (got + chunk.length > n) return done(new Error(`read ${got + chunk.length} bytes, expected ${n}`));
+      chunk.copy(out, got);
+      got += chunk.length;
+      if (got === n) done(null);
+    };
+    const onClose = (): void => done(new Error(`connection closed after ${got} of ${n} bytes`));
+    const done = (err: Error | null): void => {
+      sock.off('data', onData);
+      sock.off('close', onClose);
+      if (err) reject(err);
+      else resolve(out);
+    };
+    sock.on('data', onData);
+    sock.on('close', onClose);
+  });
+}
+
+async function connectSocket(port: number): Promise<net.Socket> {
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  sock.setNoDelay(true);
+  return sock;
+}
+
+let bigValue: Buffer | null = null;
+
+/** `count` SETs of 32 MB to bench:big (bigset), or with `get`, GETs of it (the value is SET before, not measured). */
+async function bigSetGet(port: number, count: number, get: boolean, measure: () => void): Promise<void> {
+  bigValue ??= crypto.randomBytes(BIG_VALUE);
+  const sock = await connectSocket(port);
+  try {
+    const set = async (): Promise<void> => {
+      const reply = readExactly(sock, 5);
+      sock.write(`*3\r\n$3\r\nSET\r\n$9\r\nbench:big\r\n$${BIG_VALUE}\r\n`);
+      sock.write(bigValue!);
+      sock.write('\r\n');
+      if ((await reply).toString('latin1') !== '+OK\r\n') throw new Error('SET did not reply +OK');
+    };
+    if (get) await set();
+    measure();
+    for (let i = 0; i < count; i++) {
+      if (!get) await set();
+      else {
+        const header = `$${BIG_VALUE}\r\n`;
+        const reply = readExactly(sock, header.length + BIG_VALUE + 2);
+        sock.write('*2\r\n$3\r\nGET\r\n$9\r\nbench:big\r\n');
+        const got = await reply;
+        if (!got.subarray(header.length, header.length + BIG_VALUE).equals(bigValue!)) throw new Error('GET returned other bytes');
+      }
+    }
+  } finally {
+    sock.destroy();
+  }
+}
+
+/** `count` XADDs of 100,000 fields while another client PINGs every ms; returns the longest PING round trip (ms). */
+async function bigXadd(port: number, count: number): Promise<number> {
+  const args: string[] = ['XADD', 'big', '*'];
+  for (let i = 0; i < 100_000; i++) args.push(`field:${i}`, `value:${i}`);
+  const payload = encodeCommand(args);
+  const pinger = await RespClient.connect(port);
+  const writer = await RespClient.connect(port);
+  let worst = 0;
+  let stop = false;
+  const pings = (async () => {
+    while (!stop) {
+      const t = nowUs();
+      await pinger.call(['PING']);
+      worst = Math.max(worst, (nowUs() - t) / 1000);
+      await sleep(1);
+    }
+  })();
+  await sleep(100);
+  worst = 0;
+  for (let i = 0; i < count; i++) {
+    const r = await writer.send(payload);
+    if (typeof r !== 'string') throw new Error(`XADD replied ${JSON.stringify(r)}`);
+    await sleep(50);
+  }
+  stop = true;
+  await pings;
+  pinger.close();
+  writer.close();
+  return worst;
+}
+
 async function main(): Promise<void> {
   const what = process.argv[2];
   const arg = (name: string, d: number) => {
@@ -138,23 +240,35 @@ async function main(): Promise<void> {
   const runs = arg('--runs', 3);
   const n = arg('--n', 200_000);
   const kind = process.argv.includes('--redis') ? 'redis' : 'rivulet';
-  if (!['cg', 'cgio', 'fanout'].includes(what)) throw new Error('usage: servercpu.js cg|cgio|fanout [--runs N] [--n N] [--redis]');
+  const big = ['bigset', 'bigget', 'bigxadd'].includes(what);
+  if (!['cg', 'cgio', 'fanout'].includes(what) && !big) throw new Error('usage: servercpu.js cg|cgio|fanout|bigset|bigget|bigxadd [--runs N] [--n N] [--redis]');
   const figures: number[] = [];
   for (let r = 0; r < runs; r++) {
     const profDir = process.argv.includes('--prof') ? fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-prof-')) : null;
     const cgDir = process.argv.includes('--callgrind') ? fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-cg-')) : null;
     const wrapper = cgDir === null ? undefined : ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${cgDir}/cg.out`, '--dump-line=no'];
     // Under callgrind V8 runs single-threaded (no concurrent compiler or GC helpers whose share varies with timing).
-    const nodeFlags = [...(profDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]), ...(cgDir === null ? [] : ['--single-threaded'])];
+    const traceGc = process.argv.includes('--trace-gc');
+    const nodeFlags = [
+      ...(profDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir]),
+      ...(cgDir === null ? [] : ['--single-threaded']),
+      ...(traceGc ? ['--trace-gc'] : []),
+    ];
     const s = await startServer(kind, { nodeFlags, wrapper, timeoutMs: 600_000 });
     let from = 0;
     let to = 0;
     try {
-      if (what !== 'fanout') await fill(s.port, n);
-      const c = await RespClient.connect(s.port);
-      if (what !== 'fanout') await c.call(['XGROUP', 'CREATE', 'big', 'g', '0']);
-      c.close();
-      if (cgDir !== null) {
+      if (what !== 'fanout' && !big) {
+        await fill(s.port, n);
+        const c = await RespClient.connect(s.port);
+        await c.call(['XGROUP', 'CREATE', 'big', 'g', '0']);
+        c.close();
+      }
+      const count = process.argv.includes('--n') ? n : 3;
+      if (cgDir !== null && big) {
+        if (what === 'bigxadd') await bigXadd(s.port, 1);
+        else await bigSetGet(s.port, 1, what === 'bigget', () => {});
+      } else if (cgDir !== null) {
         // Warm-up (not counted): the same work once, so that compiling the hot code is not in the count.
         if (what === 'fanout') await fanout(s, 10, 50);
         else {
@@ -165,11 +279,19 @@ async function main(): Promise<void> {
           else await drainIoredis(s.port, 'big', 'w');
         }
       }
-      if (cgDir !== null) execFileSync('callgrind_control', ['--zero', String(s.pid)], { stdio: 'ignore' });
-      const before = cpuMs(s.pid);
-      from = nowUs();
-      const t0 = Date.now();
-      if (what === 'cg') await drainRaw(s.port, 'big', 'g');
+      let before = 0;
+      let t0 = 0;
+      let stall = -1;
+      const measure = (): void => {
+        if (cgDir !== null) execFileSync('callgrind_control', ['--zero', String(s.pid)], { stdio: 'ignore' });
+        before = cpuMs(s.pid);
+        from = nowUs();
+        t0 = Date.now();
+      };
+      if (what !== 'bigset' && what !== 'bigget') measure();
+      if (what === 'bigset' || what === 'bigget') await bigSetGet(s.port, count, what === 'bigget', measure);
+      else if (what === 'bigxadd') stall = await bigXadd(s.port, count);
+      else if (what === 'cg') await drainRaw(s.port, 'big', 'g');
       else if (what === 'cgio') await drainIoredis(s.port, 'big', 'g');
       else await fanout(s, process.argv.includes('--n') ? n : 200, cgDir === null ? 0 : 50);
       to = nowUs();
@@ -181,8 +303,11 @@ async function main(): Promise<void> {
         unit = 'M instructions';
       }
       figures.push(used);
-      process.stdout.write(`${kind} ${what} run ${r + 1}: server ${used.toFixed(0)} ${unit}, wall ${Date.now() - t0} ms\n`);
+      const extra = stall >= 0 ? `, longest PING ${stall.toFixed(1)} ms` : '';
+      process.stdout.write(`${kind} ${what} run ${r + 1}: server ${used.toFixed(0)} ${unit}, wall ${Date.now() - t0} ms${extra}\n`);
     } finally {
+      // --trace-gc: the collections of the measured phase (V8 prints ms since the isolate started; kept whole here).
+      if (traceGc) process.stdout.write(s.output().split('\n').filter((l) => /Scavenge|Mark-Compact|Mark-sweep/.test(l)).join('\n') + '\n');
       await s.stop();
     }
     if (cgDir !== null) fs.rmSync(cgDir, { recursive: true, force: true });

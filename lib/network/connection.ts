@@ -15,6 +15,14 @@ import { isLoopback } from '../config.js';
 
 /** Unsent reply bytes past which a client's requests stop being read (see applyBackpressure). */
 export const READ_PAUSE_BYTES = 16 * 1024 * 1024;
+/**
+ * The buffer every connection's socket reads into (64 KB, as Node's own
+ * reads): a read is parsed before the next one happens (reads and their
+ * callbacks run one at a time on the event loop), and the parser copies what
+ * it keeps (RequestParser.release).
+ */
+const SHARED_READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+export const sharedReadBuffer: Buffer = SHARED_READ_BUFFER;
 /** Reply bytes an unauthenticated client may have pending (Redis's 16 KB static reply buffer; any more closes it). */
 const UNAUTH_REPLY_MAX = 16 * 1024;
 
@@ -87,17 +95,52 @@ export class Connection implements Link {
     return this.socket.writableLength + this.heldBytes;
   }
 
+  /**
+   * Where the socket reads next (net.Socket's `onread` buffer, asked after
+   * every read): straight into the rest of a big argument while one is being
+   * received, as Redis does, so its bytes are neither copied nor spread over
+   * thousands of 64 KB buffers; otherwise the read buffer shared by all
+   * connections (nothing is allocated per read).
+   */
+  readBuffer(): Buffer {
+    return this.parser.directTarget() ?? SHARED_READ_BUFFER;
+  }
+
+  /** `n` bytes were read into `buf` (the buffer readBuffer() returned before the read). */
+  onRead(n: number, buf: Buffer): void {
+    this.engine.stats.netInputBytes += n;
+    if (buf !== SHARED_READ_BUFFER) {
+      this.session.lastInteraction = Date.now();
+      try {
+        this.parser.filledDirect(n);
+      } catch {
+        this.queryBufferOverflow();
+        return;
+      }
+      // The big argument may now be complete (it is the last one, or its CRLF came in the same read).
+      this.processInput();
+      return;
+    }
+    this.onData(buf.subarray(0, n));
+    // The shared buffer is overwritten by the next read of any connection.
+    this.parser.release();
+  }
+
   /** Called for each chunk read from the socket. */
   onData(chunk: Buffer): void {
     this.session.lastInteraction = Date.now();
     try {
       this.parser.feed(chunk);
     } catch {
-      this.engine.log('warning', `Closing client that reached max query buffer length: id=${this.session.id} addr=${this.addr}`);
-      this.destroy();
+      this.queryBufferOverflow();
       return;
     }
     this.processInput();
+  }
+
+  private queryBufferOverflow(): void {
+    this.engine.log('warning', `Closing client that reached max query buffer length: id=${this.session.id} addr=${this.addr}`);
+    this.destroy();
   }
 
   /** Runs every complete command in the query buffer, unless blocked; then writes the replies in one batch. */

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import { strerror } from '../persistence/writer.js';
-import { Connection } from './connection.js';
+import { Connection, sharedReadBuffer } from './connection.js';
 import { isLoopback } from '../config.js';
 import { DurabilityGate } from './durability.js';
 import { describeSession, type Engine, type NetworkControl } from '../engine/engine.js';
@@ -64,7 +64,8 @@ export class Network implements NetworkControl {
     for (const b of binds) {
       const optional = b.startsWith('-');
       const host = optional ? b.slice(1) : b;
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      // Paused: an admitted socket is re-made with a read buffer of our choosing (see adoptSocket) before anything is read.
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.accept(sock));
       try {
         await new Promise<void>((resolve, reject) => {
           srv.once('error', reject);
@@ -96,7 +97,7 @@ export class Network implements NetworkControl {
     const file = engine.config.get('unixsocket');
     if (file === '') return;
     fs.rmSync(file, { force: true });
-    const srv = net.createServer((sock) => this.accept(sock, true));
+    const srv = net.createServer({ pauseOnConnect: true }, (sock) => this.accept(sock, true));
     try {
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
@@ -129,6 +130,13 @@ export class Network implements NetworkControl {
       return;
     }
     engine.stats.connectionsReceived++;
+    let conn: Connection | null = null;
+    sock = adoptSocket(sock, {
+      buffer: () => (conn === null ? sharedReadBuffer : conn.readBuffer()),
+      callback: (n: number, buf: Uint8Array) => {
+        conn!.onRead(n, buf as Buffer);
+      },
+    });
     if (unix) {
       engine.log('verbose', `Accepted connection to ${engine.config.get('unixsocket')}`);
     } else {
@@ -137,24 +145,22 @@ export class Network implements NetworkControl {
       const keepalive = engine.config.int('tcp-keepalive');
       if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
     }
-    const conn = new Connection(engine, sock, engine.nextSessionId(), this.gate, unix);
-    engine.clients.set(conn.session.id, conn.session);
+    conn = new Connection(engine, sock, engine.nextSessionId(), this.gate, unix);
+    const c = conn;
+    engine.clients.set(c.session.id, c.session);
     // The peer closed its side (Redis: a read of 0 bytes).
     sock.on('end', () => {
-      if (!conn.session.closing) engine.log('verbose', `Client closed connection ${describeSession(conn.session)}`);
-    });
-    sock.on('data', (chunk: Buffer) => {
-      engine.stats.netInputBytes += chunk.length;
-      conn.onData(chunk);
+      if (!c.session.closing) engine.log('verbose', `Client closed connection ${describeSession(c.session)}`);
     });
     sock.on('error', () => {
       /* reset by peer etc.: 'close' follows */
     });
-    sock.on('close', () => engine.disconnect(conn.session));
+    sock.on('close', () => engine.disconnect(c.session));
   }
 
   /**
    * Sends one error line to a connection that is not admitted and closes it.
+   * (A refused socket is the one net.Server made: paused, reading into Node's own buffers once resumed.)
    * Its input is read and dropped (an unread socket would never see the
    * peer's close and would linger, holding a file descriptor), and it is
    * destroyed after a second whatever the peer does.
@@ -187,6 +193,38 @@ export class Network implements NetworkControl {
       this.unixPath = null;
     }
   }
+}
+
+/** What a socket does with each read (net.Socket's `onread` option). */
+interface ReadTarget {
+  /** The buffer the next read fills (asked once before the first read and after every read). */
+  buffer: () => Uint8Array;
+  /** `n` bytes were read into `buf` (the last buffer returned). */
+  callback: (n: number, buf: Uint8Array) => void;
+}
+
+/**
+ * The same connection as a net.Socket that reads into buffers the caller
+ * chooses. net.Server has no `onread` option (only client sockets take one),
+ * so the accepted socket, still paused (pauseOnConnect) and never read from,
+ * hands its handle to a new Socket made with `onread`; the server's
+ * connection count follows the new socket, and the old object, without a
+ * handle, is dropped. `data` events are not emitted: the callback gets every
+ * read; 'end', 'close', pause() and resume() work as usual.
+ */
+function adoptSocket(old: net.Socket, onread: ReadTarget): net.Socket {
+  const inner = old as unknown as { _handle: unknown; _server: net.Server | null; server: net.Server | null };
+  const handle = inner._handle;
+  const server = inner._server;
+  // The option is typed for client sockets; Node honours it with `handle` too (its initSocketHandle).
+  const sock = new net.Socket({ handle, readable: true, writable: true, onread } as unknown as net.SocketConstructorOpts);
+  inner._handle = null;
+  inner._server = null;
+  inner.server = null;
+  const adopted = sock as unknown as { _server: net.Server | null; server: net.Server | null };
+  adopted._server = server;
+  adopted.server = server;
+  return sock;
 }
 
 export class ListenError extends Error {

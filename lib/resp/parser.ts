@@ -44,7 +44,9 @@ const UNAUTH_BULK_MAX = 16384;
 const EMPTY = Buffer.alloc(0);
 
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
+  /** Whether buf is the parser's own (false: a view of the caller's chunk; see release()). */
+  private owned = true;
   private pos = 0;
   /** Multibulk state: arguments still expected for the command being read, -1 when between commands. */
   private remaining = -1;
@@ -76,20 +78,67 @@ export class RequestParser {
     this.lastCommandBytes = 0;
   }
 
+  /**
+   * Adds bytes read from the socket. The parser may keep a view of `chunk`
+   * until release() is called: a caller that reuses its read buffer calls
+   * release() once it has taken every command it can (see Connection.onRead).
+   */
   feed(chunk: Buffer): void {
     if (this.big !== null) chunk = this.fillBig(chunk);
     if (chunk.length > 0) {
       if (this.pos >= this.buf.length) {
         this.buf = chunk;
+        this.owned = false;
       } else {
         this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+        this.owned = true;
       }
       this.pos = 0;
       this.commandStart = 0;
     }
+    this.checkLimit();
+  }
+
+  private checkLimit(): void {
     if (this.pending > this.limits.maxQueryBuffer) {
       throw new QueryBufferOverflow();
     }
+  }
+
+  /**
+   * Where the socket may read the next bytes straight into, with no copy: the
+   * unfilled rest of a big argument being received (Redis reads the rest of
+   * a big bulk into the argument itself), or null when there is none.
+   */
+  directTarget(): Buffer | null {
+    const big = this.big;
+    if (big === null || this.bigFilled >= big.length) return null;
+    return big.subarray(this.bigFilled);
+  }
+
+  /** `n` bytes were read into the buffer directTarget() returned. */
+  filledDirect(n: number): void {
+    this.bigFilled += n;
+    this.checkLimit();
+  }
+
+  /**
+   * Stops referring to the bytes passed to feed(): what is still unparsed is
+   * copied into a buffer of the parser's own, so the caller may overwrite its
+   * read buffer. Cheap when everything was consumed (the usual case).
+   */
+  release(): void {
+    const buf = this.buf;
+    if (this.pos >= buf.length) {
+      this.buf = EMPTY;
+    } else if (!this.owned) {
+      this.buf = Buffer.from(buf.subarray(this.pos));
+    } else {
+      return;
+    }
+    this.owned = true;
+    this.pos = 0;
+    this.commandStart = 0; // as feed() does: the partial command's earlier bytes are no longer counted
   }
 
   /** Copies what belongs to the big argument into it; returns the rest of the chunk. */
@@ -187,6 +236,7 @@ export class RequestParser {
     this.bigFilled = have;
     this.bigSkip = 2 - Math.min(2, this.buf.length - this.pos - have);
     this.buf = EMPTY;
+    this.owned = true;
     this.pos = 0;
     this.commandStart = 0;
   }
