@@ -15,6 +15,7 @@ import { writeId } from './reply.js';
 import { xidmprecordArgv } from './xidmprecord.js';
 import { trimArguments } from './xtrim.js';
 import { refPolicyArgument } from './refpolicy.js';
+import { packedOf } from '../../lib/resp/packed.js';
 
 /** Redis refuses an entry whose fields and values total more than this (STREAM_LISTPACK_MAX_SIZE). */
 const MAX_ENTRY_BYTES = 2 ** 30;
@@ -95,13 +96,18 @@ export const xadd: CommandSpec = {
     }
     if (existing !== null && existing.exhausted) throw E.STREAM_EXHAUSTED;
     const id = (existing ?? EMPTY).nextAddId(a.idGiven ? a : null, Date.now());
+    // A request with very many arguments arrives packed (lib/resp/packed.ts): its fields go into the log from there,
+    // with no object per field.
+    const packed = packedOf(argv);
     let bytes = 0;
-    for (let i = fieldsAt; i < argv.length; i++) bytes += argv[i].length;
+    if (packed !== null) bytes = packed.ends[argv.length - 1] - packed.ends[fieldsAt - 1];
+    else for (let i = fieldsAt; i < argv.length; i++) bytes += argv[i].length;
     if (bytes > MAX_ENTRY_BYTES) throw E.STREAM_ELEMENTS_TOO_LARGE;
 
     // Validated: from here on nothing fails.
     const s = existing ?? getOrCreateStream(c, k).stream;
-    s.append(id, argv.slice(fieldsAt), chunkLimits(c));
+    if (packed !== null) s.appendPacked(id, { buf: packed.buf, ends: packed.ends, from: fieldsAt, count: nFields }, chunkLimits(c));
+    else s.append(id, argv.slice(fieldsAt), chunkLimits(c));
     if (pid !== null) {
       const lim = idmpLimits(c, s);
       const idmp = (s.idmp ??= new IdmpState());

@@ -66,6 +66,16 @@ export function lpStringSize(s: Uint8Array): number {
   return l + backlenSize(l);
 }
 
+/** lpStringSize of buf[start, start + n), without a view for the common case. */
+export function lpStringSizeAt(buf: Uint8Array, start: number, n: number): number {
+  if (n <= 20 && n > 0) {
+    const c = buf[start];
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d) return lpStringSize(buf.subarray(start, start + n));
+  }
+  const l = strEncLen(n);
+  return l + backlenSize(l);
+}
+
 export class ListpackWriter {
   private parts: Buffer[] = [];
   private size = LP_HDR_SIZE + 1;

@@ -8,6 +8,7 @@
  * bytes are buffered.
  */
 import { ReplyError, protocolError } from '../errors.js';
+import { PackedBuilder, packedArgv } from './packed.js';
 
 /** Longest inline request or `*`/`$` header line Redis accepts (PROTO_INLINE_MAX_SIZE). */
 const INLINE_MAX = 64 * 1024;
@@ -20,6 +21,13 @@ const MULTIBULK_MAX = 2147483647;
  * chunk, so a big argument costs time linear in its size.
  */
 const BIG_ARG = 32 * 1024;
+/**
+ * A command with at least this many arguments is collected packed (one
+ * buffer and an offset table, lib/resp/packed.ts) rather than as one Buffer
+ * per argument: hundreds of thousands of live Buffers make every young
+ * generation collection during the request copy them all.
+ */
+const MANY_ARGS = 4096;
 const CR = 13;
 const LF = 10;
 
@@ -51,6 +59,8 @@ export class RequestParser {
   /** Multibulk state: arguments still expected for the command being read, -1 when between commands. */
   private remaining = -1;
   private argv: Buffer[] = [];
+  /** The arguments of a command with at least MANY_ARGS of them, collected packed instead of in argv. */
+  private packed: PackedBuilder | null = null;
   private bulkLen = -1;
   /** A big bulk argument being filled in place (see BIG_ARG), with how many of its bytes have arrived. */
   private big: Buffer | null = null;
@@ -179,6 +189,7 @@ export class RequestParser {
           if (n <= 0) continue;
           this.remaining = n;
           this.argv = [];
+          this.packed = n >= MANY_ARGS ? new PackedBuilder(n) : null;
         } else {
           const argv = this.readInline();
           if (argv === null) return null;
@@ -188,10 +199,15 @@ export class RequestParser {
         }
       }
       while (this.remaining > 0) {
+        if (this.packed !== null && this.bulkLen === -1 && this.big === null) {
+          this.takePacked(maxBulkLen);
+          if (this.remaining === 0) break;
+        }
         if (this.big !== null) {
           // Complete once all its bytes and the CRLF after them have arrived (Redis does not check the CRLF's value).
           if (this.bigFilled < this.big.length || this.bigSkip > 0) return null;
-          this.argv.push(this.big);
+          if (this.packed !== null) this.packed.add(this.big, 0, this.big.length);
+          else this.argv.push(this.big);
           this.big = null;
           this.bulkLen = -1;
           this.remaining--;
@@ -214,17 +230,59 @@ export class RequestParser {
           return null;
         }
         const end = this.pos + this.bulkLen;
-        this.argv.push(copyArg(this.buf, this.pos, end));
+        if (this.packed === null) this.argv.push(copyArg(this.buf, this.pos, end));
+        else this.packed.add(this.buf, this.pos, end);
         this.pos = end + 2; // Redis does not check that \r\n follows the payload
         this.bulkLen = -1;
         this.remaining--;
       }
       this.remaining = -1;
-      const argv = this.argv;
+      let argv = this.argv;
       this.argv = [];
+      if (this.packed !== null) {
+        argv = packedArgv(this.packed.finish());
+        this.packed = null;
+      }
       this.noteCommandEnd();
       return argv;
     }
+  }
+
+  /**
+   * The packed path's inner loop: takes every complete, ordinary bulk
+   * (`$<len>\r\n<payload>\r\n`, len at most 16 KiB and proto-max-bulk-len,
+   * canonical digits) at pos, without a call per header. It stops at the
+   * first thing it does not handle (an incomplete or big bulk, or anything
+   * malformed), which the general loop then takes, so replies and errors are
+   * the same as for any other command.
+   */
+  private takePacked(maxBulkLen: number): void {
+    const buf = this.buf;
+    const packed = this.packed!;
+    const limit = Math.min(maxBulkLen, UNAUTH_BULK_MAX);
+    const n = buf.length;
+    let pos = this.pos;
+    let remaining = this.remaining;
+    while (remaining > 0 && pos + 4 <= n && buf[pos] === 36 /* '$' */) {
+      let p = pos + 1;
+      let len = buf[p] - 48;
+      if (!(len >= 0 && len <= 9)) break;
+      p++;
+      let c = buf[p];
+      if (len === 0 && c !== CR) break; // a leading zero: the general path refuses it
+      while (c >= 48 && c <= 57 && len <= limit) {
+        len = len * 10 + (c - 48);
+        c = buf[++p];
+      }
+      // p at the CR (Redis does not check the LF after it, nor the CRLF after the payload).
+      if (c !== CR || len > limit || p + 2 + len + 2 > n) break;
+      const start = p + 2;
+      packed.add(buf, start, start + len);
+      pos = start + len + 2;
+      remaining--;
+    }
+    this.pos = pos;
+    this.remaining = remaining;
   }
 
   /** Moves the partial big argument out of the query buffer into a buffer of its announced size. */

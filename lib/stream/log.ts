@@ -46,7 +46,7 @@
  */
 
 import { type StreamId, type U64, compareIds, u64 } from './id.js';
-import { lpIntSize, lpStringSize, LP_HDR_SIZE } from '../rdb/listpack.js';
+import { lpIntSize, lpStringSize, lpStringSizeAt, LP_HDR_SIZE } from '../rdb/listpack.js';
 
 export interface ChunkLimits {
   maxEntries: number;
@@ -213,6 +213,82 @@ function totalFieldBytes(fields: Buffer[]): number {
   let n = 0;
   for (let i = 0; i < fields.length; i++) n += fields[i].length;
   return n;
+}
+
+/**
+ * An entry's fields packed in one buffer, as a request with very many
+ * arguments arrives (lib/resp/packed.ts): field k (name, value, name, ...,
+ * 0 <= k < count) is buf[ends[from + k - 1], ends[from + k]). StreamLog's
+ * append takes them without making an object per field; the bytes written
+ * are exactly those an equal Buffer[] would give.
+ */
+export interface PackedFields {
+  readonly buf: Buffer;
+  readonly ends: Int32Array;
+  /** Index in `ends` of the first field; at least 1. */
+  readonly from: number;
+  /** Number of fields (even, at least 2). */
+  readonly count: number;
+}
+
+function packedTotalBytes(f: PackedFields): number {
+  return f.ends[f.from + f.count - 1] - f.ends[f.from - 1];
+}
+
+/** lpMasterSize for packed fields (their names). */
+function lpMasterSizePacked(nameCount: number, f: PackedFields): number {
+  let n = LP_HDR_SIZE + 1 + lpIntSize(nameCount) + lpIntSize(0);
+  const { buf, ends } = f;
+  for (let i = f.from, end = f.from + f.count; i < end; i += 2) n += lpStringSizeAt(buf, ends[i - 1], ends[i] - ends[i - 1]);
+  return n;
+}
+
+/** lpEntrySize for packed fields. */
+function lpEntrySizePacked(dms: number, dseq: number, same: boolean, f: PackedFields): number {
+  const nf = f.count >>> 1;
+  const { buf, ends } = f;
+  const end = f.from + f.count;
+  let n = 2 + lpIntSize(dms) + lpIntSize(dseq);
+  if (same) {
+    for (let i = f.from + 1; i < end; i += 2) n += lpStringSizeAt(buf, ends[i - 1], ends[i] - ends[i - 1]);
+    return n + lpIntSize(nf + 3);
+  }
+  n += lpIntSize(nf);
+  for (let i = f.from; i < end; i++) n += lpStringSizeAt(buf, ends[i - 1], ends[i] - ends[i - 1]);
+  return n + lpIntSize(nf * 2 + 4);
+}
+
+/** Whether the packed fields' names are chunk c's master names, in order (sameNames). */
+function sameNamesPacked(c: Chunk, f: PackedFields): boolean {
+  if (c.nameCount * 2 !== f.count) return false;
+  const buf = c.buf;
+  const { buf: src, ends } = f;
+  readVar(buf, 0);
+  let p = rpos;
+  for (let i = f.from, end = f.from + f.count; i < end; i += 2) {
+    const len = readVar(buf, p);
+    p = rpos;
+    const s = ends[i - 1];
+    if (ends[i] - s !== len) return false;
+    if (src.compare(buf, p, p + len, s, s + len) !== 0) return false;
+    p += len;
+  }
+  return true;
+}
+
+/** Writes packed fields [i, end) step `step` as varint length + bytes from p; returns the new offset. */
+function writePacked(f: PackedFields, i: number, end: number, step: number, dst: Buffer, p: number): number {
+  const { buf: src, ends } = f;
+  for (; i < end; i += step) {
+    const s = ends[i - 1];
+    const len = ends[i] - s;
+    p = writeVar(dst, p, len);
+    if (len < 16) {
+      for (let j = 0; j < len; j++) dst[p + j] = src[s + j];
+    } else src.copy(dst, p, s, s + len);
+    p += len;
+  }
+  return p;
 }
 
 /** One chunk as plain data (DUMP / RDB): see StreamLog.rawChunks and appendRawChunk. */
@@ -493,18 +569,33 @@ export class StreamLog {
   append(id: StreamId, fields: Buffer[], limits: ChunkLimits): void {
     const index = this.index;
     const tail = index.length > this.head ? index[index.length - 1]! : null;
-    if (tail !== null && prepare(tail, id, fields)) {
-      let maxBytes = limits.maxBytes;
-      if (!(maxBytes > 0) || maxBytes > MAX_CHUNK_BYTES) maxBytes = MAX_CHUNK_BYTES;
-      const maxEntries = limits.maxEntries;
-      // Redis's streamAppendItem: a new node when lpBytes + the raw field bytes reach the limit, or when full.
-      if (lpBytesOf(tail) + totalFieldBytes(fields) < maxBytes && !(maxEntries > 0 && tail.live + tail.deleted >= maxEntries)) {
-        this.writeEntry(tail, fields);
-        return;
-      }
+    if (tail !== null && this.fits(tail, totalFieldBytes(fields), limits) && prepare(tail, id, fields)) {
+      this.writeEntry(tail, fields);
+      return;
     }
     if (tail !== null) this.seal(tail);
     this.newChunk(id, fields);
+  }
+
+  /** append() for fields packed in one buffer (an entry with very many fields): the same bytes, no object per field. */
+  appendPacked(id: StreamId, fields: PackedFields, limits: ChunkLimits): void {
+    const index = this.index;
+    const tail = index.length > this.head ? index[index.length - 1]! : null;
+    // Size first: a big entry rarely fits, and then comparing its names with the chunk's is wasted.
+    if (tail !== null && this.fits(tail, packedTotalBytes(fields), limits) && preparePacked(tail, id, fields)) {
+      this.writeEntryPacked(tail, fields);
+      return;
+    }
+    if (tail !== null) this.seal(tail);
+    this.newChunkPacked(id, fields);
+  }
+
+  /** Redis's streamAppendItem: a new node when lpBytes + the raw field bytes reach the limit, or when full. */
+  private fits(tail: Chunk, fieldBytes: number, limits: ChunkLimits): boolean {
+    let maxBytes = limits.maxBytes;
+    if (!(maxBytes > 0) || maxBytes > MAX_CHUNK_BYTES) maxBytes = MAX_CHUNK_BYTES;
+    const maxEntries = limits.maxEntries;
+    return lpBytesOf(tail) + fieldBytes < maxBytes && !(maxEntries > 0 && tail.live + tail.deleted >= maxEntries);
   }
 
   get(id: StreamId): Buffer[] | null {
@@ -1085,7 +1176,8 @@ export class StreamLog {
     c.buf = buf;
   }
 
-  private writeEntry(c: Chunk, fields: Buffer[]): void {
+  /** Makes room for the entry prepare() sized and writes its head; returns where its fields go (in c.buf). */
+  private entryHead(c: Chunk): number {
     let p = c.used;
     c.lastAt = p;
     const need = p + aSize;
@@ -1097,7 +1189,35 @@ export class StreamLog {
       c.buf = buf = nb;
     }
     p = writeVar(buf, p, aH);
-    p = writeVar(buf, p, aZ);
+    return writeVar(buf, p, aZ);
+  }
+
+  /** Records the entry written up to p (lpSize: its listpack size). */
+  private entryDone(c: Chunk, p: number, lpSize: number): void {
+    c.used = p;
+    c.live++;
+    c.lastDms = aDms;
+    c.lastDseq = aDs;
+    c.lpFixed += lpSize;
+    this.len++;
+    this.version++;
+  }
+
+  private writeEntryPacked(c: Chunk, f: PackedFields): void {
+    let p = this.entryHead(c);
+    const end = f.from + f.count;
+    if (aSame) {
+      p = writePacked(f, f.from + 1, end, 2, c.buf, p);
+    } else {
+      p = writeVar(c.buf, p, f.count >>> 1);
+      p = writePacked(f, f.from, end, 1, c.buf, p);
+    }
+    this.entryDone(c, p, lpEntrySizePacked(aDms, aDs, aSame, f));
+  }
+
+  private writeEntry(c: Chunk, fields: Buffer[]): void {
+    let p = this.entryHead(c);
+    const buf = c.buf;
     const nf = fields.length;
     if (aSame) {
       for (let i = 1; i < nf; i += 2) {
@@ -1113,13 +1233,7 @@ export class StreamLog {
         p = copyBytes(f, buf, p);
       }
     }
-    c.used = p;
-    c.live++;
-    c.lastDms = aDms;
-    c.lastDseq = aDs;
-    c.lpFixed += lpEntrySize(aDms, aDs, aSame, fields);
-    this.len++;
-    this.version++;
+    this.entryDone(c, p, lpEntrySize(aDms, aDs, aSame, fields));
   }
 
   private newChunk(id: StreamId, fields: Buffer[]): void {
@@ -1141,18 +1255,44 @@ export class StreamLog {
       p = writeVar(buf, p, f.length);
       p = copyBytes(f, buf, p);
     }
+    const c = this.addChunk(id, buf, nf >>> 1, p, lpMasterSize([], nf >>> 1, fields), entrySize);
+    this.writeEntry(c, fields);
+  }
+
+  private newChunkPacked(id: StreamId, f: PackedFields): void {
+    const { ends } = f;
+    const end = f.from + f.count;
+    const nf = f.count;
+    let headerSize = varLen(nf >>> 1);
+    let valuesSize = 0;
+    for (let i = f.from; i < end; i += 2) {
+      const nl = ends[i] - ends[i - 1];
+      const vl = ends[i + 1] - ends[i];
+      headerSize += varLen(nl) + nl;
+      valuesSize += varLen(vl) + vl;
+    }
+    const entrySize = 2 + valuesSize;
+    const cap = Math.max(headerSize + entrySize, this.capHint);
+    const buf = Buffer.allocUnsafeSlow(cap);
+    const p = writePacked(f, f.from, end, 2, buf, writeVar(buf, 0, nf >>> 1));
+    const c = this.addChunk(id, buf, nf >>> 1, p, lpMasterSizePacked(nf >>> 1, f), entrySize);
+    this.writeEntryPacked(c, f);
+  }
+
+  /** Adds a chunk whose master names are written in buf up to dataStart, sized for a first entry of entrySize bytes (FLAG_SAME, deltas 0). */
+  private addChunk(id: StreamId, buf: Buffer, nameCount: number, dataStart: number, lpMaster: number, entrySize: number): Chunk {
     const small = typeof id.ms === 'number' && typeof id.seq === 'number';
-    const c = new Chunk(id.ms, id.seq, small, buf, nf >>> 1, p);
-    c.lpFixed = lpMasterSize([], nf >>> 1, fields);
+    const c = new Chunk(id.ms, id.seq, small, buf, nameCount, dataStart);
+    c.lpFixed = lpMaster;
     this.index.push(c);
-    this.bufBytes += cap;
+    this.bufBytes += buf.length;
     aH = FLAG_SAME;
     aZ = 0;
     aDms = 0;
     aDs = 0;
     aSame = true;
     aSize = entrySize;
-    this.writeEntry(c, fields);
+    return c;
   }
 }
 
@@ -1170,6 +1310,48 @@ function setHint(h: WalkHint, ci: number, p: number, ms: U64, seq: U64): void {
  * its deltas cannot be represented in c (it must start a new chunk).
  */
 function prepare(c: Chunk, id: StreamId, fields: Buffer[]): boolean {
+  if (!deltas(c, id)) return false;
+  const same = sameNames(c, fields);
+  const nf = fields.length;
+  let size = varLen(aDms * 4 + (same ? FLAG_SAME : 0)) + varLen(aZ);
+  if (same) {
+    for (let i = 1; i < nf; i += 2) {
+      const l = fields[i].length;
+      size += varLen(l) + l;
+    }
+  } else {
+    size += varLen(nf >>> 1);
+    for (let i = 0; i < nf; i++) {
+      const l = fields[i].length;
+      size += varLen(l) + l;
+    }
+  }
+  aH = aDms * 4 + (same ? FLAG_SAME : 0);
+  aSame = same;
+  aSize = size;
+  return true;
+}
+
+/** prepare() for packed fields. */
+function preparePacked(c: Chunk, id: StreamId, f: PackedFields): boolean {
+  if (!deltas(c, id)) return false;
+  const same = sameNamesPacked(c, f);
+  const { ends } = f;
+  const end = f.from + f.count;
+  let size = varLen(aDms * 4 + (same ? FLAG_SAME : 0)) + varLen(aZ);
+  if (!same) size += varLen(f.count >>> 1);
+  for (let i = same ? f.from + 1 : f.from; i < end; i += same ? 2 : 1) {
+    const l = ends[i] - ends[i - 1];
+    size += varLen(l) + l;
+  }
+  aH = aDms * 4 + (same ? FLAG_SAME : 0);
+  aSame = same;
+  aSize = size;
+  return true;
+}
+
+/** The entry's ID deltas from chunk c into the a* scratch (aDms, aDs, aZ); false when c cannot represent them. */
+function deltas(c: Chunk, id: StreamId): boolean {
   let dms: number;
   let ds: number;
   if (c.small) {
@@ -1184,28 +1366,8 @@ function prepare(c: Chunk, id: StreamId, fields: Buffer[]): boolean {
     ds = Number(bds);
   }
   if (dms < 0 || dms > MAX_DMS || ds < -SEQ_LIM || ds >= SEQ_LIM) return false;
-  const same = sameNames(c, fields);
-  const h = dms * 4 + (same ? FLAG_SAME : 0);
-  const z = ds >= 0 ? ds * 2 : -ds * 2 - 1;
-  const nf = fields.length;
-  let size = varLen(h) + varLen(z);
-  if (same) {
-    for (let i = 1; i < nf; i += 2) {
-      const l = fields[i].length;
-      size += varLen(l) + l;
-    }
-  } else {
-    size += varLen(nf >>> 1);
-    for (let i = 0; i < nf; i++) {
-      const l = fields[i].length;
-      size += varLen(l) + l;
-    }
-  }
-  aH = h;
-  aZ = z;
+  aZ = ds >= 0 ? ds * 2 : -ds * 2 - 1;
   aDms = dms;
   aDs = ds;
-  aSame = same;
-  aSize = size;
   return true;
 }

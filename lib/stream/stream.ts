@@ -14,7 +14,7 @@
  */
 import type { TypedValue } from '../types/value.js';
 import * as E from '../errors.js';
-import { StreamLog, type ChunkLimits } from './log.js';
+import { StreamLog, type ChunkLimits, type PackedFields } from './log.js';
 import { type StreamId, type I64, MIN_ID, MAX_ID, U64_MAX, compareIds, nextId, formatId, addI64 } from './id.js';
 import type { ConsumerGroup } from './group.js';
 import { IdmpState } from './idmp.js';
@@ -124,6 +124,16 @@ export class Stream implements TypedValue {
   /** Appends an entry whose ID came from nextAddId. `fields` alternate name, value. O(1) amortised. */
   append(id: StreamId, fields: Buffer[], limits: ChunkLimits): void {
     this.log.append(id, fields, limits);
+    this.added(id);
+  }
+
+  /** append() for fields packed in one buffer (an XADD with very many fields; see StreamLog.appendPacked). */
+  appendPacked(id: StreamId, fields: PackedFields, limits: ChunkLimits): void {
+    this.log.appendPacked(id, fields, limits);
+    this.added(id);
+  }
+
+  private added(id: StreamId): void {
     this.lastId = id;
     const n = this.entriesAdded;
     this.entriesAdded = typeof n === 'number' && n < Number.MAX_SAFE_INTEGER ? n + 1 : addI64(n, 1);
