@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer, sleep, type Running } from './servers.js';
+import { readExactly } from './workloads.js';
 import { formatSummary, summarise, type CpuProfile } from './cpuprofile.js';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -135,29 +136,6 @@ async function fanout(s: Running, messages: number, pollMs: number): Promise<voi
 }
 
 const BIG_VALUE = 32 * 1024 * 1024;
-
-/** Resolves with the next `n` bytes `sock` delivers (one preallocated buffer). */
-function readExactly(sock: net.Socket, n: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const out = Buffer.allocUnsafe(n);
-    let got = 0;
-    const onData = (chunk: Buffer): void => {
-      if (got + chunk.length > n) return done(new Error(`read ${got + chunk.length} bytes, expected ${n}`));
-      chunk.copy(out, got);
-      got += chunk.length;
-      if (got === n) done(null);
-    };
-    const onClose = (): void => done(new Error(`connection closed after ${got} of ${n} bytes`));
-    const done = (err: Error | null): void => {
-      sock.off('data', onData);
-      sock.off('close', onClose);
-      if (err) reject(err);
-      else resolve(out);
-    };
-    sock.on('data', onData);
-    sock.on('close', onClose);
-  });
-}
 
 async function connectSocket(port: number): Promise<net.Socket> {
   const sock = net.connect(port, '127.0.0.1');

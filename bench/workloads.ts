@@ -411,7 +411,7 @@ export const RSS_SETTLE_MS = 3000;
 let bigValueCache: Buffer | null = null;
 
 /** Resolves once `sock` has delivered exactly `n` more bytes, returned as one Buffer (linear: one preallocated buffer). */
-function readExactly(sock: net.Socket, n: number): Promise<Buffer> {
+export function readExactly(sock: net.Socket, n: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const out = Buffer.allocUnsafe(n);
     let got = 0;
