@@ -232,6 +232,9 @@ async function main(): Promise<void> {
     for (const kind of want('memory') ? kinds : [])
       await attempt(kind, [`mem_${shape}_usage`, `mem_${shape}_live`, `mem_${shape}_used`, `mem_${shape}_rss`], `memory ${shape}`, () => W.memoryPerEntry(kind, sz, shape, onStart));
 
+  // RSS growth as the OS sees it: servers started as users start them (no probe).
+  for (const kind of want('rss') ? kinds : []) await attempt(kind, ['mem_fv_os_rss'], 'RSS growth', () => W.rssGrowth(kind, sz, onStart));
+
   // Footprint (footprint.ts): one round each, like the memory figures.
   for (const kind of want('footprint') ? kinds : []) {
     await attempt(kind, ['conn_rss_per', 'conn_live_per', 'conn_rss_total'], 'idle connections', () => F.idleConnections(kind, sz, onStart));
