@@ -130,6 +130,16 @@ export class RespClient {
     });
   }
 
+  /** Sends pre-encoded bytes holding exactly `count` commands in one write; resolves with the last reply. */
+  sendBatch(bytes: Buffer, count: number): Promise<Reply> {
+    if (this.closedError) return Promise.resolve(new RespError(this.closedError.message));
+    return new Promise((resolve) => {
+      for (let i = 1; i < count; i++) this.waiting.push(() => {});
+      this.waiting.push(resolve);
+      this.socket.write(bytes);
+    });
+  }
+
   close(): void {
     this.socket.destroy();
   }

@@ -11,7 +11,11 @@
  * blocked again (--n sets the number of XADDs); bigset / bigget: n SETs (GETs) of
  * one 32 MB value over a raw socket, one after another (--n, default 3); bigxadd: n XADDs of
  * 100,000 fields while another client PINGs every millisecond (also prints the longest
- * PING round trip, the stall other clients see). Prints the server's CPU ms for the measured phase of each run
+ * PING round trip, the stall other clients see); xadd / xadd16: n `XADD key * f v`
+ * from --clients (default 50) raw-RESP clients, unpipelined / 16 per write
+ * (redis-benchmark's -P 16), after a warm-up of the same kind (not counted;
+ * `--warm N` XADDs, default min(n, 20000): under callgrind use 60000 or more,
+ * or V8 is still optimising); `--aof everysec|always` starts the server with the AOF on. Prints the server's CPU ms for the measured phase of each run
  * and their median. `--redis` measures redis-server instead; `--prof` also
  * writes a .cpuprofile per run and prints its summary (measured phase only);
  * `--callgrind` runs the server under valgrind's callgrind and prints the
@@ -22,7 +26,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { RespClient, RespError, encodeCommand, parseInfo, type Reply } from './resp.js';
+import { RespClient, RespError, encodeCommand, oneShot, parseInfo, type Reply } from './resp.js';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -209,6 +213,27 @@ async function bigXadd(port: number, count: number): Promise<number> {
   return worst;
 }
 
+/** n `XADD key * f v` from `clients` connections, `pipeline` commands per write, each client waiting for its batch's replies. */
+async function xaddLoad(port: number, key: string, n: number, clients: number, pipeline: number): Promise<void> {
+  const conns = await Promise.all(Array.from({ length: clients }, () => RespClient.connect(port)));
+  const one = encodeCommand(['XADD', key, '*', 'f', 'v']);
+  const batch = Buffer.concat(Array.from({ length: pipeline }, () => one));
+  let left = n;
+  await Promise.all(
+    conns.map(async (c) => {
+      while (left > 0) {
+        const k = Math.min(pipeline, left);
+        left -= k;
+        const r = await c.sendBatch(k === pipeline ? batch : batch.subarray(0, one.length * k), k);
+        if (r instanceof RespError) throw new Error(`XADD: ${r.message}`);
+      }
+    }),
+  );
+  for (const c of conns) c.close();
+  const len = await oneShot(port, ['XLEN', key]);
+  if (len !== n) throw new Error(`xadd: XLEN ${String(len)}, expected ${n}`);
+}
+
 async function main(): Promise<void> {
   const what = process.argv[2];
   const arg = (name: string, d: number) => {
@@ -219,7 +244,12 @@ async function main(): Promise<void> {
   const n = arg('--n', 200_000);
   const kind = process.argv.includes('--redis') ? 'redis' : 'rivulet';
   const big = ['bigset', 'bigget', 'bigxadd'].includes(what);
-  if (!['cg', 'cgio', 'fanout'].includes(what) && !big) throw new Error('usage: servercpu.js cg|cgio|fanout|bigset|bigget|bigxadd [--runs N] [--n N] [--redis]');
+  const isXadd = what === 'xadd' || what === 'xadd16';
+  if (!['cg', 'cgio', 'fanout'].includes(what) && !big && !isXadd)
+    throw new Error('usage: servercpu.js cg|cgio|fanout|bigset|bigget|bigxadd|xadd|xadd16 [--runs N] [--n N] [--clients N] [--warm N] [--aof everysec|always] [--redis]');
+  const clients = arg('--clients', 50);
+  const aofAt = process.argv.indexOf('--aof');
+  const aof = aofAt > 0 ? (process.argv[aofAt + 1] as 'everysec' | 'always') : null;
   const figures: number[] = [];
   for (let r = 0; r < runs; r++) {
     const profDir = process.argv.includes('--prof') ? fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-prof-')) : null;
@@ -232,11 +262,16 @@ async function main(): Promise<void> {
       ...(cgDir === null ? [] : ['--single-threaded']),
       ...(traceGc ? ['--trace-gc'] : []),
     ];
-    const s = await startServer(kind, { nodeFlags, wrapper, timeoutMs: 600_000 });
+    const s = await startServer(kind, { nodeFlags, wrapper, timeoutMs: 600_000, ...(aof === null ? {} : { appendonly: true, appendfsync: aof }) });
     let from = 0;
     let to = 0;
     try {
-      if (what !== 'fanout' && !big) {
+      const pipeline = what === 'xadd16' ? 16 : 1;
+      if (isXadd) {
+        // Warm-up (not counted), also without callgrind: JIT compilation of the hot path.
+        await xaddLoad(s.port, 'warm', arg('--warm', Math.min(n, 20_000)), clients, pipeline);
+        await oneShot(s.port, ['DEL', 'warm']);
+      } else if (what !== 'fanout' && !big) {
         await fill(s.port, n);
         const c = await RespClient.connect(s.port);
         await c.call(['XGROUP', 'CREATE', 'big', 'g', '0']);
@@ -246,7 +281,7 @@ async function main(): Promise<void> {
       if (cgDir !== null && big) {
         if (what === 'bigxadd') await bigXadd(s.port, 1);
         else await bigSetGet(s.port, 1, what === 'bigget', () => {});
-      } else if (cgDir !== null) {
+      } else if (cgDir !== null && !isXadd) {
         // Warm-up (not counted): the same work once, so that compiling the hot code is not in the count.
         if (what === 'fanout') await fanout(s, 10, 50);
         else {
@@ -271,6 +306,7 @@ async function main(): Promise<void> {
       else if (what === 'bigxadd') stall = await bigXadd(s.port, count);
       else if (what === 'cg') await drainRaw(s.port, 'big', 'g');
       else if (what === 'cgio') await drainIoredis(s.port, 'big', 'g');
+      else if (isXadd) await xaddLoad(s.port, 'x', n, clients, pipeline);
       else await fanout(s, process.argv.includes('--n') ? n : 200, cgDir === null ? 0 : 50);
       to = nowUs();
       let used = cpuMs(s.pid) - before;
@@ -281,7 +317,8 @@ async function main(): Promise<void> {
         unit = 'M instructions';
       }
       figures.push(used);
-      const extra = stall >= 0 ? `, longest PING ${stall.toFixed(1)} ms` : '';
+      let extra = stall >= 0 ? `, longest PING ${stall.toFixed(1)} ms` : '';
+      if (isXadd) extra += cgDir !== null ? `, ${((used * 1e6) / n).toFixed(0)} instructions per XADD` : `, ${((used * 1e3) / n).toFixed(2)} µs CPU per XADD`;
       process.stdout.write(`${kind} ${what} run ${r + 1}: server ${used.toFixed(0)} ${unit}, wall ${Date.now() - t0} ms${extra}\n`);
     } finally {
       // --trace-gc: the collections of the measured phase (V8 prints ms since the isolate started; kept whole here).

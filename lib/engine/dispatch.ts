@@ -133,7 +133,12 @@ export function processCommand(c: Session, argv: Buffer[]): void {
     return;
   }
   // OOM and MISCONF come before the Pub/Sub context check and MULTI queueing, as in Redis's processCommand.
-  const refusal = (bits & (F_DENYOOM | F_WRITE | F_PING)) !== 0 || fullName === 'exec' ? refusalFor(c, spec, fullName) : null;
+  const refusal =
+    fullName === 'exec'
+      ? refusalForExec(c, spec)
+      : (bits & (F_DENYOOM | F_WRITE | F_PING)) !== 0
+        ? server.refuseWrite((bits & F_DENYOOM) !== 0, (bits & F_WRITE) !== 0, (bits & F_PING) !== 0)
+        : null;
   if (refusal) {
     reject(c, refusal, fullName);
     if (c.multi) c.multi.error = true;
@@ -180,18 +185,15 @@ export function processCommand(c: Session, argv: Buffer[]): void {
 }
 
 /**
- * Why the server refuses this command now (OOM, MISCONF), or null. EXEC
- * counts as write/denyoom when a queued command is, as in Redis. Inside MULTI
- * only denyoom commands are refused, as in Redis 7.4 (7.0 refused every
- * command but EXEC/DISCARD/QUIT/RESET while queueing).
+ * Why the server refuses EXEC now (OOM, MISCONF), or null: EXEC counts as
+ * write/denyoom when a queued command is, as in Redis. Inside MULTI only
+ * denyoom commands are refused, as in Redis 7.4 (7.0 refused every command
+ * but EXEC/DISCARD/QUIT/RESET while queueing). Other commands are checked
+ * from their flag bits in processCommand (nothing allocated per command).
  */
-function refusalFor(c: Session, spec: CommandSpec, fullName: string): ReplyError | null {
-  const queue = fullName === 'exec' ? c.multi?.queue : undefined;
-  return c.server.refuseWrite({
-    denyoom: flagged(spec, queue, 'denyoom'),
-    write: flagged(spec, queue, 'write'),
-    ping: fullName === 'ping',
-  });
+function refusalForExec(c: Session, spec: CommandSpec): ReplyError | null {
+  const queue = c.multi?.queue;
+  return c.server.refuseWrite(flagged(spec, queue, 'denyoom'), flagged(spec, queue, 'write'), false);
 }
 
 /** Whether the command, or for EXEC any queued command, has the flag. (A plain function: no closure per command.) */
@@ -232,8 +234,13 @@ export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buff
   const mark = c.reply.mark();
   const dirtyBefore = server.dirty;
   const outer = server.enterCall();
-  const outerCommand = c.running;
-  c.running = { spec, fullName, argv };
+  // What block() would re-run, kept as three fields (no object per command); nested calls restore the outer one.
+  const outerSpec = c.runningSpec;
+  const outerName = c.runningName;
+  const outerArgv = c.runningArgv;
+  c.runningSpec = spec;
+  c.runningName = fullName;
+  c.runningArgv = argv;
   const t0 = performance.now();
   let failed = false;
   try {
@@ -251,7 +258,9 @@ export function call(c: Session, spec: CommandSpec, fullName: string, argv: Buff
       server.stats.recordError('ERR', fullName, false);
     }
   }
-  c.running = outerCommand;
+  c.runningSpec = outerSpec;
+  c.runningName = outerName;
+  c.runningArgv = outerArgv;
   const usec = (performance.now() - t0) * 1000;
   // A command that blocked is counted once, when its block ends (served, timed out or unblocked), as in Redis 7.2+.
   if (c.blocked !== null && !failed) c.blocked.usec += usec;

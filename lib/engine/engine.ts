@@ -483,12 +483,12 @@ export class Engine implements KeyspaceHooks {
    * maxmemory (noeviction: nothing is evicted); then MISCONF for writes — and
    * PING, so health checks notice — while the AOF cannot be written.
    */
-  refuseWrite(cmd: { denyoom: boolean; write: boolean; ping: boolean }): ReplyError | null {
-    if (cmd.denyoom) {
+  refuseWrite(denyoom: boolean, write: boolean, ping: boolean): ReplyError | null {
+    if (denyoom) {
       const maxmemory = this.config.int('maxmemory');
       if (maxmemory > 0 && this.usedMemory() > maxmemory) return E.OOM;
     }
-    if ((cmd.write || cmd.ping) && this.aof) return this.aof.writeError();
+    if ((write || ping) && this.aof) return this.aof.writeError();
     return null;
   }
 

@@ -19,6 +19,7 @@ import type { Engine } from './engine.js';
 import type { CommandQueue } from './queue.js';
 import type { BlockState, BlockRequest, RunningCommand } from './blocking.js';
 import type { TrackingState } from './tracking.js';
+import type { CommandSpec } from '../command.js';
 
 export type { QueuedCommand } from './queue.js';
 
@@ -83,8 +84,10 @@ export class Session {
   scriptSuspended = false;
   /** Set for sessions that must never block (scripts): blocking commands answer as on timeout. */
   noBlock = false;
-  /** The command being executed (set by call(); the outer one is restored after nested calls). */
-  running: RunningCommand | null = null;
+  /** The command being executed (set by call(); the outer one is restored after nested calls), as three fields: no object per command. */
+  runningSpec: CommandSpec | null = null;
+  runningName = '';
+  runningArgv: Buffer[] | null = null;
   /** The session Lua's redis.call runs in (MONITOR shows it as `lua`). */
   isScript = false;
   /** Set by MONITOR: it receives every command; it may not touch the keyspace (lib/engine/ops.ts). */
@@ -165,7 +168,8 @@ export class Session {
    * handler returns right after calling this, having written nothing.
    */
   block(req: BlockRequest): void {
-    this.server.blocking.block(this, this.running!, req);
+    const cmd: RunningCommand = { spec: this.runningSpec!, fullName: this.runningName, argv: this.runningArgv! };
+    this.server.blocking.block(this, cmd, req);
   }
 
   /** Sends pending replies now (a session without a connection keeps them for its owner). */
