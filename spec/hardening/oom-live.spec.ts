@@ -34,13 +34,21 @@ describe('maxmemory decisions on live data', function () {
     const live = m0.heapUsed + m0.external;
     const used = Number(/used_memory:(\d+)/.exec(String(await c.call('INFO', 'memory')))![1]);
     expect(await c.call('CONFIG', 'SET', 'maxmemory', String(used + 64 * 1024 * 1024))).to.equal('OK');
-    let junk: Buffer[] | null = [];
-    for (let i = 0; i < 160; i++) junk.push(Buffer.alloc(1024 * 1024, i));
-    gc();
-    gc(); // the Buffers' wrappers are now old: only a full collection frees them
-    junk = null;
-    const m1 = process.memoryUsage();
-    expect(m1.heapUsed + m1.external, 'the garbage is still counted').to.be.greaterThan(live + 128 * 1024 * 1024);
+    // The set-up: 160 MB of garbage the process still counts. On a busy machine V8 sometimes
+    // collects (or its background sweeper frees) the buffers between dropping them and reading
+    // the counters, which leaves nothing to test: make the garbage again then (a few tries).
+    let counted = 0;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let junk: Buffer[] | null = [];
+      for (let i = 0; i < 160; i++) junk.push(Buffer.alloc(1024 * 1024, i));
+      gc();
+      gc(); // the Buffers' wrappers are now old: only a full collection frees them
+      junk = null;
+      const m1 = process.memoryUsage();
+      counted = m1.heapUsed + m1.external - live;
+      if (counted > 128 * 1024 * 1024) break;
+    }
+    expect(counted, 'the garbage is still counted').to.be.greaterThan(128 * 1024 * 1024);
     expect(await c.call('SET', 'k', 'v')).to.equal('OK');
     // Live data over the limit is refused.
     const big = 'x'.repeat(1024 * 1024);
