@@ -46,6 +46,8 @@ export interface StartOptions {
   appendfsync?: 'always' | 'everysec' | 'no';
   /** Reuse a directory (AOF load); otherwise a fresh temp dir is made and removed on stop. */
   dir?: string;
+  /** Another rivulet-server to start instead of RIVULET_BIN (bench/startup.ts --versus). */
+  bin?: string;
   /** Extra node flags for rivulet (e.g. --cpu-prof). */
   nodeFlags?: string[];
   /** Directives given to both servers (e.g. --maxclients N). */
@@ -86,7 +88,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   const run = (cmd: string, args: string[]): ChildProcess =>
     w.length > 0 ? spawn(w[0], [...w.slice(1), cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir }) : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   if (kind === 'rivulet') {
-    proc = run(process.execPath, [...(opts.nodeFlags ?? []), RIVULET_BIN, ...common]);
+    proc = run(process.execPath, [...(opts.nodeFlags ?? []), opts.bin ?? RIVULET_BIN, ...common]);
   } else {
     proc = run('redis-server', [...common, '--save', '', '--daemonize', 'no', '--protected-mode', 'no']);
   }

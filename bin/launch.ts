@@ -14,15 +14,15 @@
  * stale bundle is never used. RIVULET_BUNDLE=0 forces the ESM build,
  * RIVULET_BUNDLE=1 refuses to start without a current bundle.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Only what every start needs is imported (each builtin an ESM module imports costs a facade at start-up):
+// node:crypto is taken only when the manifest's hashes must be compared.
+const DIST = path.resolve(path.dirname(process.getBuiltinModule('node:url').fileURLToPath(import.meta.url)), '..');
 export const BUNDLE_FILE = 'rivulet-server.cjs';
 export const CACHE_FILE = 'rivulet-server.cache';
 export const MANIFEST_FILE = 'rivulet-server.json';
@@ -58,6 +58,7 @@ export function bundleIsCurrent(dist = DIST): boolean {
     if (Math.round(st.mtimeMs) !== mtime) sameTimes = false;
   }
   if (sameTimes) return true;
+  const crypto = process.getBuiltinModule('node:crypto');
   for (const [rel, , , sha1] of manifest.files) {
     if (crypto.createHash('sha1').update(fs.readFileSync(dist + path.sep + rel)).digest('hex') !== sha1) return false;
   }
@@ -65,17 +66,20 @@ export function bundleIsCurrent(dist = DIST): boolean {
 }
 
 /**
- * Runs the bundle's module table (not the server) and returns its entry's
- * exports, compiling with the code cache when V8 accepts it (same Node
- * version and flags). With `writeCache`, compiles without it and writes a new
- * one afterwards: it then holds every function the loading ran, not only the
- * top level.
+ * Compiles the bundle (dist/rivulet-server.cjs is ASCII: scripts/bundle.mjs
+ * escapes everything else, so it is read as latin1 into a one-byte string,
+ * without UTF-8 decoding) and runs its module table (not the server),
+ * returning the script and its entry's exports. With `useCache`, compiles
+ * from the code cache when V8 accepts it (same Node version and flags);
+ * scripts/bundle.mjs compiles without it, starts a server, answers a PING,
+ * then writes the cache with `script.createCachedData()`, so the cache holds
+ * every function a start runs, not only the modules' top level.
  */
-export function loadBundle(dist = DIST, writeCache = false): Cli {
+export function compileBundle(dist = DIST, useCache = true): { script: vm.Script; cli: Cli } {
   const file = path.join(dist, BUNDLE_FILE);
-  const source = fs.readFileSync(file, 'utf8');
+  const source = fs.readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
-  if (!writeCache) {
+  if (useCache) {
     try {
       cachedData = fs.readFileSync(path.join(dist, CACHE_FILE));
     } catch {
@@ -86,8 +90,12 @@ export function loadBundle(dist = DIST, writeCache = false): Cli {
   const fn = script.runInThisContext() as (this: unknown, exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
   const mod = { exports: {} as Cli };
   fn.call(mod.exports, mod.exports, createRequire(file), mod, file, dist);
-  if (writeCache) fs.writeFileSync(path.join(dist, CACHE_FILE), script.createCachedData());
-  return mod.exports;
+  return { script, cli: mod.exports };
+}
+
+/** The bundle's entry (bin/cli.js), compiled from the code cache when V8 accepts it. */
+export function loadBundle(dist = DIST): Cli {
+  return compileBundle(dist).cli;
 }
 
 /** What RIVULET_BUNDLE=1 says when the bundle cannot be used. */

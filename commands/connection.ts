@@ -1,7 +1,6 @@
 /**
  * Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { CommandSpec } from '../lib/command.js';
 import { arg, block } from '../lib/command.js';
 import type { Session } from '../lib/engine/session.js';
@@ -15,6 +14,8 @@ const conn = { group: 'connection' };
 
 /** Compares a password with requirepass in constant time (hashing first equalises lengths). */
 export function passwordMatches(c: Session, given: Buffer): boolean {
+  // node:crypto is taken on the first AUTH, not imported: loading it costs every start-up (bench/PROFILE.md).
+  const { createHash, timingSafeEqual } = process.getBuiltinModule('node:crypto');
   const want = c.server.config.get('requirepass');
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(Buffer.from(want)).digest();

@@ -103,18 +103,57 @@ export function makeBundle(root) {
     `module.exports = __require(${JSON.stringify(ENTRY)});`,
     '',
   );
+  // ASCII only, so that the launcher reads it as latin1 into a one-byte string (no UTF-8 decoding of
+  // 1.6 MB at every start, half the memory for the source V8 keeps for lazy compiles). Non-ASCII
+  // characters (almost all in comments; a few in string literals) become \uXXXX escapes of their
+  // UTF-16 code units, which mean the same in comments, strings, templates, regular expressions and
+  // identifiers. Two cases where they would not are refused: a backslash right before one (an escape
+  // of it would turn into an escaped backslash) and String.raw templates containing one.
+  let text = parts.join('\n');
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error('bundle: a backslash before a non-ASCII character cannot be escaped safely');
+  for (const m of text.matchAll(/String\.raw\s*`[^`]*`/g)) if (/[^\x00-\x7f]/.test(m[0])) throw new Error('bundle: a String.raw template holds a non-ASCII character');
+  text = text.replace(/[^\x00-\x7f]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
   const manifest = {
     note: 'Written by scripts/bundle.mjs: the ESM files the bundle stands for, the bundle and its code cache (size, mtime, sha1). bin/launch.js uses the bundle only while they are unchanged.',
     modules: modules.size,
     files: fingerprint(dist, [...modules.keys()].map(esmTwin)),
   };
-  return { code: parts.join('\n'), manifest };
+  return { code: text, manifest };
 }
 
 /**
+ * What the child that writes the code cache runs (ESM, `node -e`): compiles the
+ * bundle without a cache, starts the server from it on a free loopback port
+ * with nothing on disk, answers one PING, and only then serialises the cache,
+ * so it holds the bytecode of every function a start runs up to its first
+ * PONG (config parsing, the engine, listen, the RESP parser, dispatch), not
+ * only the modules' top level: those are not compiled again at each start.
+ */
+const CACHE_WRITER = (launchUrl, cachePath) => `
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+const { script, cli } = (await import(${JSON.stringify(launchUrl)})).compileBundle(undefined, false);
+const port = await new Promise((resolve, reject) => {
+  const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-cache-'));
+await cli.main(['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--dir', dir, '--loglevel', 'warning']);
+const reply = await new Promise((resolve, reject) => {
+  const c = net.connect(port, '127.0.0.1', () => c.write('*1\\r\\n$4\\r\\nPING\\r\\n'));
+  c.once('data', (d) => { c.destroy(); resolve(String(d)); }).once('error', reject);
+});
+if (reply !== '+PONG\\r\\n') throw new Error('the server started from the bundle answered PING with ' + JSON.stringify(reply));
+fs.writeFileSync(${JSON.stringify(cachePath)}, script.createCachedData());
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(0);
+`;
+
+/**
  * Writes dist/rivulet-server.cjs, its V8 code cache dist/rivulet-server.cache
- * (made by loading the bundle in a fresh node, as bin/launch.ts does), and
- * last dist/rivulet-server.json, which fingerprints all of them.
+ * (made by a fresh node that runs the bundle to its first PONG, see
+ * CACHE_WRITER), and last dist/rivulet-server.json, which fingerprints all of them.
  */
 export function writeBundle(root) {
   const dist = path.join(root, 'dist');
@@ -122,8 +161,12 @@ export function writeBundle(root) {
   fs.writeFileSync(path.join(dist, BUNDLE), code);
   fs.rmSync(path.join(dist, CACHE), { force: true });
   const launch = pathToFileURL(path.join(dist, 'bin', 'launch.js')).href;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(launch)})).loadBundle(undefined, true)`], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`writing the code cache failed:\n${r.stderr}`);
+  // Retried: the free port found can be taken by someone else before the server listens on it.
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', CACHE_WRITER(launch, path.join(dist, CACHE))], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    if (r.status === 0 && fs.existsSync(path.join(dist, CACHE))) break;
+    if (attempt === 3) throw new Error(`writing the code cache failed:\n${r.stdout}\n${r.stderr}`);
+  }
   manifest.files.push(...fingerprint(dist, [BUNDLE, CACHE]));
   fs.writeFileSync(path.join(dist, MANIFEST), JSON.stringify(manifest) + '\n');
   return manifest;

@@ -6,9 +6,11 @@ import { isWord, parseInt64 } from '../../lib/args.js';
 import { keyOverhead } from '../../lib/types/string.js';
 import { typeOf } from '../../lib/types/registry.js';
 import { helpLines, writeHelp, type HelpEntry } from '../../lib/help.js';
-import v8 from 'node:v8';
 import type { Session } from '../../lib/engine/session.js';
 import { STARTUP_BYTES } from '../../lib/memory.js';
+
+/** node:v8, taken on the first MEMORY STATS/DOCTOR/MALLOC-STATS rather than imported: loading it costs every start-up (bench/PROFILE.md). */
+const v8 = (): typeof import('node:v8') => process.getBuiltinModule('node:v8');
 
 const statsSub = {
   flags: [] as CommandSpec['flags'],
@@ -225,8 +227,8 @@ export const memory: CommandSpec = {
       handler(c) {
         // Redis prints jemalloc's report; rivulet's allocator is V8: its heap statistics, one per line.
         const lines = ['___ Begin V8 heap statistics ___'];
-        for (const [k, v] of Object.entries(v8.getHeapStatistics())) lines.push(`${k}: ${v}`);
-        for (const sp of v8.getHeapSpaceStatistics()) {
+        for (const [k, v] of Object.entries(v8().getHeapStatistics())) lines.push(`${k}: ${v}`);
+        for (const sp of v8().getHeapSpaceStatistics()) {
           lines.push(`${sp.space_name}: size=${sp.space_size} used=${sp.space_used_size} available=${sp.space_available_size}`);
         }
         lines.push('--- End V8 heap statistics ---');

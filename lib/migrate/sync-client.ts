@@ -10,7 +10,8 @@
  * closing ones idle for 10 seconds. The worker source is inline (eval) so
  * the ESM and CommonJS builds need no file path.
  */
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+// node:worker_threads is taken by the first MIGRATE, not imported: loading it costs every start-up (bench/PROFILE.md).
+import type { Worker, MessagePort } from 'node:worker_threads';
 
 export interface MigrateRequest {
   host: string;
@@ -171,6 +172,7 @@ class MigrateWorker {
   private readonly worker: Worker;
 
   constructor() {
+    const { MessageChannel, Worker } = process.getBuiltinModule('node:worker_threads');
     const ch = new MessageChannel();
     this.port = ch.port1;
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared: this.flag.buffer, port: ch.port2 }, transferList: [ch.port2] });
@@ -178,6 +180,7 @@ class MigrateWorker {
   }
 
   private nextId = 1;
+  private readonly receive = process.getBuiltinModule('node:worker_threads').receiveMessageOnPort;
 
   /** Runs one exchange, blocking this thread until it is over (bounded by the timeouts). */
   run(req: MigrateRequest): MigrateResult {
@@ -187,7 +190,7 @@ class MigrateWorker {
     // Connect + write + one read per reply, each bounded by the timeout; a retry doubles it; plus slack.
     const deadline = Date.now() + req.timeoutMs * (2 * (req.count + 4)) + 2000;
     for (;;) {
-      const m = receiveMessageOnPort(this.port);
+      const m = this.receive(this.port);
       if (m !== undefined) {
         const res = m.message as MigrateResult & { id: number };
         if (res.id === id) return res;

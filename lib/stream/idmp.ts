@@ -15,7 +15,6 @@
  *   follows the stream-idmp-duration / stream-idmp-maxsize directives.
  * - `iidsAdded` / `iidsDuplicates` are lifetime counters (XINFO STREAM).
  */
-import { createHash } from 'node:crypto';
 import type { StreamId } from './id.js';
 
 export interface IdmpRecord {
@@ -110,7 +109,8 @@ export function autoIid(fields: Buffer[]): string {
   const pairs: [Buffer, Buffer][] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([fields[i], fields[i + 1]]);
   pairs.sort((a, b) => Buffer.compare(a[0], b[0]) || Buffer.compare(a[1], b[1]));
-  const h = createHash('sha256');
+  // node:crypto is taken on first use, not imported: loading it costs every start-up (bench/PROFILE.md).
+  const h = process.getBuiltinModule('node:crypto').createHash('sha256');
   const len = Buffer.allocUnsafe(4);
   for (const pair of pairs) {
     for (const f of pair) {

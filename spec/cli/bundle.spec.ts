@@ -5,7 +5,7 @@
  * used once it no longer matches dist/.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +74,20 @@ describe('the start-up bundle (dist/rivulet-server.cjs)', function () {
       proc.kill('SIGKILL');
       rmrf(dir);
     }
+  });
+
+  it('is ASCII (the launcher reads it as latin1) and this node accepts its code cache, made after a start to the first PONG', () => {
+    const bundle = fs.readFileSync(path.join(DIST, BUNDLE_FILE));
+    const firstNonAscii = bundle.findIndex((b) => b > 0x7f);
+    expect(firstNonAscii, 'offset of a non-ASCII byte').to.equal(-1);
+    // In a child: compiling runs the bundle's module table, which this process should not hold twice.
+    const launch = pathToFileURL(path.join(DIST, 'bin', 'launch.js')).href;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const { script } = (await import(${JSON.stringify(launch)})).compileBundle(); process.stdout.write(String(script.cachedDataRejected)); process.exit(0);`], { encoding: 'utf8' });
+    expect(r.stdout, r.stderr).to.equal('false');
+    // The cache holds more than the modules' top level: a function that only a start runs (cli's run()) is in it,
+    // which shows as a cache bigger than one made from the module table alone.
+    const topOnly = spawnSync(process.execPath, ['--input-type=module', '-e', `const { script } = (await import(${JSON.stringify(launch)})).compileBundle(undefined, false); process.stdout.write(String(script.createCachedData().length)); process.exit(0);`], { encoding: 'utf8' });
+    expect(fs.statSync(path.join(DIST, CACHE_FILE)).size).to.be.greaterThan(Number(topOnly.stdout));
   });
 
   describe('staleness (a scratch dist/ with a manifest made by scripts/bundle.mjs)', () => {
