@@ -10,17 +10,24 @@
  * (e.g. `redis_stream_group_oldest_pending_idle_seconds`) and use
  * `rivulet_` for the endpoint's own figures.
  *
- * prom-client does the text encoding: each family here is an object with
- * prom-client's metric shape (`name`, `help`, `type`, `get()`), registered in
- * a Registry, so no label hash maps are filled and emptied per scrape.
- * Process figures (RSS, heap, event-loop lag, GC) come from prom-client's
- * default metrics, collected into one registry per process.
+ * The server's families are encoded here (`encodeFamilies`), in exactly the
+ * text prom-client's Registry writes for them (spec/metrics/encoder.spec.ts
+ * compares the two byte for byte): prom-client's own encoder builds several
+ * arrays, a label-entry list and a WeakMap entry per sample, which made it most
+ * of a scrape's CPU (bench/PROFILE.md). Here each distinct label set is
+ * rendered once per scrape (the per-stream, per-group and per-consumer label
+ * objects are shared by all of that object's samples). Each family keeps
+ * prom-client's metric shape (`name`, `help`, `type`, `get()`), so the same
+ * families can still be registered in a prom-client Registry
+ * (`PromExporter.textViaPromClient`, for that spec). Process figures (RSS,
+ * heap, event-loop lag, GC) come from prom-client's default metrics,
+ * collected into one registry per process and encoded by prom-client.
  */
 import client from 'prom-client';
 import type { Engine } from '../engine/engine.js';
 import { LATENCY_BUCKETS, type CommandStat } from '../engine/stats.js';
 import { REDIS_VERSION, VERSION } from '../version.js';
-import type { AofView, StreamView } from './state.js';
+import type { AofView, ConsumerView, GroupView, StreamView } from './state.js';
 
 type Labels = Record<string, string | number>;
 interface Sample {
@@ -48,7 +55,7 @@ export interface Scrape {
 }
 
 /** A family computed from the current scrape when prom-client asks for it. */
-class Family {
+export class Family {
   readonly aggregator = 'sum';
   constructor(
     readonly name: string,
@@ -80,6 +87,28 @@ export function labelText(latin1: string): string {
   return t;
 }
 
+/**
+ * The label objects of a stream, group and consumer view, made once per view
+ * (views are made afresh at each scrape) and shared by all of its samples, so
+ * that the encoder renders each label set once (`renderLabels` caches by object).
+ */
+const viewLabels = new WeakMap<object, Labels>();
+function streamLabels(v: StreamView): Labels {
+  let l = viewLabels.get(v);
+  if (l === undefined) viewLabels.set(v, (l = { db: `db${v.db}`, stream: labelText(v.key) }));
+  return l;
+}
+function groupLabels(v: StreamView, g: GroupView): Labels {
+  let l = viewLabels.get(g);
+  if (l === undefined) viewLabels.set(g, (l = { db: `db${v.db}`, stream: labelText(v.key), group: labelText(g.name) }));
+  return l;
+}
+function consumerLabels(v: StreamView, g: GroupView, c: ConsumerView): Labels {
+  let l = viewLabels.get(c);
+  if (l === undefined) viewLabels.set(c, (l = { db: `db${v.db}`, stream: labelText(v.key), group: labelText(g.name), consumer: labelText(c.name) }));
+  return l;
+}
+
 const sec = (ms: number): number => ms / 1000;
 const one = (value: number): Sample[] => [{ value }];
 
@@ -99,7 +128,7 @@ function families(current: () => Scrape): Family[] {
   const f = (name: string, help: string, type: MetricType, compute: (s: Scrape) => Sample[]): Family =>
     new Family(name, help, type, compute, current);
   const perStream = (pick: (v: StreamView) => number) => (s: Scrape): Sample[] =>
-    s.streams.map((v) => ({ labels: { db: `db${v.db}`, stream: labelText(v.key) }, value: pick(v) }));
+    s.streams.map((v) => ({ labels: streamLabels(v), value: pick(v) }));
   const perGroup =
     (pick: (g: StreamView['groups'][number]) => number | null) =>
     (s: Scrape): Sample[] => {
@@ -107,7 +136,7 @@ function families(current: () => Scrape): Family[] {
       for (const v of s.streams) {
         for (const g of v.groups) {
           const value = pick(g);
-          if (value !== null) out.push({ labels: { db: `db${v.db}`, stream: labelText(v.key), group: labelText(g.name) }, value });
+          if (value !== null) out.push({ labels: groupLabels(v, g), value });
         }
       }
       return out;
@@ -121,7 +150,7 @@ function families(current: () => Scrape): Family[] {
           for (const c of g.consumers) {
             const value = pick(c);
             if (value === null) continue;
-            out.push({ labels: { db: `db${v.db}`, stream: labelText(v.key), group: labelText(g.name), consumer: labelText(c.name) }, value });
+            out.push({ labels: consumerLabels(v, g, c), value });
           }
         }
       }
@@ -276,23 +305,97 @@ function latencyPercentiles(s: Scrape): Sample[] {
   return out;
 }
 
-/** The endpoint's registry for one server. */
-export class PromExporter {
-  private readonly registry = new client.Registry();
-  private current: Scrape | null = null;
-  readonly contentType = client.Registry.PROMETHEUS_CONTENT_TYPE;
+// ---- encoding -------------------------------------------------------------------
+// The text format as prom-client's Registry (prom-client 15, Prometheus format 0.0.4)
+// writes it: per family `# HELP name help` and `# TYPE name type`, then one line per
+// sample, `name{label="value",...} value`; a family's lines joined by \n, families
+// by a blank line, a final \n. HELP text escapes \ and newline; label values also
+// escape "; numbers print as JavaScript prints them, NaN as `Nan`, infinities as
+// `+Inf`/`-Inf`; a label value that is a number prints unescaped.
 
-  constructor() {
-    for (const fam of families(() => this.current!)) this.registry.registerMetric(fam as unknown as client.Metric);
+/** HELP text and metric names: backslash and newline escaped. */
+function escapeText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+const NEEDS_ESCAPE = /[\\\n"]/;
+
+function escapeLabelValue(v: string | number): string {
+  if (typeof v !== 'string') return `${v}`;
+  return NEEDS_ESCAPE.test(v) ? escapeText(v).replace(/"/g, '\\"') : v;
+}
+
+/** A sample value as text. */
+export function valueText(value: number): string {
+  if (Number.isNaN(value)) return 'Nan';
+  if (!Number.isFinite(value)) return value < 0 ? '-Inf' : '+Inf';
+  return `${value}`;
+}
+
+/** Rendered `{k="v",...}` (or '') of each label object seen in this process; objects are made per scrape, so entries go with them. */
+const rendered = new WeakMap<Labels, string>();
+
+function renderLabels(labels: Labels | undefined): string {
+  if (labels === undefined) return '';
+  let text = rendered.get(labels);
+  if (text === undefined) {
+    let inner = '';
+    for (const k of Object.keys(labels)) inner += `${inner === '' ? '' : ','}${k}="${escapeLabelValue(labels[k])}"`;
+    text = inner === '' ? '' : `{${inner}}`;
+    rendered.set(labels, text);
   }
+  return text;
+}
+
+/** The exposition text of `fams` for this scrape, as prom-client's Registry.metrics() would write it. */
+export function encodeFamilies(fams: readonly Family[]): string {
+  let out = '';
+  for (let i = 0; i < fams.length; i++) {
+    const m = fams[i].get();
+    const name = escapeText(m.name);
+    if (i > 0) out += '\n\n';
+    out += `# HELP ${name} ${escapeText(m.help)}\n# TYPE ${name} ${m.type}`;
+    for (const v of m.values) out += `\n${v.metricName ?? name}${renderLabels(v.labels)} ${valueText(v.value)}`;
+  }
+  return out + '\n';
+}
+
+/** The endpoint's families for one server. */
+export class PromExporter {
+  private current: Scrape | null = null;
+  private readonly families = families(() => this.current!);
+  readonly contentType = client.Registry.PROMETHEUS_CONTENT_TYPE;
 
   /** The exposition text for this scrape: the server's families, then the process's. */
   async text(scrape: Scrape): Promise<string> {
     this.current = scrape;
+    let own: string;
     try {
-      const own = await this.registry.metrics();
-      const proc = await processMetrics().metrics();
-      return own + '\n' + proc;
+      own = encodeFamilies(this.families);
+    } finally {
+      this.current = null;
+    }
+    const proc = await processMetrics().metrics();
+    return own + '\n' + proc;
+  }
+
+  /** The server's families for this scrape encoded by prom-client's own Registry (the encoder spec compares the two). */
+  async textViaPromClient(scrape: Scrape): Promise<string> {
+    const registry = new client.Registry();
+    for (const fam of this.families) registry.registerMetric(fam as unknown as client.Metric);
+    this.current = scrape;
+    try {
+      return await registry.metrics();
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** The server's families for this scrape encoded here (as text() writes them, without the process's). */
+  ownText(scrape: Scrape): string {
+    this.current = scrape;
+    try {
+      return encodeFamilies(this.families);
     } finally {
       this.current = null;
     }
