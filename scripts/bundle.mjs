@@ -161,11 +161,17 @@ export function writeBundle(root) {
   fs.writeFileSync(path.join(dist, BUNDLE), code);
   fs.rmSync(path.join(dist, CACHE), { force: true });
   const launch = pathToFileURL(path.join(dist, 'bin', 'launch.js')).href;
-  // Retried: the free port found can be taken by someone else before the server listens on it.
+  // Retried: the free port found can be taken by someone else before the server listens on it. Where no
+  // loopback server can run at all, the cache of the module table alone is written (slower starts, same behaviour).
   for (let attempt = 1; ; attempt++) {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', CACHE_WRITER(launch, path.join(dist, CACHE))], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     if (r.status === 0 && fs.existsSync(path.join(dist, CACHE))) break;
-    if (attempt === 3) throw new Error(`writing the code cache failed:\n${r.stdout}\n${r.stderr}`);
+    if (attempt < 3) continue;
+    process.stderr.write(`bundle: could not start the server to write the full code cache; caching the module table only:\n${r.stdout}\n${r.stderr}\n`);
+    const top = `const { script } = (await import(${JSON.stringify(launch)})).compileBundle(undefined, false); (await import('node:fs')).writeFileSync(${JSON.stringify(path.join(dist, CACHE))}, script.createCachedData());`;
+    const t = spawnSync(process.execPath, ['--input-type=module', '-e', top], { cwd: root, encoding: 'utf8' });
+    if (t.status !== 0) throw new Error(`writing the code cache failed:\n${t.stderr}`);
+    break;
   }
   manifest.files.push(...fingerprint(dist, [BUNDLE, CACHE]));
   fs.writeFileSync(path.join(dist, MANIFEST), JSON.stringify(manifest) + '\n');
