@@ -16,12 +16,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
 
 // Only what every start needs is imported (each builtin an ESM module imports costs a facade at start-up):
-// node:crypto is taken only when the manifest's hashes must be compared.
+// node:crypto is taken only when the manifest's hashes must be compared, node:v8 only for its setFlagsFromString.
 const DIST = path.resolve(path.dirname(process.getBuiltinModule('node:url').fileURLToPath(import.meta.url)), '..');
 export const BUNDLE_FILE = 'rivulet-server.cjs';
 export const CACHE_FILE = 'rivulet-server.cache';
@@ -114,7 +113,7 @@ const NOT_CURRENT = 'rivulet-server: RIVULET_BUNDLE=1 but dist/rivulet-server.cj
 export function limitYoungGeneration(): void {
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   if (/semi[-_]space/.test(given)) return;
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  process.getBuiltinModule('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export async function main(argv: string[]): Promise<void> {
