@@ -29,16 +29,24 @@ describe('maxmemory decisions on live data', function () {
   });
 
   it('writes are accepted while only uncollected garbage is above maxmemory, and refused once live data is', async () => {
-    gc();
-    const m0 = process.memoryUsage();
-    const live = m0.heapUsed + m0.external;
     const used = Number(/used_memory:(\d+)/.exec(String(await c.call('INFO', 'memory')))![1]);
     expect(await c.call('CONFIG', 'SET', 'maxmemory', String(used + 64 * 1024 * 1024))).to.equal('OK');
-    // The set-up: 160 MB of garbage the process still counts. On a busy machine V8 sometimes
-    // collects (or its background sweeper frees) the buffers between dropping them and reading
-    // the counters, which leaves nothing to test: make the garbage again then (a few tries).
+    // The set-up: 160 MB of garbage the process still counts, measured against a baseline taken
+    // once earlier garbage is really gone: a full collection frees ArrayBuffer memory through a
+    // background sweeper, so `external` keeps falling for a while after gc() returns (in a full
+    // run, earlier specs' buffers fell by more than the 160 MB made here). A few tries in case V8
+    // frees the new garbage before the counters are read.
+    const settledMemory = async (): Promise<number> => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
+    };
     let counted = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
+      const live = await settledMemory();
       let junk: Buffer[] | null = [];
       for (let i = 0; i < 160; i++) junk.push(Buffer.alloc(1024 * 1024, i));
       gc();
