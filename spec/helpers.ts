@@ -218,6 +218,71 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** What a program run to completion printed, and its exit code. */
+export interface ProgramRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a program to completion with a deadline (killed and rejected after it). `stdin`, when
+ * given, is written and closed; an EPIPE on it is ignored (a tool such as redis-cli may exit
+ * before reading all of its input, which is not the test's failure).
+ */
+export function runProgram(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<ProgramRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout!.on('data', (d) => (stdout += d));
+    p.stderr!.on('data', (d) => (stderr += d));
+    const t = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} timed out; output so far: ${stdout}${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
+    p.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ code, stdout, stderr });
+    });
+    if (opts.stdin !== undefined) {
+      p.stdin!.on('error', () => {});
+      p.stdin!.end(opts.stdin);
+    }
+  });
+}
+
+/** Sends each command in turn on one connection; an error reply fails with the command named. */
+export async function runCommands(port: number, cmds: readonly (readonly (string | number | Buffer)[])[]): Promise<void> {
+  const c = await RawConnection.open(port);
+  try {
+    for (const cmd of cmds) {
+      const r = await c.call(...cmd);
+      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** Waits (polling INFO persistence every 20 ms, `tries` times) until no AOF rewrite is in progress. */
+export async function waitRewriteDone(port: number, tries = 250): Promise<void> {
+  const c = await RawConnection.open(port);
+  try {
+    for (let i = 0; i < tries; i++) {
+      if (String(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0')) return;
+      await sleep(20);
+    }
+    throw new Error('rewrite did not finish');
+  } finally {
+    c.close();
+  }
+}
+
 /** Encodes a command as a RESP array of bulk strings. */
 export function encodeCommand(args: (string | Buffer | number)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];

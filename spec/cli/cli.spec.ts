@@ -7,25 +7,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { BIN, connect, startRivuletProcess, tmpDir, rmrf, freePort, sleep, waitForPing, HAVE_REDIS, ORACLE_BIN } from '../helpers.js';
+import { BIN, connect, startRivuletProcess, tmpDir, rmrf, freePort, sleep, waitForPing, HAVE_REDIS, ORACLE_BIN, runProgram, type ProgramRun } from '../helpers.js';
 
 /** Runs the CLI to completion (for commands that exit by themselves). */
-function run(args: string[], timeoutMs = 10_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`timed out; output so far: ${stdout}${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], timeoutMs = 10_000): Promise<ProgramRun> {
+  return runProgram(process.execPath, [BIN, ...args], { timeoutMs });
 }
 
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {

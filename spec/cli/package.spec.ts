@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'chai';
-import { ROOT, tmpDir, rmrf, freePort, waitForPing, rawCommand } from '../helpers.js';
+import { ROOT, tmpDir, rmrf, freePort, waitForPing, rawCommand, runProgram } from '../helpers.js';
 
 interface Ran {
   code: number | null;
@@ -22,21 +22,7 @@ interface Ran {
 
 /** Runs a program to completion with a deadline. */
 function run(cmd: string, args: string[], cwd: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false', ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`${cmd} ${args.join(' ')} timed out; output so far: ${stdout}${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProgram(cmd, args, { cwd, timeoutMs, env: { ...process.env, npm_config_update_notifier: 'false', ...env } });
 }
 
 const TSC = createRequire(path.join(ROOT, 'package.json')).resolve('typescript/bin/tsc');

@@ -8,9 +8,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, HAVE_REDIS_CLI, ORACLE_AT_LEAST_7_2, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, HAVE_REDIS_CLI, ORACLE_AT_LEAST_7_2, type Reply, runCommands, runProgram } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
 import { readRdb } from '../../lib/rdb/file.js';
 
@@ -35,33 +34,7 @@ const POPULATION: Cmd[] = [
 ];
 
 function cli(args: string[], timeoutMs = 20000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`redis-cli timed out: ${stdout}${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function run(port: number, cmds: Cmd[]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of cmds) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
+  return runProgram('redis-cli', args, { timeoutMs });
 }
 
 /** db → key → DUMP payload body (hex, footer cut) and PEXPIRETIME, plus the function libraries' code. */
@@ -120,7 +93,7 @@ describe('redis-cli --rdb against rivulet', function () {
   beforeEach(async () => {
     dir = tmpDir('rivulet-cli-rdb-');
     riv = await startRivulet({ save: '' });
-    await run(riv.port, POPULATION);
+    await runCommands(riv.port, POPULATION);
   });
   afterEach(async () => {
     await riv?.close();

@@ -3,31 +3,13 @@
  * --pipe mass insertion, -a) and redis-benchmark. Skipped, with the reason,
  * when the tools are not installed (.ci/run installs them).
  */
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-import { startRivulet, startRedis, hasBinary, HAVE_REDIS, HAVE_REDIS_CLI, type ExternalServer } from '../helpers.js';
+import { startRivulet, startRedis, hasBinary, HAVE_REDIS, HAVE_REDIS_CLI, type ExternalServer, runProgram } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
 
 /** Runs a tool with optional stdin; resolves with its exit code and output. */
 function tool(cmd: string, args: string[], stdin = '', timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`${cmd} timed out: ${stdout}${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-    // redis-cli may exit before reading all of its input (an error, --pipe done): an EPIPE on its stdin is not the test's failure.
-    p.stdin.on('error', () => {});
-    p.stdin.end(stdin);
-  });
+  return runProgram(cmd, args, { stdin, timeoutMs });
 }
 
 const cli = (port: number, args: string[], stdin = ''): ReturnType<typeof tool> => tool('redis-cli', ['-p', String(port), ...args], stdin);

@@ -6,7 +6,6 @@
  * daemonize, logfile (fatal start-up errors included), loglevel verbose;
  * plus --dir that cannot be created, and maxmemory with small values.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -25,25 +24,12 @@ import {
   waitForPing,
   HAVE_REDIS,
   RawConnection,
+  runProgram, type ProgramRun,
 } from '../helpers.js';
 
 /** Runs the CLI to completion. */
-function run(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const t = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`timed out; output so far: ${stdout}${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], timeoutMs = 20_000): Promise<ProgramRun> {
+  return runProgram(process.execPath, [BIN, ...args], { timeoutMs });
 }
 
 async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {

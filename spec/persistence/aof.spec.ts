@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, tmpDir, rmrf, RawConnection, sleep, normalise } from '../helpers.js';
+import { startRivulet, tmpDir, rmrf, RawConnection, sleep, normalise, waitRewriteDone } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
 import { aofOf } from '../../lib/persistence/index.js';
 import { realIo, type AofIo } from '../../lib/persistence/writer.js';
@@ -20,20 +20,6 @@ function manifest(dir: string): string {
 async function restart(srv: RivuletServer, dir: string, opts: Record<string, string> = {}): Promise<RivuletServer> {
   await srv.close();
   return startRivulet({ dir, ...opts });
-}
-
-async function waitRewriteDone(port: number): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (let i = 0; i < 200; i++) {
-      const info = String(await c.call('INFO', 'persistence'));
-      if (info.includes('aof_rewrite_in_progress:0')) return;
-      await sleep(20);
-    }
-    throw new Error('rewrite did not finish');
-  } finally {
-    c.close();
-  }
 }
 
 describe('AOF: writing and loading', function () {
@@ -121,7 +107,7 @@ describe('AOF: writing and loading', function () {
     c = await RawConnection.open(srv.port);
     expect(await snapshot()).to.deep.equal(before);
     expect(await c.call('BGREWRITEAOF')).to.equal('Background append only file rewriting started');
-    await waitRewriteDone(srv.port);
+    await waitRewriteDone(srv.port, 200);
     c.close();
     srv = await restart(srv, dir);
     c = await RawConnection.open(srv.port);
@@ -133,7 +119,7 @@ describe('AOF: writing and loading', function () {
     await c.call('SET', 'other', 'o');
     expect(await c.call('BGREWRITEAOF')).to.equal('Background append only file rewriting started');
     expect(normalise(await c.call('BGREWRITEAOF'))).to.deep.equal({ error: 'ERR Background append only file rewriting already in progress' });
-    await waitRewriteDone(srv.port);
+    await waitRewriteDone(srv.port, 200);
     expect(manifest(dir)).to.equal('file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
     expect(fs.readdirSync(path.join(dir, AOFDIR)).sort()).to.deep.equal([
       'appendonly.aof.2.base.aof',
@@ -157,7 +143,7 @@ describe('AOF: writing and loading', function () {
     for (let i = 0; i < 3000; i++) await c.next();
     await c.call('BGREWRITEAOF');
     for (let i = 0; i < 200; i++) await c.call('SET', `during${i}`, String(i));
-    await waitRewriteDone(srv.port);
+    await waitRewriteDone(srv.port, 200);
     await c.call('SET', 'after', 'yes');
     c.close();
     srv = await restart(srv, dir);
@@ -338,7 +324,7 @@ describe('AOF: turning it on and off at run time', function () {
     expect(fs.existsSync(path.join(dir, AOFDIR, 'appendonly.aof.manifest'))).to.equal(false);
     expect(await c.call('CONFIG', 'SET', 'appendonly', 'yes')).to.equal('OK');
     await c.call('SET', 'after', '2');
-    await waitRewriteDone(srv.port);
+    await waitRewriteDone(srv.port, 200);
     expect(String(await c.call('INFO', 'persistence'))).to.match(/aof_enabled:1\r\n/);
     expect(manifest(dir)).to.equal('file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
     expect(await c.call('CONFIG', 'SET', 'appendonly', 'no')).to.equal('OK');

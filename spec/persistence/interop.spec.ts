@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, sleep, HAVE_REDIS, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, HAVE_REDIS, type Reply, runCommands, waitRewriteDone } from '../helpers.js';
 
 const POPULATE: string[][] = [
   ['SET', 'str', 'hello'],
@@ -86,31 +86,6 @@ async function observe(port: number): Promise<unknown> {
   }
 }
 
-async function run(port: number, cmds: string[][]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of cmds) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
-}
-
-async function waitRewrite(port: number): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (let i = 0; i < 250; i++) {
-      if (String(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0')) return;
-      await sleep(20);
-    }
-    throw new Error('rewrite did not finish');
-  } finally {
-    c.close();
-  }
-}
-
 describe('AOF interoperability with redis-server 7.0', function () {
   this.timeout(30000);
   before(function () {
@@ -122,10 +97,10 @@ describe('AOF interoperability with redis-server 7.0', function () {
     const copy = tmpDir('redis-loads-');
     try {
       const riv = await startRivulet({ dir, appendfsync: 'always' });
-      await run(riv.port, POPULATE);
-      await run(riv.port, [['BGREWRITEAOF']]);
-      await waitRewrite(riv.port);
-      await run(riv.port, AFTER_REWRITE);
+      await runCommands(riv.port, POPULATE);
+      await runCommands(riv.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(riv.port);
+      await runCommands(riv.port, AFTER_REWRITE);
       const ours = await observe(riv.port);
       await riv.close();
       fs.cpSync(path.join(dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
@@ -146,10 +121,10 @@ describe('AOF interoperability with redis-server 7.0', function () {
     const copy2 = tmpDir('redis-reloads-');
     const redis = await startRedis(['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always']);
     try {
-      await run(redis.port, POPULATE);
-      await run(redis.port, [['BGREWRITEAOF']]);
-      await waitRewrite(redis.port);
-      await run(redis.port, AFTER_REWRITE);
+      await runCommands(redis.port, POPULATE);
+      await runCommands(redis.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(redis.port);
+      await runCommands(redis.port, AFTER_REWRITE);
       fs.cpSync(path.join(redis.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
       fs.cpSync(path.join(redis.dir, 'appendonlydir'), path.join(copy2, 'appendonlydir'), { recursive: true });
     } finally {

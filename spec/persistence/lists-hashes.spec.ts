@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, sleep, HAVE_REDIS, ORACLE_AT_LEAST_7_2, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, HAVE_REDIS, ORACLE_AT_LEAST_7_2, type Reply, runCommands, waitRewriteDone } from '../helpers.js';
 
 const big: string[] = [];
 for (let i = 0; i < 600; i++) big.push(`f${i}`, `v${i}`);
@@ -48,31 +48,6 @@ export const AFTER_REWRITE: string[][] = [
   ['RPUSH', 'l', 'after'],
   ['LPOP', 'lbig'],
 ];
-
-async function run(port: number, cmds: string[][]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of cmds) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
-}
-
-async function waitRewrite(port: number): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (let i = 0; i < 250; i++) {
-      if (String(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0')) return;
-      await sleep(20);
-    }
-    throw new Error('rewrite did not finish');
-  } finally {
-    c.close();
-  }
-}
 
 const sortedPairs = (r: Reply): string[] => {
   const a = (r as Buffer[]).map(String);
@@ -121,14 +96,14 @@ describe('lists and hashes in the AOF', function () {
     const dir = tmpDir('rivulet-lh-');
     try {
       let riv = await startRivulet({ dir, appendfsync: 'always' });
-      await run(riv.port, POPULATE);
+      await runCommands(riv.port, POPULATE);
       const before = await observe(riv.port);
       await riv.close();
       riv = await startRivulet({ dir, appendfsync: 'always' });
       expect(await observe(riv.port)).to.deep.equal(before);
-      await run(riv.port, [['BGREWRITEAOF']]);
-      await waitRewrite(riv.port);
-      await run(riv.port, AFTER_REWRITE);
+      await runCommands(riv.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(riv.port);
+      await runCommands(riv.port, AFTER_REWRITE);
       const after = await observe(riv.port);
       await riv.close();
       riv = await startRivulet({ dir });
@@ -148,10 +123,10 @@ describe('lists and hashes in the AOF', function () {
     const copy = tmpDir('redis-loads-lh-');
     try {
       const riv = await startRivulet({ dir, appendfsync: 'always' });
-      await run(riv.port, POPULATE);
-      await run(riv.port, [['BGREWRITEAOF']]);
-      await waitRewrite(riv.port);
-      await run(riv.port, AFTER_REWRITE);
+      await runCommands(riv.port, POPULATE);
+      await runCommands(riv.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(riv.port);
+      await runCommands(riv.port, AFTER_REWRITE);
       const ours = await observe(riv.port);
       await riv.close();
       fs.cpSync(path.join(dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
@@ -173,10 +148,10 @@ describe('lists and hashes in the AOF', function () {
     const redis = await startRedis(['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always']);
     let theirs: unknown;
     try {
-      await run(redis.port, POPULATE);
-      await run(redis.port, [['BGREWRITEAOF']]);
-      await waitRewrite(redis.port);
-      await run(redis.port, AFTER_REWRITE);
+      await runCommands(redis.port, POPULATE);
+      await runCommands(redis.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(redis.port);
+      await runCommands(redis.port, AFTER_REWRITE);
       theirs = await observe(redis.port, ORACLE_AT_LEAST_7_2);
       fs.cpSync(path.join(redis.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
     } finally {

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, sleep, ORACLE_AT_LEAST_7_2, type ExternalServer, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, sleep, ORACLE_AT_LEAST_7_2, type ExternalServer, type Reply, runCommands } from '../helpers.js';
 import type { RivuletServer } from '../../lib/index.js';
 import { writeRdb } from '../../lib/rdb/file.js';
 import { createDumpPayload } from '../../lib/rdb/payload.js';
@@ -77,18 +77,6 @@ function population(): Cmd[] {
     ['SELECT', '0'],
   );
   return cmds;
-}
-
-async function run(port: number, cmds: Cmd[]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of cmds) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
 }
 
 /** db → key → [DUMP payload hex with the version-dependent footer cut, PEXPIRETIME]. */
@@ -160,8 +148,8 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('a dump.rdb saved by redis-server loads into rivulet with identical keys, values, groups, PELs and expiries', async () => {
     const o = await oracleIn(tmpDir('redis-rdb-'));
-    await run(o.port, population());
-    await run(o.port, [['SAVE']]);
+    await runCommands(o.port, population());
+    await runCommands(o.port, [['SAVE']]);
     fs.copyFileSync(path.join(o.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
     const want = await contents(o.port);
     const r = await rivuletIn(dir);
@@ -176,9 +164,9 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('redis-server loads the dump.rdb rivulet saves, with identical content', async () => {
     const r = await rivuletIn(dir, { save: '' });
-    await run(r.port, population());
+    await runCommands(r.port, population());
     if (ORACLE_AT_LEAST_7_2) {
-      await run(r.port, [['SAVE']]);
+      await runCommands(r.port, [['SAVE']]);
     } else {
       // Redis 7.0 refuses RDB 12 files: rivulet's writer makes the RDB 10 file 7.0 reads (streams as LISTPACKS_2).
       const image = Buffer.concat([
@@ -204,7 +192,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     const c = await RawConnection.open(r.port);
     try {
       const before = (await c.call('LASTSAVE')) as number;
-      await run(r.port, population());
+      await runCommands(r.port, population());
       await sleep(1100);
       expect(await c.call('SAVE')).to.equal('OK');
       expect(fs.existsSync(path.join(dir, 'dump.rdb'))).to.equal(true);
@@ -230,17 +218,17 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('the save schedule starts a background save once enough changes are old enough', async () => {
     const r = await rivuletIn(dir, { save: '1 2' });
-    await run(r.port, [['SET', 'a', '1']]);
+    await runCommands(r.port, [['SET', 'a', '1']]);
     await sleep(1300);
     expect(fs.existsSync(path.join(dir, 'dump.rdb'))).to.equal(false); // one change, two needed
-    await run(r.port, [['SET', 'b', '2']]);
+    await runCommands(r.port, [['SET', 'b', '2']]);
     for (let i = 0; i < 60 && !fs.existsSync(path.join(dir, 'dump.rdb')); i++) await sleep(50);
     expect(fs.existsSync(path.join(dir, 'dump.rdb'))).to.equal(true);
   });
 
   it('rdbchecksum no writes a zero checksum, which loads; a damaged file does not load', async () => {
     const r = await rivuletIn(dir, { save: '', rdbchecksum: 'no' });
-    await run(r.port, [['SET', 'k', 'v'], ['SAVE']]);
+    await runCommands(r.port, [['SET', 'k', 'v'], ['SAVE']]);
     const file = fs.readFileSync(path.join(dir, 'dump.rdb'));
     expect(file.subarray(file.length - 8)).to.deep.equal(Buffer.alloc(8));
     await r.close();
@@ -277,7 +265,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('DEBUG RELOAD goes through dump.rdb and keeps every value byte for byte', async () => {
     const r = await rivuletIn(dir, { save: '' });
-    await run(r.port, population());
+    await runCommands(r.port, population());
     const before = contentsAsOracle(r);
     const c = await RawConnection.open(r.port);
     try {
@@ -298,8 +286,8 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('an AOF base with an RDB preamble written by redis-server loads into rivulet', async () => {
     const o = await oracleIn(dir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'yes']);
-    await run(o.port, population());
-    await run(o.port, [['BGREWRITEAOF']]);
+    await runCommands(o.port, population());
+    await runCommands(o.port, [['BGREWRITEAOF']]);
     const c = await RawConnection.open(o.port);
     for (let i = 0; i < 100; i++) {
       if (/aof_rewrite_in_progress:0/.test(String(await c.call('INFO', 'persistence'))) && /aof_rewrites:[1-9]/.test(String(await c.call('INFO', 'persistence')))) break;
@@ -318,12 +306,12 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('with aof-use-rdb-preamble yes rivulet writes an RDB base that loads back (and into redis-server 7.2+)', async () => {
     const r = await startRivulet({ dir, appendonly: 'yes', 'aof-use-rdb-preamble': 'yes' });
-    await run(r.port, population());
-    await run(r.port, [['BGREWRITEAOF']]);
+    await runCommands(r.port, population());
+    await runCommands(r.port, [['BGREWRITEAOF']]);
     const aofDir = path.join(dir, 'appendonlydir');
     for (let i = 0; i < 100 && !fs.readdirSync(aofDir).some((f) => f.endsWith('.base.rdb')); i++) await sleep(50);
     await sleep(200);
-    await run(r.port, [['SET', 'after-rewrite', 'incr']]);
+    await runCommands(r.port, [['SET', 'after-rewrite', 'incr']]);
     const want = contentsAsOracle(r);
     await r.close();
     const base = fs.readdirSync(aofDir).find((f) => f.endsWith('.base.rdb'));
@@ -352,12 +340,12 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     };
     // redis-server's file into rivulet.
     const o = await oracleIn(tmpDir('redis-rdb-'));
-    await run(o.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
+    await runCommands(o.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
     fs.copyFileSync(path.join(o.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
     const r = await rivuletIn(dir, { save: '' });
     expect(await fcall(r.port)).to.equal('abab');
     // rivulet's SAVE keeps them for its next start (and for redis-server 7.2+).
-    await run(r.port, [['SET', 'k2', 'v2'], ['SAVE']]);
+    await runCommands(r.port, [['SET', 'k2', 'v2'], ['SAVE']]);
     await r.close();
     await o.stop(); // forgetting the stops below would otherwise leave this redis-server running after the suite
     stops.length = 0;
@@ -375,7 +363,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     const d2 = tmpDir('rivulet-rdb-fn-aof-');
     try {
       const a = await startRivulet({ dir: d2, appendonly: 'yes', 'aof-use-rdb-preamble': 'yes' });
-      await run(a.port, [['FUNCTION', 'LOAD', lib], ['BGREWRITEAOF']]);
+      await runCommands(a.port, [['FUNCTION', 'LOAD', lib], ['BGREWRITEAOF']]);
       for (let i = 0; i < 200 && aofOf(a.server).rewriteInProgress; i++) await sleep(20);
       await a.close();
       const base = fs.readdirSync(path.join(d2, 'appendonlydir')).find((f) => f.endsWith('.base.rdb'));
@@ -395,7 +383,7 @@ describe('RDB files (dump.rdb) with redis-server', function () {
     const lib = "#!lua name=rdblib\nredis.register_function('twice', function(keys, args) return args[1] .. args[1] end)";
     // Uncompressed, so that the library's code can be edited in the file.
     const r = await rivuletIn(dir, { save: '', rdbcompression: 'no' });
-    await run(r.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
+    await runCommands(r.port, [['FUNCTION', 'LOAD', lib], ['SET', 'k', 'v'], ['SAVE']]);
     await r.close();
     stops.length = 0;
     // Same length, no longer Lua ("retrun"); a zero checksum means "not checked", as in Redis.
@@ -443,8 +431,8 @@ describe('RDB files (dump.rdb) with redis-server', function () {
 
   it('with appendonly yes and no AOF yet, an existing dump.rdb is loaded and becomes the first AOF base', async () => {
     const o = await oracleIn(tmpDir('redis-rdb-'));
-    await run(o.port, population());
-    await run(o.port, [['SAVE']]);
+    await runCommands(o.port, population());
+    await runCommands(o.port, [['SAVE']]);
     fs.copyFileSync(path.join(o.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
     const want = await contents(o.port);
     // (An RDB-preamble base keeps consumers' seen/active times, which a RESP base cannot say: exact comparison.)

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply, runCommands } from '../helpers.js';
 
 const CHECK = path.join(ROOT, 'bin', 'rivulet-check-aof');
 
@@ -57,18 +57,6 @@ async function call(port: number, ...args: (string | number)[]): Promise<Reply> 
 }
 
 /** Runs commands on one connection; any error reply fails the test. */
-async function run(port: number, list: (string | number)[][]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of list) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
-}
-
 /** The reply's raw bytes (integers beyond 2^53 checked digit for digit). */
 async function rawReply(port: number, ...args: (string | number)[]): Promise<string> {
   const c = await RawConnection.open(port);
@@ -263,7 +251,7 @@ describe('64-bit values kept exact (issue 20)', function () {
   it('entries-added 9223372036854775807, entries-read, a delivery count beyond 2^53 and a TTL at the 64-bit limit survive the reply, BGREWRITEAOF, DEBUG RELOAD and a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await run(srv.port, [
+      await runCommands(srv.port, [
         ['XADD', 's', '9007199254740993-0', 'a', '1'],
         ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
         ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
@@ -289,7 +277,7 @@ describe('64-bit values kept exact (issue 20)', function () {
   it('the same values replayed from the incremental file (no rewrite) survive a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await run(srv.port, [
+      await runCommands(srv.port, [
         ['XADD', 's', '9007199254740993-0', 'a', '1'],
         ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
         ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
@@ -377,8 +365,8 @@ describe('TTLs beyond 2^53 ms are exact, as Redis keeps them in an int64 (issue 
     const srv = await startRivulet();
     const redis = await startRedis();
     try {
-      await run(srv.port, [['SET', 'r', 'v']]);
-      await run(redis.port, [['SET', 'r', 'v']]);
+      await runCommands(srv.port, [['SET', 'r', 'v']]);
+      await runCommands(redis.port, [['SET', 'r', 'v']]);
       const ours = await rawReplies(srv.port, SCRIPT);
       const theirs = await rawReplies(redis.port, SCRIPT);
       expect(ours).to.deep.equal(theirs);
@@ -392,7 +380,7 @@ describe('TTLs beyond 2^53 ms are exact, as Redis keeps them in an int64 (issue 
   it('PTTL and TTL of a key expiring at 2^63-1 ms are exact (no double rounding)', async () => {
     const srv = await startRivulet();
     try {
-      await run(srv.port, [['SET', 'k', 'v', 'PXAT', '9223372036854775807']]);
+      await runCommands(srv.port, [['SET', 'k', 'v', 'PXAT', '9223372036854775807']]);
       const before = BigInt(Date.now());
       const pttl = BigInt((await rawReply(srv.port, 'PTTL', 'k')).slice(1, -2));
       const after = BigInt(Date.now());
@@ -409,7 +397,7 @@ describe('TTLs beyond 2^53 ms are exact, as Redis keeps them in an int64 (issue 
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     let want: string[];
     try {
-      await run(srv.port, [['SET', 'r', 'v']]);
+      await runCommands(srv.port, [['SET', 'r', 'v']]);
       await rawReplies(srv.port, [...setup, ['RESTORE', 'r2', '9007199254740995', 'DUMP-OF-r', 'ABSTTL']]);
       want = await expiries(srv.port);
       expect(want).to.deep.equal([
@@ -495,7 +483,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
   it('pending entries of deleted and trimmed stream entries survive BGREWRITEAOF, DEBUG RELOAD and a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await run(srv.port, DELETED_PENDING);
+      await runCommands(srv.port, DELETED_PENDING);
       const before = await groupState(srv.port, 's');
       expect((before as { pending: unknown[] }).pending).to.have.length(4);
       await call(srv.port, 'BGREWRITEAOF');
@@ -524,7 +512,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
     ];
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await run(srv.port, script);
+      await runCommands(srv.port, script);
       const before = await groupState(srv.port, 's');
       const groups = normalise((await call(srv.port, 'XINFO', 'GROUPS', 's')) as Reply) as unknown[][];
       expect(groups[0].slice(8, 12)).to.deep.equal(['entries-read', 7, 'lag', 1]);
@@ -560,7 +548,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
       let srv = await startRivulet({ dir, appendfsync: 'always' });
       let before: unknown;
       try {
-        await run(srv.port, NOTHING_DELIVERED);
+        await runCommands(srv.port, NOTHING_DELIVERED);
         if (rewrite) {
           await call(srv.port, 'BGREWRITEAOF');
           await waitRewrite(srv.port);
@@ -601,7 +589,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
     const srv = await startRivulet({ dir, appendfsync: 'always' });
     let before: unknown;
     try {
-      await run(srv.port, DELETED_PENDING);
+      await runCommands(srv.port, DELETED_PENDING);
       await call(srv.port, 'BGREWRITEAOF');
       await waitRewrite(srv.port);
       before = ((await call(srv.port, 'XPENDING', 's', 'g', '-', '+', '10')) as Reply[][]).map((p) => [p[0], p[1], p[3]]);

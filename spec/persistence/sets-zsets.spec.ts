@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, sleep, HAVE_REDIS, type Reply } from '../helpers.js';
+import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, HAVE_REDIS, type Reply, runCommands, waitRewriteDone } from '../helpers.js';
 
 const POPULATE: string[][] = [
   ['SADD', 'ints', '3', '1', '2', '-7'],
@@ -40,18 +40,6 @@ const ZSET_KEYS = ['z', 'zbig', 'zvol', 'zu', 'zr'];
 const num = (r: Reply): number => (String(r) === 'inf' ? Infinity : String(r) === '-inf' ? -Infinity : Number(String(r)));
 const SET_KEYS = ['ints', 'words', 'vol', 'big', 'moved', 'inter'];
 
-async function run(port: number, cmds: string[][]): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (const cmd of cmds) {
-      const r = await c.call(...cmd);
-      if (r instanceof Error) throw new Error(`${cmd.join(' ')}: ${r.message}`);
-    }
-  } finally {
-    c.close();
-  }
-}
-
 async function observe(port: number): Promise<unknown> {
   const c = await RawConnection.open(port);
   try {
@@ -72,19 +60,6 @@ async function observe(port: number): Promise<unknown> {
   }
 }
 
-async function waitRewrite(port: number): Promise<void> {
-  const c = await RawConnection.open(port);
-  try {
-    for (let i = 0; i < 250; i++) {
-      if (String(await c.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0')) return;
-      await sleep(20);
-    }
-    throw new Error('rewrite did not finish');
-  } finally {
-    c.close();
-  }
-}
-
 describe('AOF: sets and sorted sets', function () {
   this.timeout(30000);
 
@@ -92,14 +67,14 @@ describe('AOF: sets and sorted sets', function () {
     const dir = tmpDir('rivulet-sz-');
     try {
       let riv = await startRivulet({ dir, appendonly: 'yes', appendfsync: 'always' });
-      await run(riv.port, POPULATE);
-      await run(riv.port, [['BGREWRITEAOF']]);
-      await waitRewrite(riv.port);
+      await runCommands(riv.port, POPULATE);
+      await runCommands(riv.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(riv.port);
       const base = fs.readdirSync(path.join(dir, 'appendonlydir')).find((f) => f.endsWith('.base.aof'))!;
       const text = fs.readFileSync(path.join(dir, 'appendonlydir', base), 'latin1');
       expect(text).to.include('$4\r\nSADD\r\n$4\r\nints\r\n');
       expect(text).to.include('$4\r\nZADD\r\n$1\r\nz\r\n$4\r\n-inf\r\n$1\r\nb\r\n');
-      await run(riv.port, AFTER_REWRITE);
+      await runCommands(riv.port, AFTER_REWRITE);
       const before = await observe(riv.port);
       await riv.close();
       riv = await startRivulet({ dir, appendonly: 'yes' });
@@ -119,10 +94,10 @@ describe('AOF: sets and sorted sets', function () {
     const copy = tmpDir('redis-loads-sz-');
     try {
       const riv = await startRivulet({ dir, appendonly: 'yes', appendfsync: 'always' });
-      await run(riv.port, POPULATE);
-      await run(riv.port, [['BGREWRITEAOF']]);
-      await waitRewrite(riv.port);
-      await run(riv.port, AFTER_REWRITE);
+      await runCommands(riv.port, POPULATE);
+      await runCommands(riv.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(riv.port);
+      await runCommands(riv.port, AFTER_REWRITE);
       const ours = await observe(riv.port);
       await riv.close();
       fs.cpSync(path.join(dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
@@ -144,10 +119,10 @@ describe('AOF: sets and sorted sets', function () {
     const redis = await startRedis(['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always']);
     let theirs: unknown;
     try {
-      await run(redis.port, POPULATE);
-      await run(redis.port, [['BGREWRITEAOF']]);
-      await waitRewrite(redis.port);
-      await run(redis.port, AFTER_REWRITE);
+      await runCommands(redis.port, POPULATE);
+      await runCommands(redis.port, [['BGREWRITEAOF']]);
+      await waitRewriteDone(redis.port);
+      await runCommands(redis.port, AFTER_REWRITE);
       theirs = await observe(redis.port);
       fs.cpSync(path.join(redis.dir, 'appendonlydir'), path.join(copy, 'appendonlydir'), { recursive: true });
     } finally {
