@@ -14,6 +14,7 @@ import path from 'node:path';
 import { redisBenchmark } from './rbench.js';
 import { RespClient, RespError, type Reply } from './resp.js';
 import { startServer } from './servers.js';
+import { INCR_SCRIPT } from './workloads.js';
 import { formatSummary, summarise, type CpuProfile } from './cpuprofile.js';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     } else if (workload === 'evalsha') {
       // The scripting row of npm run bench: one INCR through redis.call per script, 50 clients.
       const c0 = await RespClient.connect(s.port);
-      const sha = (await c0.call(['SCRIPT', 'LOAD', "return redis.call('INCR', KEYS[1])"])) as string;
+      const sha = (await c0.call(['SCRIPT', 'LOAD', INCR_SCRIPT])) as string;
       c0.close();
       from = nowUs();
       const r = await redisBenchmark(s.port, { clients: 50, requests: n || 100_000, command: ['EVALSHA', sha, '1', 'bench:evalsha'] });

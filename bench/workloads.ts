@@ -661,7 +661,7 @@ export async function typeThroughput(kind: Kind, sz: Sizes, tests: string[], onS
 // ---------------------------------------------------------------------------
 // Scripting
 
-const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
+export const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
 
 /** EVAL and EVALSHA of `return redis.call('INCR', KEYS[1])`, 50 clients unpipelined (redis-benchmark). */
 export async function scripting(kind: Kind, sz: Sizes, onStart: StartListener): Promise<Figures> {
