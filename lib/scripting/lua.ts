@@ -56,7 +56,7 @@ export class Lua {
     loading ??= (async () => {
       const { LuaFactory } = (await import('wasmoon')) as unknown as { LuaFactory: new () => { getLuaModule(): Promise<{ module: M }> } };
       // wasmoon's build wraps every exported C function in a JS function that asserts the runtime
-      // is initialised and forwards with apply(): about a tenth of a BullMQ job's server time.
+      // is initialised and forwards with apply(): about 7 % of a BullMQ worker's server time (bench/PROFILE.md).
       // The instance's own exports are the same functions without that wrapper; they are seen
       // here by watching the one WebAssembly.instantiate call the module makes while it loads.
       const seen: WebAssembly.Exports[] = [];
