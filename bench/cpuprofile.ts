@@ -129,6 +129,49 @@ export function formatSummary(s: Summary, top: number): string {
   return lines.join('\n');
 }
 
+/**
+ * The longest stretches of busy samples (runs between (idle) samples, so
+ * roughly one event-loop turn each: the time no other client was served),
+ * each with its heaviest functions by self time.
+ */
+export function busyStretches(profile: CpuProfile, window: { fromUs: number; toUs: number } | undefined, count: number): string {
+  const byId = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) byId.set(n.id, n);
+  const stretches: { startUs: number; us: number; self: Map<number, number> }[] = [];
+  let cur: { startUs: number; us: number; self: Map<number, number> } | null = null;
+  let t = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (window && (t < window.fromUs || t > window.toUs)) continue;
+    const id = profile.samples[i];
+    if (byId.get(id)!.callFrame.functionName === '(idle)') {
+      cur = null;
+      continue;
+    }
+    if (cur === null) {
+      cur = { startUs: t - dt, us: 0, self: new Map() };
+      stretches.push(cur);
+    }
+    cur.us += dt;
+    cur.self.set(id, (cur.self.get(id) ?? 0) + dt);
+  }
+  stretches.sort((a, b) => b.us - a.us);
+  const lines = [`longest ${count} busy stretches:`];
+  for (const s of stretches.slice(0, count)) {
+    const byName = new Map<string, number>();
+    for (const [id, us] of s.self) {
+      const cf = byId.get(id)!.callFrame;
+      const key = `${cf.functionName || '(anonymous)'} ${shortUrl(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+      byName.set(key, (byName.get(key) ?? 0) + us);
+    }
+    const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    lines.push(`  ${(s.us / 1000).toFixed(1)} ms at +${((s.startUs - (window?.fromUs ?? profile.startTime)) / 1000).toFixed(0)} ms: ` +
+      top.map(([k, us]) => `${k} ${(us / 1000).toFixed(1)}`).join('; '));
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const file = process.argv[2];
   if (!file) {

@@ -113,7 +113,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,bigvalue,fanout,scripting,bullmq,memory,rss,footprint,aofload,metrics,types]\n');
+      process.stdout.write('usage: node dist/bench/run.js [--quick] [--json FILE] [--rounds N] [--only xadd,aof,big,bigvalue,fanout,scripting,bullmq,memory,rss,footprint,aofload,metrics,types,bigxadd]\n');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -242,6 +242,8 @@ async function main(): Promise<void> {
     await attempt(kind, ['multi_rss_per', 'multi_live_per', 'multi_rss_total'], 'queued MULTI', () => F.queuedMulti(kind, sz, onStart));
     await attempt(kind, ['bigxadd_stall', 'bigxadd_ms'], 'XADD of 100,000 fields', () => F.bigXadd(kind, sz, onStart));
   }
+  // The stall row alone (--only bigxadd), for quick before/after checks.
+  if (!want('footprint')) for (const kind of want('bigxadd') ? kinds : []) await attempt(kind, ['bigxadd_stall', 'bigxadd_ms'], 'XADD of 100,000 fields', () => F.bigXadd(kind, sz, onStart));
 
   if (want('aofload')) {
     const restarters = new Map<Kind, Awaited<ReturnType<typeof W.prepareAof>>>();

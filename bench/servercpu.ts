@@ -32,7 +32,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startServer, sleep, type Running } from './servers.js';
 import { readExactly } from './workloads.js';
-import { formatSummary, summarise, type CpuProfile } from './cpuprofile.js';
+import { busyStretches, formatSummary, summarise, type CpuProfile } from './cpuprofile.js';
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -331,6 +331,7 @@ async function main(): Promise<void> {
       if (file) {
         const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
         process.stdout.write(formatSummary(summarise(profile, { fromUs: from, toUs: to }), 40) + '\n');
+        process.stdout.write(busyStretches(profile, { fromUs: from, toUs: to }, 6) + '\n');
       }
       fs.rmSync(profDir, { recursive: true, force: true });
     }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type StreamId, MAX_ID, MIN_ID, U64_MAX, compareIds, formatId, u64 } from '../../lib/stream/id.js';
-import { type ChunkLimits, StreamLog, varint } from '../../lib/stream/log.js';
+import { type ChunkLimits, type PackedFields, StreamLog, varint } from '../../lib/stream/log.js';
+import { PackedBuilder } from '../../lib/resp/packed.js';
 
 const DEFAULT: ChunkLimits = { maxEntries: 100, maxBytes: 4096 };
 const B = (s: string): Buffer => Buffer.from(s);
@@ -187,6 +188,63 @@ describe('stream/log', () => {
       log.check();
       log2.check();
       log3.check();
+    });
+
+    it('appendPacked stores the same bytes and listpack sizes as append, for fields of every size class', () => {
+      // Field lengths and kinds around each listpack encoding boundary (integers, 6/12/32-bit strings,
+      // 1/2-byte backlens) and the 4-byte copy's edges (lengths 0-9, 63-65, ends of the buffers).
+      const values = ['', '7', '-12', '0123', '9223372036854775807', '9223372036854775808', 'abc', 'x'.repeat(63), 'y'.repeat(64),
+        'z'.repeat(65), 'q'.repeat(126), 'w'.repeat(127), 'u'.repeat(4095), 'v'.repeat(4096), 's'.repeat(20000)];
+      const fields: Buffer[] = [];
+      for (let i = 0; i < 2100; i++) fields.push(B(i % 7 === 0 ? String(i) : `n${i}`), B(values[i % values.length] + (i % 3 === 0 ? '' : String(i % 10))));
+      fields.push(B('last'), B('z'));
+      const packedOf = (f: Buffer[]): PackedFields => {
+        const b = new PackedBuilder(f.length + 1);
+        b.add(B('XADD'), 0, 4);
+        for (const x of f) b.add(x, 0, x.length);
+        const p = b.finish();
+        return { buf: p.buf, ends: p.ends, from: 1, count: f.length };
+      };
+      const small = [B('a'), B('b')];
+      // The node size where the first small entry after the big one no longer joins its node, from append().
+      const joins = (maxBytes: number, packed: boolean, names: Buffer[]): number => {
+        const log = new StreamLog();
+        const limits = { maxEntries: 0, maxBytes };
+        if (packed) log.appendPacked(id(5, 0), packedOf(names), limits);
+        else log.append(id(5, 0), names, limits);
+        for (let i = 1; i <= 40; i++) log.append(id(5, i), small, limits);
+        log.check();
+        return log.chunkCount;
+      };
+      for (const f of [fields, fields.map((x, i) => (i % 2 === 0 ? x : B(String(i * 31 - 9000))))]) {
+        // Same bytes: every entry read back, and the chunks as DUMP writes them.
+        const a = new StreamLog();
+        const b = new StreamLog();
+        a.append(id(3, 0), f, { maxEntries: 0, maxBytes: 0 });
+        b.appendPacked(id(3, 0), packedOf(f), { maxEntries: 0, maxBytes: 0 });
+        // An entry with other names into the same node (no FLAG_SAME), then one with the same names.
+        const other = f.map((x, i) => (i % 2 === 0 ? B(`o${i}`) : x));
+        a.append(id(3, 1), other, { maxEntries: 0, maxBytes: 0 });
+        b.appendPacked(id(3, 1), packedOf(other), { maxEntries: 0, maxBytes: 0 });
+        a.append(id(3, 2), f, { maxEntries: 0, maxBytes: 0 });
+        b.appendPacked(id(3, 2), packedOf(f), { maxEntries: 0, maxBytes: 0 });
+        expect(all(b)).to.deep.equal(all(a));
+        expect([...b.rawChunks()]).to.deep.equal([...a.rawChunks()]);
+        a.check();
+        b.check();
+        // Same listpack size: the node splits after the same number of small entries at every limit near the big entry's size.
+        let lo = 1;
+        let hi = 1 << 22;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (joins(mid, false, f) < 41) hi = mid;
+          else lo = mid + 1;
+        }
+        expect(lo, 'some limit lets small entries join the big one').to.be.below(1 << 22);
+        for (let maxBytes = lo - 3; maxBytes < lo + 60; maxBytes++) {
+          expect(joins(maxBytes, true, f), `chunks at stream-node-max-bytes ${maxBytes}`).to.equal(joins(maxBytes, false, f));
+        }
+      }
     });
 
     it('counts deleted entries towards stream-node-max-entries; limit 0 is unlimited', () => {
