@@ -31,6 +31,13 @@ export const sharedReadBuffer: Buffer = SHARED_READ_BUFFER;
  * no other client is answered; Redis reads 16 KB per client per turn.
  */
 const TURN_READ_BYTES = 256 * 1024;
+/**
+ * The same in time: reads of at least HEAVY_READ_BYTES are timed, and after
+ * TURN_READ_MS of them the connection yields too. Right after start-up V8
+ * still interprets the parser, and 256 KB then take over 10 ms.
+ */
+const HEAVY_READ_BYTES = 16 * 1024;
+const TURN_READ_MS = 2;
 /** Reply bytes an unauthenticated client may have pending (Redis's 16 KB static reply buffer; any more closes it). */
 const UNAUTH_REPLY_MAX = 16 * 1024;
 
@@ -46,6 +53,8 @@ export class Connection implements Link {
   private pausedForOutput = false;
   /** Bytes read into the shared buffer since this connection last let the others run (see TURN_READ_BYTES). */
   private turnBytes = 0;
+  /** Milliseconds spent on heavy reads since this connection last let the others run. */
+  private turnMs = 0;
   private pausedForTurn = false;
 
   constructor(
@@ -132,23 +141,28 @@ export class Connection implements Link {
       this.processInput();
       return;
     }
+    const heavy = n >= HEAVY_READ_BYTES;
+    const t0 = heavy ? performance.now() : 0;
     this.onData(buf.subarray(0, n));
     // The shared buffer is overwritten by the next read of any connection.
     this.parser.release();
     this.turnBytes += n;
-    if (this.turnBytes >= TURN_READ_BYTES) this.yieldTurn();
+    if (heavy) this.turnMs += performance.now() - t0;
+    if (this.turnBytes >= TURN_READ_BYTES || this.turnMs >= TURN_READ_MS) this.yieldTurn();
   }
 
   /**
    * Stops reading this socket until the event loop has gone round once, so
    * other clients are served between its reads. Reads straight into a big
-   * argument do not count: they parse nothing. (turnBytes is reset only
-   * here, so a connection reading steadily but slowly also yields once per
-   * TURN_READ_BYTES: one readStop/readStart more, nothing else.)
+   * argument do not count: they parse nothing. (turnBytes and turnMs are
+   * reset only here, so a connection reading steadily but slowly also yields
+   * once per TURN_READ_BYTES or TURN_READ_MS: one readStop/readStart more,
+   * nothing else.)
    */
   private yieldTurn(): void {
     const sock = this.socket;
     this.turnBytes = 0;
+    this.turnMs = 0;
     if (this.pausedForTurn || this.pausedForOutput || sock.destroyed || this.session.closing) return;
     this.pausedForTurn = true;
     sock.pause();

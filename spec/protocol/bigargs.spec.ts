@@ -234,6 +234,35 @@ describe('big arguments and many-argument requests', function () {
     }
   });
 
+  it('a pipeline of several MB in one write is answered in full and in order while other clients are served', async () => {
+    // Read 256 KB (or 2 ms of parsing) at a time, with a turn of the event loop between: every command
+    // must still run exactly once, in order, whatever read it was split across.
+    const n = 120_000;
+    const one = encodeCommand(['INCR', 'pipelined']);
+    const flood = Buffer.concat([...Array.from({ length: n }, () => one), encodeCommand(['GET', 'pipelined'])]);
+    const { sock, text } = await rawSocket(riv.port);
+    const other = await RawConnection.open(riv.port);
+    try {
+      sock.write(flood);
+      let pings = 0;
+      const last = `$${String(n).length}\r\n${n}\r\n`;
+      const deadline = Date.now() + 60_000;
+      while (!text().endsWith(last)) {
+        if (Date.now() > deadline) throw new Error(`timed out: ${text().length} reply bytes so far`);
+        expect(await other.call('PING')).to.equal('PONG');
+        pings++;
+        await sleep(1);
+      }
+      const expected = Array.from({ length: n }, (_, i) => `:${i + 1}\r\n`).join('') + last;
+      expect(text().length).to.equal(expected.length);
+      expect(text() === expected, 'replies :1 .. :120000 then the GET, in order').to.equal(true);
+      expect(pings).to.be.above(0);
+    } finally {
+      sock.destroy();
+      other.close();
+    }
+  });
+
   it('a big bulk announced past client-query-buffer-limit closes the client once the bytes read reach the limit, with nothing stored', async () => {
     const admin = await RawConnection.open(riv.port);
     try {
