@@ -20,7 +20,9 @@
  * Known 7.0-vs-7.4 differences, accepted instead of compared (rivulet follows
  * 7.4):
  *  - XSETID with an ID below both the top item and the max deleted ID: 7.4
- *    checks (and names) max_deleted_entry_id first, 7.0 the top item.
+ *    checks (and names) max_deleted_entry_id first, 7.0 the top item; and
+ *    with ENTRIESADDED below the length as well, 7.0 names entries_added
+ *    first (seed 253915359 found it).
  *  - XSETID below the current max_deleted_entry_id but not below the top
  *    item (e.g. on a stream emptied by XDEL): 7.4 refuses it, 7.0 accepts
  *    it. The two states then differ for good, so the rest of that sequence
@@ -141,6 +143,7 @@ const errorOf = (v: unknown): string | null => (v !== null && typeof v === 'obje
 const XSETID_ORDER = new Set([
   'ERR The ID specified in XSETID is smaller than current max_deleted_entry_id',
   'ERR The ID specified in XSETID is smaller than the target stream top item',
+  'ERR The entries_added specified in XSETID is smaller than the target stream length',
 ]);
 
 /**
