@@ -142,8 +142,9 @@ export const swapdb: CommandSpec = {
 function swapDatabases(c: Session, a: number, b: number): void {
   const A = c.server.dbs[a];
   const B = c.server.dbs[b];
-  const snapshot = (db: typeof A): { data: [string, Value][]; expires: [string, I64][] } => ({
-    data: [...db.entries()],
+  // Keys keep their idle time (OBJECT IDLETIME): Redis moves the objects, LRU clock included.
+  const snapshot = (db: typeof A): { data: [string, Value, number][]; expires: [string, I64][] } => ({
+    data: [...db.entries()].map(([k, v]) => [k, v, db.idleMs(k)]),
     expires: [...db.expires.entries()],
   });
   const now = c.server.now();
@@ -160,9 +161,15 @@ function swapDatabases(c: Session, a: number, b: number): void {
   try {
     A.flush();
     B.flush();
-    for (const [k, v] of sb.data) A.set(k, v!);
+    for (const [k, v, idle] of sb.data) {
+      A.set(k, v);
+      A.setIdle(k, idle);
+    }
     for (const [k, at] of sb.expires) A.setExpire(k, at);
-    for (const [k, v] of sa.data) B.set(k, v!);
+    for (const [k, v, idle] of sa.data) {
+      B.set(k, v);
+      B.setIdle(k, idle);
+    }
     for (const [k, at] of sa.expires) B.setExpire(k, at);
   } finally {
     for (const [k, w] of watchersA) A.watchers.set(k, w);

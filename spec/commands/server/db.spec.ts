@@ -67,6 +67,38 @@ describe('DBSIZE, FLUSHDB, FLUSHALL, SWAPDB, TIME, LASTSAVE, ROLE', () => {
     expect(await fx.redis.call('SWAPDB', '3', '3')).to.equal('OK');
   });
 
+  it('SWAPDB keeps every key\'s idle time (OBJECT IDLETIME), as redis-server does', async function () {
+    // Redis moves the objects, LRU clock and all; the keys must not look freshly used afterwards.
+    const idleAfterSwap = async (port: number): Promise<unknown[]> => {
+      const c = await RawConnection.open(port, true); // (the DUMP payload is binary)
+      try {
+        await c.call('FLUSHALL');
+        await c.call('SET', 'tmp', 'value');
+        const payload = (await c.call('DUMP', 'tmp')) as Buffer;
+        await c.call('DEL', 'tmp');
+        expect(String(await c.call('RESTORE', 'a', '0', payload, 'IDLETIME', '500'))).to.equal('OK');
+        await c.call('SELECT', '1');
+        expect(String(await c.call('RESTORE', 'c', '0', payload, 'IDLETIME', '77'))).to.equal('OK');
+        expect(String(await c.call('SWAPDB', '0', '1'))).to.equal('OK');
+        const out = [await c.call('OBJECT', 'IDLETIME', 'a')];
+        await c.call('SELECT', '0');
+        out.push(await c.call('OBJECT', 'IDLETIME', 'c'));
+        await c.call('FLUSHALL');
+        return out;
+      } finally {
+        c.close();
+      }
+    };
+    const ours = (await idleAfterSwap(fx.server.port)) as number[];
+    // (The clocks count whole seconds: one may tick between RESTORE and OBJECT IDLETIME.)
+    expect(ours[0]).to.be.within(500, 501);
+    expect(ours[1]).to.be.within(77, 78);
+    if (!fx.oracle) this.skip(); // redis-server not installed for the comparison
+    const theirs = (await idleAfterSwap(fx.oracle!.port)) as number[];
+    expect(theirs[0]).to.be.within(500, 501);
+    expect(theirs[1]).to.be.within(77, 78);
+  });
+
   it('TIME returns seconds and microseconds close to the wall clock', async () => {
     const [s, us] = (await fx.redis.call('TIME')) as string[];
     expect(s).to.match(/^\d+$/);
