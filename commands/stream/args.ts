@@ -19,6 +19,7 @@
  * comparisons stop at the first NUL byte.
  */
 import * as E from '../../lib/errors.js';
+import { packedOf, packedWithHead } from '../../lib/resp/packed.js';
 import { parseInt64 } from '../../lib/args.js';
 import { type StreamId, type U64, U64_MAX, nextId, prevId, u64 } from '../../lib/stream/id.js';
 import { type TrimSpec, TrimStrategy, RefPolicy } from '../../lib/stream/stream.js';
@@ -548,7 +549,10 @@ export function rewriteForPropagation(
   chosenId: string | null,
 ): Buffer[] {
   const out: Buffer[] = [];
-  for (let i = 0; i < argv.length; i++) {
+  // Everything rewritten comes before the fields; a request kept packed keeps its fields packed (no object per field).
+  const packed = a.idIndex + 1 < argv.length ? packedOf(argv) : null;
+  const rewritten = packed === null ? argv.length : a.idIndex + 1;
+  for (let i = 0; i < rewritten; i++) {
     // IDMP/IDMPAUTO are not logged on XADD (they need `*`): XIDMPRECORD follows it instead.
     if (a.idmpIndex >= 0 && i >= a.idmpIndex && i < a.idmpIndex + a.idmpArgc) continue;
     if (threshold !== null) {
@@ -573,5 +577,5 @@ export function rewriteForPropagation(
     }
     out.push(argv[i]);
   }
-  return out;
+  return packed === null ? out : packedWithHead(out, packed, rewritten);
 }

@@ -10,8 +10,12 @@
  * inside a key or value cannot be detected.
  */
 
+import { packedOf, type PackedArgs } from '../resp/packed.js';
+
 /** Encodes one command as a RESP array of bulk strings (headers written byte by byte: no string per argument). */
 export function encodeCommand(argv: readonly Buffer[]): Buffer {
+  const packed = packedOf(argv as Buffer[]);
+  if (packed !== null) return encodePacked(packed);
   let size = 1 + decLen(argv.length) + 2;
   for (const a of argv) size += 1 + decLen(a.length) + 2 + a.length + 2;
   const out = Buffer.allocUnsafe(size);
@@ -24,6 +28,33 @@ export function encodeCommand(argv: readonly Buffer[]): Buffer {
     p += n;
     out[p++] = 13;
     out[p++] = 10;
+  }
+  return out;
+}
+
+/** encodeCommand for a request kept packed (lib/resp/packed.ts): read from its buffer, no object per argument. */
+function encodePacked(p: PackedArgs): Buffer {
+  const { buf, ends, count } = p;
+  let size = 1 + decLen(count) + 2;
+  let prev = 0;
+  for (let i = 0; i < count; i++) {
+    const len = ends[i] - prev;
+    prev = ends[i];
+    size += 1 + decLen(len) + 2 + len + 2;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = writeHeader(out, 0, 42 /* '*' */, count);
+  prev = 0;
+  for (let i = 0; i < count; i++) {
+    const end = ends[i];
+    const len = end - prev;
+    o = writeHeader(out, o, 36 /* '$' */, len);
+    if (len < 32) for (let j = 0; j < len; j++) out[o + j] = buf[prev + j];
+    else buf.copy(out, o, prev, end);
+    o += len;
+    out[o++] = 13;
+    out[o++] = 10;
+    prev = end;
   }
   return out;
 }

@@ -63,6 +63,8 @@ function indexOf(prop: string | symbol, n: number): number {
 export function packedArgv(p: PackedArgs): Buffer[] {
   const n = p.count;
   const target: Buffer[] = new Array<Buffer>(n);
+  // Once the array is written to, the packed bytes no longer say what it holds: packedOf() then gives null.
+  let written = false;
   return new Proxy(target, {
     get(t, prop, receiver) {
       const i = indexOf(prop, t.length);
@@ -71,8 +73,16 @@ export function packedArgv(p: PackedArgs): Buffer[] {
         if (v !== undefined || i >= n) return v;
         return (t[i] = copiedArg(p, i));
       }
-      if (prop === PACKED) return p;
+      if (prop === PACKED) return written ? undefined : p;
       return Reflect.get(t, prop, receiver);
+    },
+    set(t, prop, value, receiver) {
+      written = true;
+      return Reflect.set(t, prop, value, receiver);
+    },
+    deleteProperty(t, prop) {
+      written = true;
+      return Reflect.deleteProperty(t, prop);
     },
     has(t, prop) {
       const i = indexOf(prop, t.length);
@@ -89,6 +99,30 @@ export function packedArgv(p: PackedArgs): Buffer[] {
       return Reflect.ownKeys(t);
     },
   });
+}
+
+/**
+ * An argv of `head` followed by arguments [from, p.count) of p, itself
+ * packed: the tail's bytes are copied in one piece and no object is made per
+ * argument (XADD logs its packed fields this way behind a rewritten ID).
+ */
+export function packedWithHead(head: readonly Buffer[], p: PackedArgs, from: number): Buffer[] {
+  let headBytes = 0;
+  for (const h of head) headBytes += h.length;
+  const start = packedStart(p, from);
+  const end = p.ends[p.count - 1];
+  const count = head.length + p.count - from;
+  const buf = Buffer.allocUnsafe(headBytes + end - start);
+  const ends = new Int32Array(count);
+  let o = 0;
+  for (let i = 0; i < head.length; i++) {
+    o += head[i].copy(buf, o);
+    ends[i] = o;
+  }
+  p.buf.copy(buf, o, start, end);
+  const shift = o - start;
+  for (let i = from, j = head.length; i < p.count; i++, j++) ends[j] = p.ends[i] + shift;
+  return packedArgv({ buf, ends, count });
 }
 
 /** Collects the arguments of one request into packed form as they are parsed. */

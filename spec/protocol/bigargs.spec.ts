@@ -6,7 +6,9 @@
  * commands (the connections share one read buffer), and CLIENT LIST's qbuf
  * while a big bulk arrives, against redis-server.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { expect } from 'chai';
 import {
   startRivulet,
@@ -428,6 +430,41 @@ describe('requests with thousands of arguments (kept packed), byte for byte agai
     ];
     // (Not XINFO STREAM: its radix-tree-nodes figure and Redis 8's IDMP fields differ for reasons unrelated to this; DUMP compares the node layout.)
     await differential(riv.port, oracle!.port, script, { protocols: [2] });
+  });
+
+  it('requests kept packed are logged to the AOF byte for byte as the same commands with few arguments are', async () => {
+    // XADD `*` logs its ID in place of `*` with its fields still packed; other commands log the request itself.
+    const dir = tmpDir('rivulet-bigargs-');
+    const fields = pairs(5000, 'field', 'value');
+    const hash = pairs(2500, 'hf', 'hv');
+    const list = many('element', 5000);
+    try {
+      const srv = await startRivulet({ dir, appendonly: 'yes', appendfsync: 'always' });
+      const c = await RawConnection.open(srv.port);
+      let id: string;
+      try {
+        id = String(await c.call('XADD', 'packedlog', '*', ...fields));
+        expect(await c.call('XADD', 'packedlog', 'NOMKSTREAM', 'MAXLEN', '100', '9999999999999-5', ...fields)).to.equal('9999999999999-5');
+        expect(await c.call('HSET', 'packedhash', ...hash)).to.equal(2500);
+        expect(await c.call('RPUSH', 'packedlist', ...list)).to.equal(5000);
+      } finally {
+        c.close();
+        await srv.close();
+      }
+      const incr = fs.readdirSync(path.join(dir, 'appendonlydir')).find((f) => f.endsWith('.incr.aof'))!;
+      const logged = fs.readFileSync(path.join(dir, 'appendonlydir', incr));
+      const records = [
+        encodeCommand(['XADD', 'packedlog', id, ...fields]),
+        encodeCommand(['XADD', 'packedlog', 'NOMKSTREAM', 'MAXLEN', '100', '9999999999999-5', ...fields]),
+        encodeCommand(['HSET', 'packedhash', ...hash]),
+        encodeCommand(['RPUSH', 'packedlist', ...list]),
+      ];
+      const expected = Buffer.concat([encodeCommand(['SELECT', '0']), ...records]);
+      expect(logged.length).to.equal(expected.length);
+      expect(logged.equals(expected), 'the incr file holds exactly these records').to.equal(true);
+    } finally {
+      rmrf(dir);
+    }
   });
 
   it('an XADD of thousands of fields with `*` is logged to the AOF and loads back the same entry', async () => {
