@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { startRivulet, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply, runCommands } from '../helpers.js';
+import { startRivulet, startRivuletProcess, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply, runCommands } from '../helpers.js';
 
 const CHECK = path.join(ROOT, 'bin', 'rivulet-check-aof');
 
@@ -189,6 +189,98 @@ describe('AOF directory safety (issue 20)', function () {
     const kept = fs.readdirSync(aofDir(dir)).filter((f) => f.startsWith('appendonly.aof.1.incr.aof.torn-'));
     expect(kept).to.deep.equal([`appendonly.aof.1.incr.aof.torn-${good.length}`]);
     expect(fs.readFileSync(path.join(aofDir(dir), kept[0]))).to.deep.equal(torn);
+  });
+});
+
+/** Offsets just past each record (RESP array) of a well-formed AOF buffer. */
+function recordEnds(buf: Buffer): number[] {
+  const ends: number[] = [];
+  let p = 0;
+  const line = (): number => {
+    const e = buf.indexOf(13, p);
+    const v = Number(buf.subarray(p + 1, e).toString('latin1'));
+    p = e + 2;
+    return v;
+  };
+  while (p < buf.length) {
+    const argc = line();
+    for (let i = 0; i < argc; i++) {
+      const len = line();
+      p += len + 2;
+    }
+    ends.push(p);
+  }
+  return ends;
+}
+
+describe('one command, several records: atomic on disk (issue 20)', function () {
+  this.timeout(60000);
+  let dir: string;
+  beforeEach(() => {
+    dir = tmpDir('rivulet-reliab-');
+  });
+  afterEach(() => rmrf(dir));
+
+  const PAY = ['XADD', 'q', 'IDMP', 'producer1', 'msg-42', '*', 'body', 'pay once'];
+
+  it("XADD ... IDMP cut anywhere inside its records (after the XADD, before EXEC, ...) loads none of it, and the client's retry adds exactly one entry", async () => {
+    let srv = await startRivulet({ dir, appendfsync: 'always' });
+    let id: Reply;
+    const incrPath = path.join(aofDir(dir), 'appendonly.aof.1.incr.aof');
+    let unitStart: number;
+    try {
+      unitStart = fs.statSync(incrPath).size;
+      id = await call(srv.port, ...PAY);
+      expect(id).to.match(/^\d+-\d+$/);
+    } finally {
+      await srv.close();
+    }
+    const full = fs.readFileSync(incrPath);
+    const recordNames = (buf: Buffer, ends: number[]): string[] =>
+      ends.map((e, i) => /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)/.exec(buf.subarray(i === 0 ? 0 : ends[i - 1], e).toString('latin1'))![1].toUpperCase());
+    // The first write of a fresh file is preceded by its SELECT: the unit starts after it.
+    const lead = recordEnds(full.subarray(unitStart));
+    if (recordNames(full.subarray(unitStart), lead)[0] === 'SELECT') unitStart += lead[0];
+    const unit = full.subarray(unitStart);
+    const ends = recordEnds(unit);
+    const names = recordNames(unit, ends);
+    // The unit as the AOF holds it: the XADD with the ID it chose and its idempotency record, wrapped as one transaction.
+    expect(names, 'the records of one IDMP XADD').to.deep.equal(['MULTI', 'XADD', 'XIDMPRECORD', 'EXEC']);
+    // Cuts at every record boundary inside the unit (the issue's case: right after the XADD record), a byte either side, and mid-record.
+    const cuts = new Set<number>();
+    for (let i = 0; i < ends.length - 1; i++) for (const d of [-1, 0, 1]) cuts.add(unitStart + ends[i] + d);
+    for (let i = 0; i < ends.length; i++) cuts.add(unitStart + Math.floor(((i === 0 ? 0 : ends[i - 1]) + ends[i]) / 2));
+    cuts.add(unitStart + 1);
+    cuts.add(full.length - 1);
+    for (const cut of [...cuts].sort((a, b) => a - b)) {
+      const label = `incr cut at ${cut} (unit ${unitStart}..${full.length})`;
+      const d = tmpDir('rivulet-reliab-cut-');
+      try {
+        fs.cpSync(aofDir(dir), aofDir(d), { recursive: true });
+        fs.writeFileSync(path.join(aofDir(d), 'appendonly.aof.1.incr.aof'), full.subarray(0, cut));
+        srv = await startRivulet({ dir: d, appendfsync: 'always', loglevel: 'nothing' });
+        try {
+          expect(await call(srv.port, 'XLEN', 'q'), `${label}: nothing of the torn command is loaded`).to.equal(0);
+          const retried = await call(srv.port, ...PAY);
+          expect(retried, `${label}: the retry is added`).to.match(/^\d+-\d+$/);
+          expect(await call(srv.port, 'XLEN', 'q'), `${label}: one entry after the retry`).to.equal(1);
+          expect(await call(srv.port, ...PAY), `${label}: a second retry is recognised`).to.equal(retried);
+        } finally {
+          await srv.close();
+        }
+      } finally {
+        rmrf(d);
+      }
+    }
+    // Whole, the unit loads, and the retry is recognised as the same message.
+    srv = await startRivulet({ dir, appendfsync: 'always' });
+    try {
+      expect(await call(srv.port, 'XLEN', 'q')).to.equal(1);
+      expect(await call(srv.port, ...PAY)).to.equal(id);
+      expect(await call(srv.port, 'XLEN', 'q')).to.equal(1);
+    } finally {
+      await srv.close();
+    }
   });
 });
 
@@ -544,9 +636,13 @@ describe('consumer-group state across a restart (issue 20)', function () {
   ];
 
   for (const rewrite of [false, true]) {
-    it(`delivery counts raised by history reads and consumers created by reads that delivered nothing survive a restart${rewrite ? ' after BGREWRITEAOF' : ''}, and redis-server loads the files`, async function () {
-      let srv = await startRivulet({ dir, appendfsync: 'always' });
+    it(`delivery counts raised by history reads and consumers created by reads that delivered nothing survive a SIGKILL and restart${rewrite ? ' after BGREWRITEAOF' : ''}, and redis-server loads the files`, async function () {
+      // A rivulet-server process killed with SIGKILL (no shutdown step could write anything more).
+      const killed = await startRivuletProcess(['--dir', dir, '--appendfsync', 'always']);
+      let srv: { port: number; close: () => Promise<void> } = { port: killed.port, close: () => killed.stop() };
       let before: unknown;
+      // Every consumer, also those whose read or claim delivered nothing (dave: XCLAIM, erin: XAUTOCLAIM, frank: a read of nothing new).
+      const CONSUMERS_NOW = ['alice', 'bob', 'carol', 'dave', 'erin', ...(rewrite ? ['frank'] : [])];
       try {
         await runCommands(srv.port, NOTHING_DELIVERED);
         if (rewrite) {
@@ -557,7 +653,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
         }
         before = await groupState(srv.port, 's');
         const consumers = ((await call(srv.port, 'XINFO', 'CONSUMERS', 's', 'g')) as Reply[][]).map((cons) => cons[1]);
-        expect(consumers).to.include.members(['alice', 'bob', 'carol']);
+        expect(consumers).to.deep.equal(CONSUMERS_NOW);
         expect((before as { pending: unknown[] }).pending).to.deep.equal([['1-1', 'alice', rewrite ? 4 : 3]]);
         await srv.close();
         srv = await startRivulet({ dir });
@@ -574,7 +670,7 @@ describe('consumer-group state across a restart (issue 20)', function () {
           const theirs = (await call(redis.port, 'XPENDING', 's', 'g', '-', '+', '10')) as Reply[][];
           expect(theirs.map((p) => [p[0], p[1], p[3]])).to.deep.equal((before as { pending: unknown[] }).pending);
           const consumers = ((await call(redis.port, 'XINFO', 'CONSUMERS', 's', 'g')) as Reply[][]).map((cons) => cons[1]);
-          expect(consumers).to.include.members(['alice', 'bob', 'carol']);
+          expect(consumers).to.deep.equal(CONSUMERS_NOW);
         } finally {
           await redis.stop();
         }
