@@ -572,25 +572,28 @@ describe('consumer-group state across a restart (issue 20)', function () {
     ['XTRIM', 's', 'MAXLEN', '2'],
   ];
 
-  it('pending entries of deleted and trimmed stream entries survive BGREWRITEAOF, DEBUG RELOAD and a restart', async () => {
-    let srv = await startRivulet({ dir, appendfsync: 'always' });
-    try {
-      await runCommands(srv.port, DELETED_PENDING);
-      const before = await groupState(srv.port, 's');
-      expect((before as { pending: unknown[] }).pending).to.have.length(4);
-      await call(srv.port, 'BGREWRITEAOF');
-      await waitRewrite(srv.port);
-      expect(await groupState(srv.port, 's'), 'live after the rewrite').to.deep.equal(before);
-      await srv.close();
-      srv = await startRivulet({ dir });
-      expect(await groupState(srv.port, 's'), 'after a restart').to.deep.equal(before);
-      expect(await call(srv.port, 'DEBUG', 'RELOAD')).to.equal('OK');
-      expect(await groupState(srv.port, 's'), 'after DEBUG RELOAD').to.deep.equal(before);
-      expect(await call(srv.port, 'XRANGE', 's', '-', '+')).to.deep.equal([['2-1', ['b', '2']], ['4-1', ['d', '4']]]);
-    } finally {
-      await srv.close();
-    }
-  });
+  for (const preamble of ['no', 'yes']) {
+    it(`pending entries of deleted and trimmed stream entries survive BGREWRITEAOF, DEBUG RELOAD and a restart (aof-use-rdb-preamble ${preamble}: a ${preamble === 'yes' ? 'RDB' : 'RESP'} base)`, async () => {
+      let srv = await startRivulet({ dir, appendfsync: 'always', 'aof-use-rdb-preamble': preamble });
+      try {
+        await runCommands(srv.port, DELETED_PENDING);
+        const before = await groupState(srv.port, 's');
+        expect((before as { pending: unknown[] }).pending).to.have.length(4);
+        await call(srv.port, 'BGREWRITEAOF');
+        await waitRewrite(srv.port);
+        expect(fs.readdirSync(aofDir(dir)).filter((f) => f.includes('.base.')), 'the base written').to.deep.equal([`appendonly.aof.2.base.${preamble === 'yes' ? 'rdb' : 'aof'}`]);
+        expect(await groupState(srv.port, 's'), 'live after the rewrite').to.deep.equal(before);
+        await srv.close();
+        srv = await startRivulet({ dir, 'aof-use-rdb-preamble': preamble });
+        expect(await groupState(srv.port, 's'), 'after a restart').to.deep.equal(before);
+        expect(await call(srv.port, 'DEBUG', 'RELOAD')).to.equal('OK');
+        expect(await groupState(srv.port, 's'), 'after DEBUG RELOAD').to.deep.equal(before);
+        expect(await call(srv.port, 'XRANGE', 's', '-', '+')).to.deep.equal([['2-1', ['b', '2']], ['4-1', ['d', '4']]]);
+      } finally {
+        await srv.close();
+      }
+    });
+  }
 
   it("a group that read more entries than the stream holds keeps entries-read and lag when pending entries' stream entries are gone (BGREWRITEAOF, DEBUG RELOAD, restart)", async () => {
     // The rewrite adds placeholders for 2-1 and 4-1; XGROUP CREATE ... ENTRIESREAD 7 must not be capped at the 3 XADDs before it.
