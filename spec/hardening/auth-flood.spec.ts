@@ -46,6 +46,12 @@ describe('unauthenticated AUTH flood', function () {
     expect(r.closed).to.equal(false);
   });
 
+  it('257 pipelined wrong AUTHs (one reply past 16 KB) close the connection without a reply, as redis-server 7.0.15 does', async () => {
+    const r = await flood(srv.port, 257);
+    expect(r.closed).to.equal(true);
+    expect(r.received).to.equal('');
+  });
+
   it('5000 pipelined wrong AUTHs close the connection without a reply, as redis-server does', async () => {
     const r = await flood(srv.port, 5000);
     expect(r.closed).to.equal(true);
