@@ -366,6 +366,32 @@ describe('64-bit values kept exact (issue 20)', function () {
     }
   });
 
+  it('the same values survive an RDB base (aof-use-rdb-preamble yes), SAVE and a restart from dump.rdb', async () => {
+    let srv = await startRivulet({ dir, appendfsync: 'always', 'aof-use-rdb-preamble': 'yes' });
+    try {
+      await runCommands(srv.port, [
+        ['XADD', 's', '9007199254740993-0', 'a', '1'],
+        ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
+        ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
+        ['XCLAIM', 's', 'g', 'alice', '0', '9007199254740993-0', 'RETRYCOUNT', '9007199254740993', 'FORCE', 'JUSTID'],
+        ['SET', 'k', 'v'],
+        ['PEXPIREAT', 'k', BIG],
+      ]);
+      await call(srv.port, 'BGREWRITEAOF');
+      await waitRewrite(srv.port);
+      expect(fs.readdirSync(aofDir(dir)).filter((f) => f.includes('.base.')), 'the base written').to.deep.equal(['appendonly.aof.2.base.rdb']);
+      await srv.close();
+      srv = await startRivulet({ dir, 'aof-use-rdb-preamble': 'yes' });
+      await check(srv.port, 'after a restart from the RDB base');
+      expect(await call(srv.port, 'SAVE')).to.equal('OK');
+      await srv.close();
+      srv = await startRivulet({ dir, appendonly: 'no' });
+      await check(srv.port, 'after a restart from dump.rdb');
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('the same values replayed from the incremental file (no rewrite) survive a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
