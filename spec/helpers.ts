@@ -283,6 +283,27 @@ export async function waitRewriteDone(port: number, tries = 250): Promise<void> 
   }
 }
 
+/** Offsets just past each record (RESP array of bulk strings) of a well-formed AOF buffer. */
+export function aofRecordEnds(buf: Buffer): number[] {
+  const ends: number[] = [];
+  let p = 0;
+  const line = (): number => {
+    const e = buf.indexOf(13, p);
+    const v = Number(buf.subarray(p + 1, e).toString('latin1'));
+    p = e + 2;
+    return v;
+  };
+  while (p < buf.length) {
+    const argc = line();
+    for (let i = 0; i < argc; i++) {
+      const len = line(); // (not `p += line() + 2`: that reads p before line() moves it)
+      p += len + 2;
+    }
+    ends.push(p);
+  }
+  return ends;
+}
+
 /** Encodes a command as a RESP array of bulk strings. */
 export function encodeCommand(args: (string | Buffer | number)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startRivulet, tmpDir, rmrf, RawConnection, normalise, sleep } from '../helpers.js';
+import { startRivulet, tmpDir, rmrf, RawConnection, normalise, sleep, aofRecordEnds } from '../helpers.js';
 import { prng } from './group-crash.js';
 
 const ALL = process.env.DAMAGE_ALL === '1';
@@ -223,27 +223,7 @@ function structuralOffsets(buf: Buffer): Set<number> {
   return out;
 }
 
-/** Offsets just past each record (RESP array) of a well-formed buffer. */
-function recordEnds(buf: Buffer): number[] {
-  const ends: number[] = [];
-  let p = 0;
-  const line = (): number => {
-    const e = buf.indexOf(13, p);
-    const v = Number(buf.subarray(p + 1, e).toString('latin1'));
-    p = e + 2;
-    return v;
-  };
-  while (p < buf.length) {
-    const argc = line();
-    for (let i = 0; i < argc; i++) {
-      const len = line(); // (not `p += line() + 2`: that reads p before line() moves it)
-      p += len + 2;
-    }
-    ends.push(p);
-  }
-  return ends;
-}
-const recordCount = (buf: Buffer): number => recordEnds(buf).length;
+const recordCount = (buf: Buffer): number => aofRecordEnds(buf).length;
 
 /**
  * Offsets where a cut leaves a well-formed file: after a record outside
@@ -254,7 +234,7 @@ function cleanEnds(buf: Buffer): Set<number> {
   const out = new Set<number>([0]);
   let inMulti = false;
   let start = 0;
-  for (const end of recordEnds(buf)) {
+  for (const end of aofRecordEnds(buf)) {
     const m = /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)/.exec(buf.subarray(start, end).toString('latin1'));
     if (m === null) throw new Error(`not a command record at ${start}: ${JSON.stringify(buf.subarray(start, Math.min(end, start + 40)).toString('latin1'))}`);
     const name = m[1].toUpperCase();
@@ -291,7 +271,7 @@ describe('damaged AOF directories (issue 20)', function () {
     const offsets = new Set<number>(ALL ? range(0, full.length + 1) : range(starts[UNITS.length - 1], full.length + 1));
     // Inside a unit of several records: the cuts at each record boundary (half a unit on disk) and a byte either side.
     for (let i = 0; i < UNITS.length; i++) {
-      for (const e of recordEnds(full.subarray(starts[i], w.sizes[i]))) for (const p of [e - 1, e, e + 1]) offsets.add(starts[i] + p);
+      for (const e of aofRecordEnds(full.subarray(starts[i], w.sizes[i]))) for (const p of [e - 1, e, e + 1]) offsets.add(starts[i] + p);
     }
     for (const p of sample(range(0, full.length), 40, 1)) offsets.add(p);
     let loaded = 0;

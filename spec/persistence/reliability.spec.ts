@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import { startRivulet, startRivuletProcess, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply, runCommands } from '../helpers.js';
+import { startRivulet, startRivuletProcess, startRedis, tmpDir, rmrf, RawConnection, encodeCommand, sleep, ROOT, HAVE_REDIS, normalise, type Reply, runCommands, aofRecordEnds } from '../helpers.js';
 
 const CHECK = path.join(ROOT, 'bin', 'rivulet-check-aof');
 
@@ -192,27 +192,6 @@ describe('AOF directory safety (issue 20)', function () {
   });
 });
 
-/** Offsets just past each record (RESP array) of a well-formed AOF buffer. */
-function recordEnds(buf: Buffer): number[] {
-  const ends: number[] = [];
-  let p = 0;
-  const line = (): number => {
-    const e = buf.indexOf(13, p);
-    const v = Number(buf.subarray(p + 1, e).toString('latin1'));
-    p = e + 2;
-    return v;
-  };
-  while (p < buf.length) {
-    const argc = line();
-    for (let i = 0; i < argc; i++) {
-      const len = line();
-      p += len + 2;
-    }
-    ends.push(p);
-  }
-  return ends;
-}
-
 describe('one command, several records: atomic on disk (issue 20)', function () {
   this.timeout(60000);
   let dir: string;
@@ -239,10 +218,10 @@ describe('one command, several records: atomic on disk (issue 20)', function () 
     const recordNames = (buf: Buffer, ends: number[]): string[] =>
       ends.map((e, i) => /^\*\d+\r\n\$\d+\r\n([A-Za-z]+)/.exec(buf.subarray(i === 0 ? 0 : ends[i - 1], e).toString('latin1'))![1].toUpperCase());
     // The first write of a fresh file is preceded by its SELECT: the unit starts after it.
-    const lead = recordEnds(full.subarray(unitStart));
+    const lead = aofRecordEnds(full.subarray(unitStart));
     if (recordNames(full.subarray(unitStart), lead)[0] === 'SELECT') unitStart += lead[0];
     const unit = full.subarray(unitStart);
-    const ends = recordEnds(unit);
+    const ends = aofRecordEnds(unit);
     const names = recordNames(unit, ends);
     // The unit as the AOF holds it: the XADD with the ID it chose and its idempotency record, wrapped as one transaction.
     expect(names, 'the records of one IDMP XADD').to.deep.equal(['MULTI', 'XADD', 'XIDMPRECORD', 'EXEC']);
@@ -323,6 +302,15 @@ describe('64-bit values kept exact (issue 20)', function () {
   afterEach(() => rmrf(dir));
 
   const BIG = '9223372036854775807';
+  // XCLAIM with FORCE of an entry nobody read: Redis creates the pending entry.
+  const SETUP_64 = [
+    ['XADD', 's', '9007199254740993-0', 'a', '1'],
+    ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
+    ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
+    ['XCLAIM', 's', 'g', 'alice', '0', '9007199254740993-0', 'RETRYCOUNT', '9007199254740993', 'FORCE', 'JUSTID'],
+    ['SET', 'k', 'v'],
+    ['PEXPIREAT', 'k', BIG],
+  ];
 
   async function check(port: number, label: string): Promise<void> {
     const info = await rawReply(port, 'XINFO', 'STREAM', 's');
@@ -343,15 +331,7 @@ describe('64-bit values kept exact (issue 20)', function () {
   it('entries-added 9223372036854775807, entries-read, a delivery count beyond 2^53 and a TTL at the 64-bit limit survive the reply, BGREWRITEAOF, DEBUG RELOAD and a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await runCommands(srv.port, [
-        ['XADD', 's', '9007199254740993-0', 'a', '1'],
-        ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
-        ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
-        ['XCLAIM', 's', 'g', 'alice', '0', '9007199254740993-0', 'RETRYCOUNT', '9007199254740993', 'FORCE', 'JUSTID'],
-        ['SET', 'k', 'v'],
-        ['PEXPIREAT', 'k', BIG],
-      ]);
-      // XCLAIM with FORCE of an entry nobody read: Redis creates the pending entry.
+      await runCommands(srv.port, SETUP_64);
       await check(srv.port, 'live');
       await call(srv.port, 'BGREWRITEAOF');
       await waitRewrite(srv.port);
@@ -369,14 +349,7 @@ describe('64-bit values kept exact (issue 20)', function () {
   it('the same values survive an RDB base (aof-use-rdb-preamble yes), SAVE and a restart from dump.rdb', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always', 'aof-use-rdb-preamble': 'yes' });
     try {
-      await runCommands(srv.port, [
-        ['XADD', 's', '9007199254740993-0', 'a', '1'],
-        ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
-        ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
-        ['XCLAIM', 's', 'g', 'alice', '0', '9007199254740993-0', 'RETRYCOUNT', '9007199254740993', 'FORCE', 'JUSTID'],
-        ['SET', 'k', 'v'],
-        ['PEXPIREAT', 'k', BIG],
-      ]);
+      await runCommands(srv.port, SETUP_64);
       await call(srv.port, 'BGREWRITEAOF');
       await waitRewrite(srv.port);
       expect(fs.readdirSync(aofDir(dir)).filter((f) => f.includes('.base.')), 'the base written').to.deep.equal(['appendonly.aof.2.base.rdb']);
@@ -395,14 +368,7 @@ describe('64-bit values kept exact (issue 20)', function () {
   it('the same values replayed from the incremental file (no rewrite) survive a restart', async () => {
     let srv = await startRivulet({ dir, appendfsync: 'always' });
     try {
-      await runCommands(srv.port, [
-        ['XADD', 's', '9007199254740993-0', 'a', '1'],
-        ['XSETID', 's', '9007199254740993-5', 'ENTRIESADDED', BIG, 'MAXDELETEDID', '0-0'],
-        ['XGROUP', 'CREATE', 's', 'g', '0', 'ENTRIESREAD', '9223372036854775806'],
-        ['XCLAIM', 's', 'g', 'alice', '0', '9007199254740993-0', 'RETRYCOUNT', '9007199254740993', 'FORCE', 'JUSTID'],
-        ['SET', 'k', 'v'],
-        ['PEXPIREAT', 'k', BIG],
-      ]);
+      await runCommands(srv.port, SETUP_64);
       await srv.close();
       srv = await startRivulet({ dir });
       await check(srv.port, 'after a restart from the incr file');
