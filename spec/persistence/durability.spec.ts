@@ -5,10 +5,11 @@
  * acknowledged write is there, and nothing that was never sent appears.
  *
  * Every load loop is bounded (MAX_OPS per client) and stops when its test
- * ends (the `run` control is stopped in afterEach, which also kills every
+ * ends (the test's `Run` is stopped in afterEach, which also kills every
  * process the test started): a test that times out on a busy machine must not
  * leave clients and servers running behind it, nor delete a directory a
- * still-running body uses.
+ * still-running body uses, nor (through the describe's shared variables)
+ * start a server on the next test's directory.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,23 +21,34 @@ type Proc = Awaited<ReturnType<typeof startRivuletProcess>>;
 /** Most commands one load client sends per call. */
 const MAX_OPS = 20000;
 
-/** The running test: loads stop and starts refuse once it ended. */
+/**
+ * One test's run: its directory, the processes it started; loads stop and
+ * starts refuse once it ended. Each test body holds its own Run (never the
+ * describe's current one), so a body that goes on after a timeout cannot
+ * start a server on the next test's directory or count on its live flag.
+ */
 interface Run {
   stopped: boolean;
   procs: Proc[];
+  dir: string;
 }
-let run: Run = { stopped: true, procs: [] };
+let run: Run = { stopped: true, procs: [], dir: '' };
 
-/** Throws once the current test has ended (its body may go on after a timeout). */
-function live(): void {
-  if (run.stopped) throw new Error('the test ended (timeout): stopping its body');
+/** Throws once the test of `r` has ended (its body may go on after a timeout). */
+function live(r: Run): void {
+  if (r.stopped) throw new Error('the test ended (timeout): stopping its body');
 }
 
-/** Starts bin/rivulet-server; when it does not come up, fails with its output. */
-async function start(args: string[]): Promise<Proc> {
-  live();
+/** Starts bin/rivulet-server for the test of `r`; when it does not come up, fails with its output. */
+async function start(r: Run, args: string[]): Promise<Proc> {
+  live(r);
   const p = await startRivuletProcess(args, { waitReady: false });
-  run.procs.push(p);
+  r.procs.push(p);
+  if (r.stopped) {
+    // The test ended while this one was being spawned: afterEach has already stopped the others.
+    await p.stop();
+    live(r);
+  }
   try {
     await waitForPing(p.port);
   } catch {
@@ -64,9 +76,8 @@ function newLedger(id: number): Ledger {
 }
 
 /** One client's load: SET, XADD with an explicit ID, XREADGROUP one entry, XACK it. Stops when the connection dies, the test ends, or after MAX_OPS rounds. */
-async function load(port: number, L: Ledger, startAt: number): Promise<void> {
+async function load(r: Run, port: number, L: Ledger, startAt: number): Promise<void> {
   let c: RawConnection;
-  const r = run;
   try {
     c = await RawConnection.open(port);
   } catch {
@@ -130,11 +141,11 @@ async function verify(port: number, ledgers: Ledger[], killedAt: number, lossWin
 }
 
 /** Waits until every ledger has `n` more acknowledged SETs than now (at most 30 s). */
-async function untilAcked(ledgers: Ledger[], n: number): Promise<void> {
+async function untilAcked(r: Run, ledgers: Ledger[], n: number): Promise<void> {
   const want = ledgers.map((L) => L.ackedSets.size + n);
   const deadline = Date.now() + 30000;
   while (ledgers.some((L, i) => L.ackedSets.size < want[i]) && Date.now() < deadline) {
-    live();
+    live(r);
     await sleep(10);
   }
 }
@@ -147,37 +158,36 @@ async function kill(p: Proc): Promise<number> {
 
 describe('durability under SIGKILL', function () {
   this.timeout(60000);
-  let dir: string;
-  let proc: Proc | null = null;
 
   beforeEach(() => {
-    dir = tmpDir('rivulet-kill-');
-    run = { stopped: false, procs: [] };
+    run = { stopped: false, procs: [], dir: tmpDir('rivulet-kill-') };
   });
   afterEach(async () => {
     const ended = run;
     ended.stopped = true;
     for (const p of ended.procs) await p.stop();
-    proc = null;
     delete process.env.RIVULET_AOF_CRASH_AT;
-    rmrf(dir);
+    rmrf(ended.dir);
   });
 
   it('appendfsync always: every acknowledged SET, XADD and XACK survives a kill at a random moment, round after round', async () => {
+    const r = run;
+    const dir = r.dir;
+    let proc: Proc | null = null;
     const ledgers = [0, 1, 2, 3].map(newLedger);
     let next = 1;
     for (let round = 0; round < 4; round++) {
-      proc = await start(['--dir', dir, '--appendfsync', 'always']);
+      proc = await start(r, ['--dir', dir, '--appendfsync', 'always']);
       if (round > 0) await verify(proc.port, ledgers, Date.now());
       await setupGroups(proc.port, ledgers);
-      const runs = ledgers.map((L) => load(proc!.port, L, next));
+      const runs = ledgers.map((L) => load(r, proc!.port, L, next));
       // Kill after some progress (a busy machine may take seconds for a few writes), at a random moment.
-      await untilAcked(ledgers, 10);
+      await untilAcked(r, ledgers, 10);
       await sleep(Math.floor(Math.random() * 300));
       const killedAt = await kill(proc);
       await Promise.all(runs);
       next += 100000;
-      proc = await start(['--dir', dir, '--appendfsync', 'always']);
+      proc = await start(r, ['--dir', dir, '--appendfsync', 'always']);
       await verify(proc.port, ledgers, killedAt);
       await proc.stop();
       proc = null;
@@ -187,14 +197,17 @@ describe('durability under SIGKILL', function () {
   });
 
   it('appendfsync everysec: a kill loses at most the last second of acknowledged writes', async () => {
+    const r = run;
+    const dir = r.dir;
     const ledgers = [0, 1].map(newLedger);
-    proc = await start(['--dir', dir, '--appendfsync', 'everysec']);
+    let proc = await start(r, ['--dir', dir, '--appendfsync', 'everysec']);
     await setupGroups(proc.port, ledgers);
-    const runs = ledgers.map((L) => load(proc!.port, L, 1));
+    const port = proc.port;
+    const runs = ledgers.map((L) => load(r, port, L, 1));
     await sleep(1500);
     const killedAt = await kill(proc);
     await Promise.all(runs);
-    proc = await start(['--dir', dir]);
+    proc = await start(r, ['--dir', dir]);
     // rivulet writes before it replies, so a process crash in fact loses nothing; the spec asks for Redis's bound.
     await verify(proc.port, ledgers, killedAt, 1100);
   });
@@ -209,9 +222,12 @@ describe('durability under SIGKILL', function () {
   ];
   for (const step of STEPS) {
     it(`a crash at any step of a rewrite leaves a directory that loads with every acknowledged write: ${step}`, async () => {
+      const r = run;
+      const dir = r.dir;
+      let proc: Proc | null = null;
       const ledgers = [newLedger(0), newLedger(1)];
       // Some data first, so the base has something to write.
-      proc = await start(['--dir', dir, '--appendfsync', 'always']);
+      proc = await start(r, ['--dir', dir, '--appendfsync', 'always']);
       const c = await RawConnection.open(proc.port);
       for (let i = 0; i < 2000; i++) c.write(`*3\r\n$3\r\nSET\r\n$6\r\nfiller\r\n$${String(i).length}\r\n${i}\r\n`);
       for (let i = 0; i < 2000; i++) await c.next();
@@ -219,13 +235,18 @@ describe('durability under SIGKILL', function () {
       for (let i = 0; i < 3000; i++) await c.next();
       c.close();
       await proc.stop();
+      // (The environment is the process's: set only while this live test spawns its server.)
+      live(r);
       process.env.RIVULET_AOF_CRASH_AT = step;
-      proc = await start(['--dir', dir, '--appendfsync', 'always']);
-      delete process.env.RIVULET_AOF_CRASH_AT;
+      try {
+        proc = await start(r, ['--dir', dir, '--appendfsync', 'always']);
+      } finally {
+        delete process.env.RIVULET_AOF_CRASH_AT;
+      }
       await setupGroups(proc.port, ledgers);
-      const runs = ledgers.map((L) => load(proc!.port, L, 1));
+      const runs = ledgers.map((L) => load(r, proc!.port, L, 1));
       // Some writes acknowledged before the rewrite starts (on a busy machine 50 ms may see none), and more during it.
-      await untilAcked(ledgers, 5);
+      await untilAcked(r, ledgers, 5);
       const admin = await RawConnection.open(proc.port);
       // At the first step the server dies inside BGREWRITEAOF, before replying.
       const started = await admin.call('BGREWRITEAOF').catch(() => 'connection closed');
@@ -239,8 +260,8 @@ describe('durability under SIGKILL', function () {
       expect(exit, `${step}: the server should have crashed itself`).to.equal('SIGKILL');
       const killedAt = Date.now();
       await Promise.all(runs);
-      live();
-      proc = await start(['--dir', dir]);
+      live(r);
+      proc = await start(r, ['--dir', dir]);
       await verify(proc.port, ledgers, killedAt);
       // Leftovers of the interrupted rewrite (temp files, history files) are gone after the restart.
       const files = fs.readdirSync(path.join(dir, 'appendonlydir'));
@@ -254,7 +275,7 @@ describe('durability under SIGKILL', function () {
       for (let i = 0; i < 100 && !String(await d.call('INFO', 'persistence')).includes('aof_rewrite_in_progress:0'); i++) await sleep(20);
       d.close();
       await proc.stop();
-      proc = await start(['--dir', dir]);
+      proc = await start(r, ['--dir', dir]);
       await verify(proc.port, ledgers, killedAt);
       await proc.stop();
       proc = null;
