@@ -38,14 +38,17 @@ export function describeCommand(argv: Buffer[]): string {
 /**
  * Runs one unit (a command, or the commands of a MULTI/EXEC) through the
  * command table. A command that replies an error stops the load
- * (AofLoadError naming the file, the unit's offset, the command and the
- * error) unless aof-load-failed-records is yes, which logs it at warning
- * level and goes on, as redis-server does.
+ * (AofLoadError naming the file, the command's offset and its unit's, the
+ * command and the error) unless aof-load-failed-records is yes, which logs
+ * it at warning level and goes on, as redis-server does. `offsets`: the
+ * own offset of each command of a MULTI/EXEC unit, `shift` added to each
+ * (scan's offsets are relative to what it scanned).
  */
-export function runUnit(server: Engine, c: Session, argvs: Buffer[][], file: string, offset = -1): void {
-  for (const argv of argvs) {
+export function runUnit(server: Engine, c: Session, argvs: Buffer[][], file: string, offset = -1, offsets: readonly number[] | null = null, shift = 0): void {
+  for (let i = 0; i < argvs.length; i++) {
+    const argv = argvs[i];
     const r = resolve(c, argv);
-    const where = offset >= 0 ? ` at offset ${offset}` : '';
+    const where = offset < 0 ? '' : offsets === null ? ` at offset ${offset}` : ` at offset ${offsets[i] + shift} (in the MULTI/EXEC unit at offset ${offset})`;
     if (r instanceof Refused) {
       // An unknown command or a wrong argument count: another server's file, or a damaged byte that still parses.
       const name = argv[0].toString();
@@ -107,7 +110,7 @@ export function loadBuffer(server: Engine, buf: Buffer, file: string, isLast: bo
     server.log('notice', `Reading RDB base file on AOF loading...`);
   }
   const c = makeLoaderClient(server);
-  let res: ScanResult = scan(at === 0 ? buf : buf.subarray(at), (argvs, offset) => runUnit(server, c, argvs, file, offset + at));
+  let res: ScanResult = scan(at === 0 ? buf : buf.subarray(at), (argvs, offset, offsets) => runUnit(server, c, argvs, file, offset + at, offsets, at));
   if (at !== 0) {
     res = { ...res, validUpTo: res.validUpTo + at };
     if (res.stop !== null && res.stop.kind === 'bad') res = { ...res, stop: { ...res.stop, offset: res.stop.offset + at } };

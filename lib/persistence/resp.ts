@@ -182,14 +182,17 @@ export interface ScanResult {
 }
 
 /**
- * Scans a file's bytes, calling `onUnit` (with the unit's first byte offset)
- * for every complete record outside an open MULTI and for whole MULTI..EXEC units. A MULTI left open at the end
- * of the buffer counts as a torn tail (Redis reverts such a transaction).
+ * Scans a file's bytes, calling `onUnit` (with the unit's first byte offset;
+ * for a MULTI..EXEC unit also each command's own offset, null for a single
+ * command) for every complete record outside an open MULTI and for whole
+ * MULTI..EXEC units. A MULTI left open at the end of the
+ * buffer counts as a torn tail (Redis reverts such a transaction).
  */
-export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][], offset: number) => void): ScanResult {
+export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][], offset: number, offsets: readonly number[] | null) => void): ScanResult {
   let pos = 0;
   let records = 0;
   let multi: Buffer[][] | null = null;
+  let multiOffsets: number[] = [];
   let multiStart = 0;
   while (pos < buf.length) {
     const r = parseRecord(buf, pos);
@@ -202,20 +205,22 @@ export function scan(buf: Buffer, onUnit?: (argvs: Buffer[][], offset: number) =
     const isExec = !isMulti && isCommand(r.argv, EXEC);
     if (multi) {
       if (isExec) {
-        onUnit?.(multi, multiStart);
+        onUnit?.(multi, multiStart, multiOffsets);
         multi = null;
       } else if (isMulti) {
         return { validUpTo: multiStart, stop: { kind: 'bad', offset: r.start, reason: 'MULTI inside MULTI' }, records };
       } else {
         multi.push(r.argv);
+        multiOffsets.push(r.start);
       }
     } else if (isMulti) {
       multi = [];
+      multiOffsets = [];
       multiStart = r.start;
     } else if (isExec) {
       return { validUpTo: pos, stop: { kind: 'bad', offset: r.start, reason: 'EXEC without MULTI' }, records };
     } else {
-      onUnit?.([r.argv], r.start);
+      onUnit?.([r.argv], r.start, null);
     }
     pos = r.end;
   }

@@ -291,6 +291,21 @@ describe('a record that fails on replay (issue 20)', function () {
       await srv.close();
     }
   });
+
+  it('a failing record inside a MULTI/EXEC unit is named at its own offset, with the offset of its unit', async () => {
+    // SET a 1 (27 bytes), MULTI at 27 (15 bytes), SET c 3 at 42 (27 bytes), WRONGTYPE LPUSH a x at 69.
+    fs.writeFileSync(
+      path.join(aofDir(dir), 'appendonly.aof.1.incr.aof'),
+      cmds(['SET', 'a', '1'], ['MULTI'], ['SET', 'c', '3'], ['LPUSH', 'a', 'x'], ['SET', 'b', '2'], ['EXEC']),
+    );
+    const before = snapshotDir(dir);
+    const msg = await startError({ dir });
+    expect(msg).to.equal(
+      "Error replaying the append only file appendonly.aof.1.incr.aof at offset 69 (in the MULTI/EXEC unit at offset 27): 'LPUSH a x' replied 'WRONGTYPE Operation against a key holding the wrong kind of value'. " +
+        'The files are left as they are. To load them anyway, skipping every record that fails, set aof-load-failed-records yes and restart.',
+    );
+    expect(snapshotDir(dir)).to.deep.equal(before);
+  });
 });
 
 describe('64-bit values kept exact (issue 20)', function () {
