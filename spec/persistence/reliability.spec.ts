@@ -283,13 +283,18 @@ describe('a record that fails on replay (issue 20)', function () {
     );
   });
 
-  it('aof-load-failed-records yes loads the rest, as redis-server does', async () => {
-    const srv = await startRivulet({ dir, 'aof-load-failed-records': 'yes' });
+  it('aof-load-failed-records yes loads the rest, logging each skipped record as == CRITICAL == at warning level, as redis-server does', async () => {
+    const logfile = path.join(dir, 'rivulet.log');
+    const srv = await startRivulet({ dir, 'aof-load-failed-records': 'yes', loglevel: 'warning', logfile });
     try {
       expect(await call(srv.port, 'MGET', 'a', 'b')).to.deep.equal(['1', '2']);
     } finally {
       await srv.close();
     }
+    const critical = fs.readFileSync(logfile, 'latin1').split('\n').filter((l) => l.includes('== CRITICAL =='));
+    expect(critical.map((l) => l.replace(/^\d+:M [^#]+# /, ''))).to.deep.equal([
+      "== CRITICAL == The AOF appendonly.aof.1.incr.aof at offset 27: 'SELECT 20' replied 'ERR DB index is out of range'; skipped because aof-load-failed-records is yes",
+    ]);
   });
 
   it('a failing record inside a MULTI/EXEC unit is named at its own offset, with the offset of its unit', async () => {
