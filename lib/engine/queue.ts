@@ -13,8 +13,14 @@
  * argument a handler keeps holds only its own command's bytes). Whether any
  * queued command is `write`/`denyoom` is kept as it is queued (EXEC's OOM and
  * MISCONF checks are O(1)).
+ *
+ * A request kept packed (4096+ arguments, lib/resp/packed.ts) is queued as
+ * its packed form: its bytes are already its own, and rebuilding it as
+ * Buffers would make the object per argument packing avoids (an XADD of
+ * 100,000 fields in a transaction).
  */
 import type { CommandFlag, CommandSpec } from '../command.js';
+import { packedArgv, packedOf, type PackedArgs } from '../resp/packed.js';
 
 export interface QueuedCommand {
   spec: CommandSpec;
@@ -30,6 +36,8 @@ export class CommandQueue {
   private readonly starts: number[] = [];
   private readonly specs: CommandSpec[] = [];
   private readonly names: string[] = [];
+  /** Queued requests kept packed, by their index in the queue (their byte record holds only argc). */
+  private readonly packed = new Map<number, PackedArgs>();
   private write = false;
   private denyoom = false;
 
@@ -39,6 +47,11 @@ export class CommandQueue {
 
   /** Appends a command (its argument bytes are copied: argv may share memory with the read buffer). O(size of argv). */
   push(spec: CommandSpec, fullName: string, argv: readonly Buffer[]): void {
+    const packed = packedOf(argv as Buffer[]);
+    if (packed !== null) {
+      this.packed.set(this.starts.length, packed);
+      argv = [];
+    }
     let size = 4;
     for (const a of argv) size += 4 + a.length;
     this.reserve(size);
@@ -71,6 +84,11 @@ export class CommandQueue {
   /** The queued commands in order, each argv rebuilt from its bytes. */
   *commands(): IterableIterator<QueuedCommand> {
     for (let i = 0; i < this.starts.length; i++) {
+      const packed = this.packed.get(i);
+      if (packed !== undefined) {
+        yield { spec: this.specs[i], fullName: this.names[i], argv: packedArgv(packed) };
+        continue;
+      }
       const start = this.starts[i];
       const end = i + 1 < this.starts.length ? this.starts[i + 1] : this.used;
       const own = Buffer.from(this.bytes.subarray(start, end));

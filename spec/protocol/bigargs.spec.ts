@@ -467,6 +467,44 @@ describe('requests with thousands of arguments (kept packed), byte for byte agai
     }
   });
 
+  it('a transaction queueing XADDs of thousands of fields runs them whole at EXEC and logs them as one unit', async () => {
+    const dir = tmpDir('rivulet-bigargs-');
+    const fields = pairs(5000, 'field', 'value');
+    const other = pairs(3000, 'name', 'v');
+    try {
+      const srv = await startRivulet({ dir, appendonly: 'yes', appendfsync: 'always' });
+      const c = await RawConnection.open(srv.port);
+      let ids: string[];
+      try {
+        expect(await c.call('MULTI')).to.equal('OK');
+        expect(await c.call('XADD', 'txwide', '*', ...fields)).to.equal('QUEUED');
+        expect(await c.call('XADD', 'txwide', '*', ...other)).to.equal('QUEUED');
+        ids = (await c.call('EXEC')) as string[];
+        expect(ids.length).to.equal(2);
+        const entries = (await c.call('XRANGE', 'txwide', '-', '+')) as [string, string[]][];
+        expect(entries).to.deep.equal([
+          [ids[0], fields],
+          [ids[1], other],
+        ]);
+      } finally {
+        c.close();
+        await srv.close();
+      }
+      const incr = fs.readdirSync(path.join(dir, 'appendonlydir')).find((f) => f.endsWith('.incr.aof'))!;
+      const logged = fs.readFileSync(path.join(dir, 'appendonlydir', incr));
+      const expected = Buffer.concat([
+        encodeCommand(['SELECT', '0']),
+        encodeCommand(['MULTI']),
+        encodeCommand(['XADD', 'txwide', ids[0], ...fields]),
+        encodeCommand(['XADD', 'txwide', ids[1], ...other]),
+        encodeCommand(['EXEC']),
+      ]);
+      expect(logged.equals(expected), 'MULTI, both XADDs with their IDs, EXEC').to.equal(true);
+    } finally {
+      rmrf(dir);
+    }
+  });
+
   it('an XADD of thousands of fields with `*` is logged to the AOF and loads back the same entry', async () => {
     const dir = tmpDir('rivulet-bigargs-');
     const fields = pairs(5000, 'field', 'value');
