@@ -235,15 +235,15 @@ async function main(): Promise<void> {
   // RSS growth as the OS sees it: servers started as users start them (no probe).
   for (const kind of want('rss') ? kinds : []) await attempt(kind, ['mem_fv_os_rss'], 'RSS growth', () => W.rssGrowth(kind, sz, onStart));
 
-  // Footprint (footprint.ts): one round each, like the memory figures.
-  for (const kind of want('footprint') ? kinds : []) {
-    await attempt(kind, ['conn_rss_per', 'conn_live_per', 'conn_rss_total'], 'idle connections', () => F.idleConnections(kind, sz, onStart));
-    await attempt(kind, ['keys_rss_per', 'keys_live_per', 'keys_rss_total'], 'small keys', () => F.smallKeys(kind, sz, onStart));
-    await attempt(kind, ['multi_rss_per', 'multi_live_per', 'multi_rss_total'], 'queued MULTI', () => F.queuedMulti(kind, sz, onStart));
+  // Footprint (footprint.ts): one round each, like the memory figures. `--only bigxadd` runs the stall row alone.
+  for (const kind of want('footprint') || want('bigxadd') ? kinds : []) {
+    if (want('footprint')) {
+      await attempt(kind, ['conn_rss_per', 'conn_live_per', 'conn_rss_total'], 'idle connections', () => F.idleConnections(kind, sz, onStart));
+      await attempt(kind, ['keys_rss_per', 'keys_live_per', 'keys_rss_total'], 'small keys', () => F.smallKeys(kind, sz, onStart));
+      await attempt(kind, ['multi_rss_per', 'multi_live_per', 'multi_rss_total'], 'queued MULTI', () => F.queuedMulti(kind, sz, onStart));
+    }
     await attempt(kind, ['bigxadd_stall', 'bigxadd_ms'], 'XADD of 100,000 fields', () => F.bigXadd(kind, sz, onStart));
   }
-  // The stall row alone (--only bigxadd), for quick before/after checks.
-  if (!want('footprint')) for (const kind of want('bigxadd') ? kinds : []) await attempt(kind, ['bigxadd_stall', 'bigxadd_ms'], 'XADD of 100,000 fields', () => F.bigXadd(kind, sz, onStart));
 
   if (want('aofload')) {
     const restarters = new Map<Kind, Awaited<ReturnType<typeof W.prepareAof>>>();

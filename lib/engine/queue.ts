@@ -36,7 +36,7 @@ export class CommandQueue {
   private readonly starts: number[] = [];
   private readonly specs: CommandSpec[] = [];
   private readonly names: string[] = [];
-  /** Queued requests kept packed, by their index in the queue (their byte record holds only argc). */
+  /** Queued requests kept packed, by their index in the queue (their byte record is empty: argc 0). */
   private readonly packed = new Map<number, PackedArgs>();
   private write = false;
   private denyoom = false;
@@ -47,7 +47,7 @@ export class CommandQueue {
 
   /** Appends a command (its argument bytes are copied: argv may share memory with the read buffer). O(size of argv). */
   push(spec: CommandSpec, fullName: string, argv: readonly Buffer[]): void {
-    const packed = packedOf(argv as Buffer[]);
+    const packed = packedOf(argv);
     if (packed !== null) {
       this.packed.set(this.starts.length, packed);
       argv = [];

@@ -14,21 +14,13 @@ import { packedOf, type PackedArgs } from '../resp/packed.js';
 
 /** Encodes one command as a RESP array of bulk strings (headers written byte by byte: no string per argument). */
 export function encodeCommand(argv: readonly Buffer[]): Buffer {
-  const packed = packedOf(argv as Buffer[]);
+  const packed = packedOf(argv);
   if (packed !== null) return encodePacked(packed);
   let size = 1 + decLen(argv.length) + 2;
-  for (const a of argv) size += 1 + decLen(a.length) + 2 + a.length + 2;
+  for (const a of argv) size += bulkSize(a.length);
   const out = Buffer.allocUnsafe(size);
   let p = writeHeader(out, 0, 42 /* '*' */, argv.length);
-  for (const a of argv) {
-    p = writeHeader(out, p, 36 /* '$' */, a.length);
-    const n = a.length;
-    if (n < 32) for (let i = 0; i < n; i++) out[p + i] = a[i];
-    else a.copy(out, p);
-    p += n;
-    out[p++] = 13;
-    out[p++] = 10;
-  }
+  for (const a of argv) p = writeBulk(out, p, a, 0, a.length);
   return out;
 }
 
@@ -38,25 +30,34 @@ function encodePacked(p: PackedArgs): Buffer {
   let size = 1 + decLen(count) + 2;
   let prev = 0;
   for (let i = 0; i < count; i++) {
-    const len = ends[i] - prev;
+    size += bulkSize(ends[i] - prev);
     prev = ends[i];
-    size += 1 + decLen(len) + 2 + len + 2;
   }
   const out = Buffer.allocUnsafe(size);
   let o = writeHeader(out, 0, 42 /* '*' */, count);
   prev = 0;
   for (let i = 0; i < count; i++) {
-    const end = ends[i];
-    const len = end - prev;
-    o = writeHeader(out, o, 36 /* '$' */, len);
-    if (len < 32) for (let j = 0; j < len; j++) out[o + j] = buf[prev + j];
-    else buf.copy(out, o, prev, end);
-    o += len;
-    out[o++] = 13;
-    out[o++] = 10;
-    prev = end;
+    o = writeBulk(out, o, buf, prev, ends[i]);
+    prev = ends[i];
   }
   return out;
+}
+
+/** Bytes of `$<len>\r\n<payload>\r\n`. */
+function bulkSize(len: number): number {
+  return 1 + decLen(len) + 2 + len + 2;
+}
+
+/** Writes src[start, end) as a bulk string at p; returns the offset after it. */
+function writeBulk(out: Buffer, p: number, src: Buffer, start: number, end: number): number {
+  const len = end - start;
+  p = writeHeader(out, p, 36 /* '$' */, len);
+  if (len < 32) for (let i = 0; i < len; i++) out[p + i] = src[start + i];
+  else src.copy(out, p, start, end);
+  p += len;
+  out[p++] = 13;
+  out[p++] = 10;
+  return p;
 }
 
 /** Writes `<type><n>\r\n` at p; returns the offset after it. */

@@ -41,7 +41,7 @@ function copiedArg(p: PackedArgs, i: number): Buffer {
 }
 
 /** The packed form behind an argv made by packedArgv(), or null for an ordinary array. */
-export function packedOf(argv: Buffer[]): PackedArgs | null {
+export function packedOf(argv: readonly Buffer[]): PackedArgs | null {
   return (argv as unknown as { [PACKED]?: PackedArgs })[PACKED] ?? null;
 }
 

@@ -184,12 +184,23 @@ function lpBytesOf(c: Chunk): number {
   return c.lpFixed + lpIntSize(c.live) + lpIntSize(c.deleted);
 }
 
+/** lpMasterSize with the names' listpack sizes already summed (namesLp). */
+function lpMasterSizeOf(nameCount: number, namesLp: number): number {
+  return LP_HDR_SIZE + 1 + lpIntSize(nameCount) + lpIntSize(0) + namesLp;
+}
+
+/** lpEntrySize with the stored fields' listpack sizes already summed (fieldsLp: values only when same). */
+function lpEntrySizeOf(dms: number, dseq: number, same: boolean, nf: number, fieldsLp: number): number {
+  const n = 2 + lpIntSize(dms) + lpIntSize(dseq) + fieldsLp; // flags are 0..3: one byte + backlen
+  return same ? n + lpIntSize(nf + 3) : n + lpIntSize(nf) + lpIntSize(nf * 2 + 4);
+}
+
 /** Listpack bytes of the master entry minus its two counters: num-fields, names, the 0 terminator, plus header and EOF. */
 function lpMasterSize(names: Buffer[], nameCount: number, fields: Buffer[] | null): number {
-  let n = LP_HDR_SIZE + 1 + lpIntSize(nameCount) + lpIntSize(0);
+  let n = 0;
   if (fields !== null) for (let i = 0; i < fields.length; i += 2) n += lpStringSize(fields[i]);
   else for (const f of names) n += lpStringSize(f);
-  return n;
+  return lpMasterSizeOf(nameCount, n);
 }
 
 /**
@@ -197,15 +208,9 @@ function lpMasterSize(names: Buffer[], nameCount: number, fields: Buffer[] | nul
  * [names] values, lp-count. `fields` alternate name, value.
  */
 function lpEntrySize(dms: number, dseq: number, same: boolean, fields: Buffer[]): number {
-  const nf = fields.length >>> 1;
-  let n = 2 + lpIntSize(dms) + lpIntSize(dseq); // flags are 0..3: one byte + backlen
-  if (same) {
-    for (let i = 1; i < fields.length; i += 2) n += lpStringSize(fields[i]);
-    return n + lpIntSize(nf + 3);
-  }
-  n += lpIntSize(nf);
-  for (let i = 0; i < fields.length; i++) n += lpStringSize(fields[i]);
-  return n + lpIntSize(nf * 2 + 4);
+  let n = 0;
+  for (let i = same ? 1 : 0; i < fields.length; i += same ? 2 : 1) n += lpStringSize(fields[i]);
+  return lpEntrySizeOf(dms, dseq, same, fields.length >>> 1, n);
 }
 
 /** Sum of the lengths of names and values (Redis's totelelen). */
@@ -233,17 +238,6 @@ export interface PackedFields {
 
 function packedTotalBytes(f: PackedFields): number {
   return f.ends[f.from + f.count - 1] - f.ends[f.from - 1];
-}
-
-/** lpMasterSize with the names' listpack sizes already summed (namesLp). */
-function lpMasterSizeOf(nameCount: number, namesLp: number): number {
-  return LP_HDR_SIZE + 1 + lpIntSize(nameCount) + lpIntSize(0) + namesLp;
-}
-
-/** lpEntrySize with the stored fields' listpack sizes already summed (fieldsLp: values only when same). */
-function lpEntrySizeOf(dms: number, dseq: number, same: boolean, nf: number, fieldsLp: number): number {
-  const n = 2 + lpIntSize(dms) + lpIntSize(dseq) + fieldsLp;
-  return same ? n + lpIntSize(nf + 3) : n + lpIntSize(nf) + lpIntSize(nf * 2 + 4);
 }
 
 /** Whether the packed fields' names are chunk c's master names, in order (sameNames). */

@@ -12,16 +12,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import {
   startRivulet,
-  startRedis,
   RawConnection,
   encodeCommand,
   sleep,
-  HAVE_REDIS,
   connect,
   differential,
+  useRivulet,
   tmpDir,
   rmrf,
-  type ExternalServer,
   type Frame,
   type Step,
 } from '../helpers.js';
@@ -285,16 +283,7 @@ describe('big arguments and many-argument requests', function () {
 
 describe('big arguments: CLIENT LIST qbuf while a big bulk arrives, against redis-server', function () {
   this.timeout(60000);
-  let riv: RivuletServer;
-  let oracle: ExternalServer | null = null;
-  before(async () => {
-    riv = await startRivulet();
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    await riv.close();
-    await oracle?.stop();
-  });
+  const fx = useRivulet();
 
   /** qbuf of the client that has sent 1 MB of a 2 MB bulk, read from another client's CLIENT LIST. */
   async function qbufMidBulk(port: number): Promise<string> {
@@ -320,10 +309,10 @@ describe('big arguments: CLIENT LIST qbuf while a big bulk arrives, against redi
   }
 
   it('a client in the middle of a big bulk shows the bytes received so far as qbuf, as redis-server does', async function () {
-    const ours = await qbufMidBulk(riv.port);
+    const ours = await qbufMidBulk(fx.server.port);
     expect(ours).to.equal('1048576');
-    if (!oracle) this.skip(); // redis-server is not installed: only rivulet's figure was checked
-    expect(await qbufMidBulk(oracle.port)).to.equal(ours);
+    if (!fx.oracle) this.skip(); // redis-server is not installed: only rivulet's figure was checked
+    expect(await qbufMidBulk(fx.oracle.port)).to.equal(ours);
   });
 });
 
@@ -352,19 +341,10 @@ function pairs(n: number, f = 'f', v = 'v'): string[] {
 
 describe('requests with thousands of arguments (kept packed), byte for byte against redis-server', function () {
   this.timeout(120000);
-  let riv: RivuletServer;
-  let oracle: ExternalServer | null = null;
-  before(async function () {
-    riv = await startRivulet();
-    if (HAVE_REDIS) oracle = await startRedis();
-  });
-  after(async () => {
-    await riv.close();
-    await oracle?.stop();
-  });
+  const fx = useRivulet();
 
   it('strings, hashes, lists, sets, sorted sets, DEL and errors with 5,000+ arguments answer as redis-server does', async function () {
-    if (!oracle) this.skip(); // a differential spec: redis-server is not installed
+    if (!fx.oracle) this.skip(); // a differential spec: redis-server is not installed
     const script: Step[] = [
       ['MSET', ...pairs(2600, 'k', 'val')],
       ['MGET', ...many('k', 5000)],
@@ -397,11 +377,11 @@ describe('requests with thousands of arguments (kept packed), byte for byte agai
       ['EXEC'],
       ['PING'],
     ];
-    await differential(riv.port, oracle!.port, script);
+    await differential(fx.server.port, fx.oracle!.port, script);
   });
 
   it('XADD with thousands of fields stores the entry as redis-server does (replies, XRANGE, DUMP bytes)', async function () {
-    if (!oracle) this.skip(); // a differential spec: redis-server is not installed
+    if (!fx.oracle) this.skip(); // a differential spec: redis-server is not installed
     const wide = pairs(3000, 'name', 'value');
     const numeric = Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? `n${i}` : String(i * 37 - 5000)));
     const script: Step[] = [
@@ -429,7 +409,7 @@ describe('requests with thousands of arguments (kept packed), byte for byte agai
       ['EXISTS', 'none'],
     ];
     // (Not XINFO STREAM: its radix-tree-nodes figure and Redis 8's IDMP fields differ for reasons unrelated to this; DUMP compares the node layout.)
-    await differential(riv.port, oracle!.port, script, { protocols: [2] });
+    await differential(fx.server.port, fx.oracle!.port, script, { protocols: [2] });
   });
 
   it('requests kept packed are logged to the AOF byte for byte as the same commands with few arguments are', async () => {
